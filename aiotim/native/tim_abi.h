@@ -14,6 +14,9 @@
 #ifndef AIOTIM_TIM_ABI_H
 #define AIOTIM_TIM_ABI_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 /* ---- enums used in signatures ---- */
 enum TIMConvType { kTIMConv_Invalid = 0, kTIMConv_C2C = 1, kTIMConv_Group = 2, kTIMConv_System = 3 };
 enum TIMNetworkStatus { kTIMConnected = 0, kTIMDisconnected = 1, kTIMConnecting = 2, kTIMConnectFailed = 3 };

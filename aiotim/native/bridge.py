@@ -1,0 +1,291 @@
+"""One client's native session: relay slot, notification registration, calls and the pump.
+
+This is the only place that turns Python values into C arguments and relay records back into
+Python values. Everything above it sees ``(setter_name, args)`` notifications and
+``CallResult``s of plain ``bytes`` / ``int`` / ``bool`` values.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import anyio
+
+from aiotim.errors import ClientClosed, check_result
+from aiotim.native._ffi import NULL, ffi, lib
+from aiotim.native.abi import CALLBACK_SETTERS, CALLBACKS, FUNCTIONS, Callback, Function
+from aiotim.native.loader import SDKLibrary
+from aiotim.native.pending import CallResult, FinalCheck, PendingCall, PendingCalls
+
+__all__ = ["Bridge", "NotificationSink", "RelayStats"]
+
+log = logging.getLogger("aiotim.native")
+
+#: Receives every notification: (setter name, decoded args, SDK-thread timestamp in ns).
+NotificationSink = Callable[[str, tuple[Any, ...], int], None]
+
+_OUT_BUFFER_SIZE = 128  # the headers: "no smaller than 128 bytes"
+_COMM_2 = len(CALLBACKS)  # the second TIMCommCallback trampoline (two-callback functions)
+_SETTER_OF_KIND = {cb.index: name for name, cb in CALLBACK_SETTERS.items()}
+_SETTER_INDEX = {name: i for i, name in enumerate(CALLBACK_SETTERS)}
+_RESULT_KINDS = {
+    CALLBACKS["TIMCommCallback"].index,
+    CALLBACKS["TIMMsgGroupMessageReadMemberListCallback"].index,
+    _COMM_2,
+}
+
+
+def _arg_plan(cb: Callback) -> tuple[tuple[str, int, bool], ...]:
+    """How to rebuild ``cb``'s arguments from a record: (kind, index in str/ints, unsigned64)."""
+    plan = []
+    n_str = n_int = 0
+    for p in cb.args:
+        if p.kind == "str":
+            plan.append(("s", n_str, False))
+            n_str += 1
+        else:
+            plan.append(("b" if p.kind == "bool" else "i", n_int, p.ctype == "uint64_t"))
+            n_int += 1
+    return tuple(plan)
+
+
+_PLANS: dict[int, tuple[tuple[str, int, bool], ...]] = {
+    cb.index: _arg_plan(cb) for cb in CALLBACKS.values()
+}
+_PLANS[_COMM_2] = _PLANS[CALLBACKS["TIMCommCallback"].index]
+
+
+def _record_args(rec: Any) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for kind, i, unsigned in _PLANS[rec.kind]:
+        if kind == "s":
+            ptr = rec.str[i]
+            out.append(None if ptr == NULL else ffi.unpack(ptr, rec.len[i]))
+        elif kind == "b":
+            out.append(bool(rec.ints[i]))
+        else:
+            v = rec.ints[i]
+            out.append(v & 0xFFFFFFFFFFFFFFFF if unsigned else v)
+    return tuple(out)
+
+
+class RelayStats:
+    """Counters of one relay (see ``aiotim_relay_stats`` in relay.h)."""
+
+    def __init__(self, raw: Any) -> None:
+        self.pushed: int = raw.pushed
+        self.dropped: int = raw.dropped
+        self.batches: int = raw.batches
+        self.stall_max_ns: int = raw.stall_max_ns
+        self.stall_hist: list[int] = list(raw.stall_hist)
+
+
+def _c_str(value: str | bytes | None, function: str, name: str) -> Any:
+    if value is None:
+        return NULL
+    data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+    if b"\0" in data:
+        raise ValueError(f"{function}: argument {name!r} contains a NUL character")
+    return data
+
+
+class Bridge:
+    """The native half of a client: owns one relay slot and talks to one :class:`SDKLibrary`."""
+
+    def __init__(self, sdk: SDKLibrary) -> None:
+        slot = lib.aiotim_relay_open()
+        if slot < 0:
+            raise OSError(-slot, "aiotim: cannot open a relay (too many clients open?)")
+        self.sdk = sdk
+        self.pending = PendingCalls()
+        self._slot = slot
+        self.fd: int = lib.aiotim_relay_fd(slot)
+        self._closed = False
+        self._registered: list[str] = []
+        #: setters the loaded SDK does not export (an older SDK): nothing to register there
+        self.missing_setters: list[str] = []
+        self._comm = lib.aiotim_trampoline(CALLBACKS["TIMCommCallback"].index)
+        self._comm_2 = lib.aiotim_trampoline(_COMM_2)
+
+    # -- notifications ---------------------------------------------------------------------
+
+    def register_notifications(self) -> None:
+        """Register a relay trampoline with every notification setter the SDK exports."""
+        for name, cb in CALLBACK_SETTERS.items():
+            if not self.sdk.has(name):
+                self.missing_setters.append(name)
+                continue
+            ud = ffi.cast("void *", lib.aiotim_relay_user_data(self._slot, _SETTER_INDEX[name]))
+            self.sdk.fn(name)(ffi.cast(cb.name, lib.aiotim_trampoline(cb.index)), ud)
+            self._registered.append(name)
+
+    def unregister_notifications(self) -> None:
+        """Undo :meth:`register_notifications` (``NULL`` clears a setter's slot)."""
+        for name in self._registered:
+            cb = CALLBACK_SETTERS[name]
+            if name == "TIMAddRecvNewMsgCallback":
+                if self.sdk.has("TIMRemoveRecvNewMsgCallback"):
+                    tramp = ffi.cast(cb.name, lib.aiotim_trampoline(cb.index))
+                    self.sdk.fn("TIMRemoveRecvNewMsgCallback")(tramp)
+            else:
+                self.sdk.fn(name)(ffi.cast(cb.name, NULL), NULL)
+        self._registered.clear()
+
+    # -- calls ----------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ClientClosed("the client is closed")
+
+    def call_sync(self, function: str, *args: Any) -> Any:
+        """Call a function that has no callback and return its C return value.
+
+        ``char*`` output buffers are allocated here and their text (``str``) is returned after
+        the return value, as a tuple ``(rc, text, ...)``.
+        """
+        self._check_open()
+        fn = FUNCTIONS[function]
+        c_args, outs = self._convert(fn, args, None)
+        rc = self.sdk.fn(function)(*c_args)
+        if outs:
+            return (rc, *(ffi.string(o).decode("utf-8", "replace") for o in outs))
+        return rc
+
+    def start_call(
+        self,
+        function: str,
+        args: Sequence[Any],
+        *,
+        is_final: FinalCheck | None = None,
+        on_interim: Callable[[int, tuple[Any, ...]], None] | None = None,
+    ) -> tuple[PendingCall, list[str]]:
+        """Register the pending slot, make the C call, and return the slot and output buffers.
+
+        Raises:
+            TIMError: the function returned a non-zero TIMResult (the slot is freed).
+            ValueError / TypeError: an argument cannot be converted.
+        """
+        self._check_open()
+        fn = FUNCTIONS[function]
+        if not fn.callbacks:
+            raise TypeError(f"{function} takes no callback: use call_sync")
+        cfn = self.sdk.fn(function)
+        call = self.pending.register(function, is_final, on_interim)
+        try:
+            c_args, outs = self._convert(fn, args, call)
+            rc = cfn(*c_args)
+            check_result(rc, function)
+        except BaseException:
+            self.pending.discard(call.id)
+            raise
+        return call, [ffi.string(o).decode("utf-8", "replace") for o in outs]
+
+    async def call(self, function: str, *args: Any, is_final: FinalCheck | None = None,
+                   on_interim: Callable[[int, tuple[Any, ...]], None] | None = None,
+                   ) -> CallResult:
+        """Make a call and wait for its final callback; a cancel leaves no slot behind."""
+        call, _ = self.start_call(function, args, is_final=is_final, on_interim=on_interim)
+        return await self.wait(call)
+
+    async def wait(self, call: PendingCall) -> CallResult:
+        """Wait for ``call``'s final callback; on cancel, forget it (a late result is dropped)."""
+        try:
+            result = await call.wait()
+        finally:
+            if not call.done:
+                self.pending.discard(call.id)
+        if result.slot == -1:
+            raise result.args[0]
+        return result
+
+    def _convert(self, fn: Function, args: Sequence[Any], call: PendingCall | None,
+                 ) -> tuple[list[Any], list[Any]]:
+        expected = [p for p in fn.params if p.kind in ("str", "int", "bool")]
+        if len(args) != len(expected):
+            names = ", ".join(p.name for p in expected)
+            raise TypeError(f"{fn.name} takes {len(expected)} arguments ({names}), "
+                            f"got {len(args)}")
+        it = iter(args)
+        c_args: list[Any] = []
+        outs: list[Any] = []
+        n_cb = 0
+        for p in fn.params:
+            if p.kind == "str":
+                c_args.append(_c_str(next(it), fn.name, p.name))
+            elif p.kind == "int":
+                value = next(it)
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise TypeError(f"{fn.name}: argument {p.name!r} must be an int")
+                c_args.append(value)
+            elif p.kind == "bool":
+                c_args.append(bool(next(it)))
+            elif p.kind == "out":
+                buf = ffi.new("char[]", _OUT_BUFFER_SIZE)
+                outs.append(buf)
+                c_args.append(buf)
+            elif p.kind == "callback":
+                if call is None:
+                    c_args.append(ffi.cast(p.ctype, NULL))
+                else:
+                    tramp = self._comm_2 if n_cb == 1 else lib.aiotim_trampoline(
+                        CALLBACKS[p.ctype].index)
+                    c_args.append(ffi.cast(p.ctype, tramp))
+                n_cb += 1
+            else:  # user_data
+                token = call.id if call is not None else 0
+                c_args.append(ffi.cast("void *", lib.aiotim_relay_user_data(self._slot, token)))
+        return c_args, outs
+
+    # -- the pump -------------------------------------------------------------------------
+
+    def drain(self, sink: NotificationSink) -> int:
+        """Take every waiting record and dispatch it; returns how many were handled."""
+        batch = lib.aiotim_relay_take(self._slot)
+        if batch == NULL:
+            return 0
+        n = 0
+        try:
+            rec = batch
+            while rec != NULL:
+                n += 1
+                kind = rec.kind
+                try:
+                    args = _record_args(rec)
+                    if kind in _RESULT_KINDS:
+                        self.pending.resolve(rec.token, 1 if kind == _COMM_2 else 0, args)
+                    else:
+                        sink(_SETTER_OF_KIND[kind], args, rec.t_push_ns)
+                except Exception:  # one bad record must not stop the others
+                    log.exception("aiotim: dispatching a %s callback failed",
+                                  _SETTER_OF_KIND.get(kind, "result"))
+                rec = rec.next
+        finally:
+            lib.aiotim_relay_free(batch)
+        return n
+
+    async def pump(self, sink: NotificationSink) -> None:
+        """Forever: wait for the relay's eventfd, then drain. Run it in the client's task group."""
+        fd = self.fd
+        while True:
+            await anyio.wait_readable(fd)
+            self.drain(sink)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def stats(self) -> RelayStats:
+        """The relay's counters."""
+        raw = ffi.new("aiotim_relay_stats *")
+        lib.aiotim_relay_get_stats(self._slot, raw)
+        return RelayStats(raw)
+
+    def close(self) -> None:
+        """Close the relay (the pump must be stopped first); wake calls still waiting."""
+        if self._closed:
+            return
+        self._closed = True
+        lib.aiotim_relay_close(self._slot)
+        self.fd = -1
+        self.pending.fail_all(
+            lambda c: ClientClosed(f"{c.function}: the client was closed before it completed"))

@@ -1,0 +1,233 @@
+/*
+ * relay.c: SDK thread -> inbox -> eventfd. See relay.h for the contract.
+ *
+ * Hot path cost: one malloc, the string copies, one short mutex section, and an eventfd write
+ * only when the inbox goes from "not signalled" to "signalled" (once per batch, not per record).
+ */
+#include "relay.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tim_abi.h"
+
+typedef struct relay {
+    pthread_mutex_t mu;
+    aiotim_rec *head, *tail;
+    bool open;
+    bool signalled;
+    uint16_t gen;
+    int efd;
+    aiotim_relay_stats stats;
+} relay;
+
+static relay relays[AIOTIM_MAX_RELAYS];
+static pthread_mutex_t relays_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t relays_once = PTHREAD_ONCE_INIT;
+static uint64_t stale_dropped;
+
+#define TOKEN_BITS 40
+#define TOKEN_MASK ((UINT64_C(1) << TOKEN_BITS) - 1)
+
+static void relays_init(void) {
+    for (int i = 0; i < AIOTIM_MAX_RELAYS; i++) {
+        pthread_mutex_init(&relays[i].mu, NULL);
+        relays[i].efd = -1;
+    }
+}
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static relay *slot_relay(int slot) {
+    if (slot < 0 || slot >= AIOTIM_MAX_RELAYS) return NULL;
+    pthread_once(&relays_once, relays_init);
+    return &relays[slot];
+}
+
+int aiotim_relay_open(void) {
+    pthread_once(&relays_once, relays_init);
+    int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (efd < 0) return -errno;
+    pthread_mutex_lock(&relays_mu);
+    for (int i = 0; i < AIOTIM_MAX_RELAYS; i++) {
+        relay *r = &relays[i];
+        pthread_mutex_lock(&r->mu);
+        if (!r->open && r->efd < 0) {
+            r->open = true;
+            r->signalled = false;
+            r->gen++;
+            r->efd = efd;
+            r->head = r->tail = NULL;
+            memset(&r->stats, 0, sizeof r->stats);
+            pthread_mutex_unlock(&r->mu);
+            pthread_mutex_unlock(&relays_mu);
+            return i;
+        }
+        pthread_mutex_unlock(&r->mu);
+    }
+    pthread_mutex_unlock(&relays_mu);
+    close(efd);
+    return -EMFILE;
+}
+
+int aiotim_relay_fd(int slot) {
+    relay *r = slot_relay(slot);
+    return r ? r->efd : -1;
+}
+
+uint64_t aiotim_relay_user_data(int slot, uint64_t token) {
+    relay *r = slot_relay(slot);
+    if (!r) return 0;
+    pthread_mutex_lock(&r->mu);
+    uint64_t gen = r->gen;
+    pthread_mutex_unlock(&r->mu);
+    return ((uint64_t)(slot + 1) << 56) | (gen << TOKEN_BITS) | (token & TOKEN_MASK);
+}
+
+static void stall_account(relay *r, uint64_t t0) {
+    uint64_t dt = now_ns() - t0;
+    int bucket = dt ? 63 - __builtin_clzll(dt) : 0;
+    if (bucket > 31) bucket = 31;
+    __atomic_fetch_add(&r->stats.stall_hist[bucket], 1, __ATOMIC_RELAXED);
+    uint64_t seen = __atomic_load_n(&r->stats.stall_max_ns, __ATOMIC_RELAXED);
+    while (dt > seen && !__atomic_compare_exchange_n(&r->stats.stall_max_ns, &seen, dt, true,
+                                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+}
+
+/* Called by every trampoline, on whatever thread the SDK used. */
+static void relay_push(const void *user_data, int32_t kind, int nstr, const char *const *s,
+                       int nint, const int64_t *iv) {
+    uint64_t t0 = now_ns();
+    uint64_t ud = (uint64_t)(uintptr_t)user_data;
+    int slot = (int)(ud >> 56) - 1;
+    uint16_t gen = (uint16_t)(ud >> TOKEN_BITS);
+    relay *r = slot_relay(slot);
+    if (!r) {
+        __atomic_fetch_add(&stale_dropped, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    size_t lens[AIOTIM_REC_MAX_STR];
+    size_t total = sizeof(aiotim_rec);
+    for (int i = 0; i < nstr; i++) {
+        lens[i] = s[i] ? strlen(s[i]) : 0;
+        total += s[i] ? lens[i] + 1 : 0;
+    }
+    aiotim_rec *rec = malloc(total);
+    if (!rec) {
+        __atomic_fetch_add(&r->stats.dropped, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    char *p = (char *)(rec + 1);
+    rec->next = NULL;
+    rec->token = ud & TOKEN_MASK;
+    rec->kind = kind;
+    rec->nstr = nstr;
+    rec->t_push_ns = t0;
+    for (int i = 0; i < AIOTIM_REC_MAX_INT; i++) rec->ints[i] = i < nint ? iv[i] : 0;
+    for (int i = 0; i < AIOTIM_REC_MAX_STR; i++) {
+        if (i < nstr && s[i]) {
+            memcpy(p, s[i], lens[i]);
+            p[lens[i]] = '\0';
+            rec->str[i] = p;
+            rec->len[i] = lens[i];
+            p += lens[i] + 1;
+        } else {
+            rec->str[i] = NULL;
+            rec->len[i] = 0;
+        }
+    }
+
+    pthread_mutex_lock(&r->mu);
+    if (!r->open || r->gen != gen) {
+        bool stale = r->gen != gen;
+        pthread_mutex_unlock(&r->mu);
+        free(rec);
+        if (stale) __atomic_fetch_add(&stale_dropped, 1, __ATOMIC_RELAXED);
+        else __atomic_fetch_add(&r->stats.dropped, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    if (r->tail) r->tail->next = rec;
+    else r->head = rec;
+    r->tail = rec;
+    r->stats.pushed++;
+    if (!r->signalled) {
+        /* Written under the lock so that close() can never leave us writing to a reused fd. */
+        r->signalled = true;
+        r->stats.batches++;
+        uint64_t one = 1;
+        ssize_t n = write(r->efd, &one, sizeof one);
+        (void)n; /* EAGAIN only if the counter is saturated: it is readable anyway */
+    }
+    pthread_mutex_unlock(&r->mu);
+    stall_account(r, t0);
+}
+
+aiotim_rec *aiotim_relay_take(int slot) {
+    relay *r = slot_relay(slot);
+    if (!r) return NULL;
+    pthread_mutex_lock(&r->mu);
+    if (r->efd >= 0) {
+        uint64_t v;
+        ssize_t n = read(r->efd, &v, sizeof v);
+        (void)n; /* EAGAIN: nothing signalled, fine */
+    }
+    aiotim_rec *head = r->head;
+    r->head = r->tail = NULL;
+    r->signalled = false;
+    pthread_mutex_unlock(&r->mu);
+    return head;
+}
+
+void aiotim_relay_free(aiotim_rec *batch) {
+    while (batch) {
+        aiotim_rec *next = batch->next;
+        free(batch);
+        batch = next;
+    }
+}
+
+void aiotim_relay_close(int slot) {
+    relay *r = slot_relay(slot);
+    if (!r) return;
+    pthread_mutex_lock(&relays_mu);
+    pthread_mutex_lock(&r->mu);
+    aiotim_rec *head = r->head;
+    r->head = r->tail = NULL;
+    r->open = false;
+    r->signalled = false;
+    r->gen++; /* every user_data handed out so far is now stale */
+    if (r->efd >= 0) close(r->efd);
+    r->efd = -1;
+    pthread_mutex_unlock(&r->mu);
+    pthread_mutex_unlock(&relays_mu);
+    aiotim_relay_free(head);
+}
+
+void aiotim_relay_get_stats(int slot, aiotim_relay_stats *out) {
+    relay *r = slot_relay(slot);
+    if (!r) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    pthread_mutex_lock(&r->mu);
+    *out = r->stats;
+    pthread_mutex_unlock(&r->mu);
+}
+
+uint64_t aiotim_relay_stale_dropped(void) {
+    return __atomic_load_n(&stale_dropped, __ATOMIC_RELAXED);
+}
+
+/* One trampoline per callback typedef, generated from tim_abi.h by scripts/gen_relay.py. */
+#include "relay_tramp.inc"

@@ -1,0 +1,63 @@
+/*
+ * relay.h: the bridge from SDK threads to the event loop.
+ *
+ * An SDK thread calls one of our trampolines (one per callback typedef). The trampoline copies
+ * every argument into one heap record, appends it to the inbox of the relay named by the
+ * callback's user_data, and signals the relay's eventfd once per batch. It never touches Python.
+ * The event loop waits for the eventfd and takes the whole batch in one call.
+ *
+ * user_data is an integer, never a pointer: bits 56..63 the relay slot, 40..55 the slot's
+ * generation, 0..39 a token (a pending-call id, or a setter's index). A record whose relay is
+ * closed, or whose generation is stale, is dropped and counted.
+ */
+#ifndef AIOTIM_RELAY_H
+#define AIOTIM_RELAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AIOTIM_MAX_RELAYS 255
+#define AIOTIM_REC_MAX_STR 6
+#define AIOTIM_REC_MAX_INT 4
+
+typedef struct aiotim_rec {
+    struct aiotim_rec *next;
+    uint64_t token;                          /* user_data bits 0..39 */
+    int32_t kind;                            /* which trampoline: see relay_tramp.inc */
+    int32_t nstr;
+    int64_t ints[AIOTIM_REC_MAX_INT];        /* integer, enum and bool args, in order */
+    const char *str[AIOTIM_REC_MAX_STR];     /* string args in order (NULL stays NULL) */
+    size_t len[AIOTIM_REC_MAX_STR];
+    uint64_t t_push_ns;                      /* CLOCK_MONOTONIC when the trampoline was entered */
+} aiotim_rec;
+
+typedef struct aiotim_relay_stats {
+    uint64_t pushed;          /* records queued */
+    uint64_t dropped;         /* records dropped because the relay was closed */
+    uint64_t batches;         /* eventfd signals */
+    uint64_t stall_max_ns;    /* longest time spent inside a trampoline */
+    uint64_t stall_hist[32];  /* time inside a trampoline: bucket i counts [2^i, 2^(i+1)) ns */
+} aiotim_relay_stats;
+
+/* Open a relay; returns its slot (>= 0) or -errno. */
+int aiotim_relay_open(void);
+/* The eventfd that becomes readable when records are waiting. */
+int aiotim_relay_fd(int slot);
+/* The user_data value that routes a callback to `slot` with `token`. */
+uint64_t aiotim_relay_user_data(int slot, uint64_t token);
+/* Take every waiting record (oldest first) and clear the signal; NULL when there is none. */
+aiotim_rec *aiotim_relay_take(int slot);
+/* Free a batch returned by aiotim_relay_take. */
+void aiotim_relay_free(aiotim_rec *batch);
+/* Close: later records for this relay are dropped and counted; frees what was queued. */
+void aiotim_relay_close(int slot);
+/* Copy the relay's counters into *out. */
+void aiotim_relay_get_stats(int slot, aiotim_relay_stats *out);
+/* Records dropped because their relay slot/generation was unknown (a closed client's). */
+uint64_t aiotim_relay_stale_dropped(void);
+/* Address of the trampoline for `kind`, or NULL. */
+void *aiotim_trampoline(int kind);
+/* Number of trampoline kinds. */
+int aiotim_trampoline_count(void);
+
+#endif
