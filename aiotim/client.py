@@ -1,0 +1,340 @@
+"""The Client: lifecycle (load → init → login → … → logout → uninit) composing the layers.
+
+``native`` does the C side (relay, calls, pump), ``events`` the streams, the mixins the domain
+calls; this module only wires them together and owns the order of startup and shutdown.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import anyio
+from anyio.abc import TaskGroup
+import orjson
+
+from aiotim.conversations import ConversationsMixin
+from aiotim.enums import LoginStatus
+from aiotim.errors import ClientClosed, check_result, error_from_code, redact
+from aiotim.events.hub import EventHub
+from aiotim.events.stream import Stream
+from aiotim.events.types import KickedOffline, NetworkStatusChanged, RawEvent, UserSigExpired
+from aiotim.messages import MessagesMixin
+from aiotim.native import Bridge, SDKLibrary, SDKSource, open_sdk, resolve_source
+from aiotim.native.abi import CALLBACK_SETTERS, FUNCTIONS
+
+__all__ = ["Client"]
+
+log = logging.getLogger("aiotim")
+sdk_log = logging.getLogger("aiotim.sdk")
+
+T = TypeVar("T")
+
+# TIMLogLevel → logging level
+_SDK_LEVELS = {0: logging.NOTSET, 1: logging.DEBUG, 2: logging.DEBUG, 3: logging.DEBUG,
+               4: logging.INFO, 5: logging.WARNING, 6: logging.ERROR, 7: logging.CRITICAL}
+
+_LOGOUT_TIMEOUT_S = 5.0
+
+# Clients still open at interpreter exit are closed synchronously by the atexit hook.
+_open_clients: weakref.WeakSet[Client] = weakref.WeakSet()
+# The real SDK is a process-wide singleton: at most one open client per library.
+_libraries_in_use: set[int] = set()
+
+
+@atexit.register
+def _close_open_clients() -> None:
+    for client in list(_open_clients):
+        client._close_native()
+
+
+class Client(MessagesMixin, ConversationsMixin):
+    """An IM client: one SDK instance, logged in as one user at a time.
+
+    Use it as an async context manager::
+
+        async with aiotim.Client(sdk_app_id, sdk="/path/to/libImSDK.so") as client:
+            await client.login("bot", user_sig)
+            async for msg in client.new_messages():
+                ...
+
+    Args:
+        sdk_app_id: the application's SDKAppID.
+        sdk: the SDK library: a path, an :class:`aiotim.native.SDKSource`, or ``None`` for the
+            path in ``AIOTIM_SDK_PATH``. For offline use, get a client from
+            :meth:`aiotim.loopback.Cloud.client`.
+        data_dir: the SDK's local database directory (default: a temporary directory removed
+            on close for a loopback SDK; ``$XDG_DATA_HOME/aiotim/<sdk_app_id>`` otherwise).
+        log_dir: the SDK's log file directory (default: ``<data_dir>/logs``).
+        unclaimed_limit: how many notifications of a kind are kept until a stream claims them.
+
+    Raises:
+        SDKNotFound: no SDK was given and ``AIOTIM_SDK_PATH`` is unset, or the file is missing.
+    """
+
+    def __init__(
+        self,
+        sdk_app_id: int,
+        *,
+        sdk: SDKSource | str | os.PathLike[str] | None = None,
+        data_dir: str | os.PathLike[str] | None = None,
+        log_dir: str | os.PathLike[str] | None = None,
+        unclaimed_limit: int = 10_000,
+    ) -> None:
+        if isinstance(sdk_app_id, bool) or not isinstance(sdk_app_id, int) or sdk_app_id <= 0:
+            raise ValueError(f"sdk_app_id must be a positive int, got {sdk_app_id!r}")
+        self.sdk_app_id = sdk_app_id
+        self._source = resolve_source(sdk)
+        self._data_dir = Path(data_dir) if data_dir is not None else None
+        self._log_dir = Path(log_dir) if log_dir is not None else None
+        self._tmp_dir: str | None = None
+        self._lib: SDKLibrary | None = None
+        self._bridge: Bridge | None = None
+        self._hub = EventHub(unclaimed_limit=unclaimed_limit)
+        self._tg: TaskGroup | None = None
+        self._state = "new"  # new → open → closed
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Client:
+        if self._state != "new":
+            raise RuntimeError("a Client can be entered only once; create a new one")
+        lib = open_sdk(self._source)
+        if not self._source.private_copy:
+            if id(lib) in _libraries_in_use:
+                raise RuntimeError(
+                    f"the SDK {str(self._source.path)!r} is a process-wide singleton and another "
+                    "Client is using it: close that one first (the loopback SDK has no such limit)"
+                )
+        self._lib = lib
+        bridge = self._bridge = Bridge(lib)
+        try:
+            self._hub.tap("TIMSetLogCallback", self._on_sdk_log)
+            bridge.register_notifications()
+            config = self._init_config()
+            rc = bridge.call_sync("TIMInit", self.sdk_app_id, orjson.dumps(config))
+            check_result(rc, "TIMInit")
+        except BaseException:
+            bridge.unregister_notifications()
+            bridge.close()
+            self._cleanup_dirs()
+            raise
+        if not self._source.private_copy:
+            _libraries_in_use.add(id(lib))
+        self._state = "open"
+        _open_clients.add(self)
+        tg = self._tg = anyio.create_task_group()
+        await tg.__aenter__()
+        tg.start_soon(bridge.pump, self._hub.publish)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        await self._shutdown()
+        tg, self._tg = self._tg, None
+        if tg is not None:
+            tg.cancel_scope.cancel()
+            return await tg.__aexit__(exc_type, exc, tb)
+        return None
+
+    async def _shutdown(self) -> None:
+        if self._state != "open":
+            return
+        if self._bridge is not None and self.login_status in (
+            LoginStatus.LOGGED_IN, LoginStatus.LOGGING_IN
+        ):
+            with anyio.move_on_after(_LOGOUT_TIMEOUT_S, shield=True):
+                try:
+                    await self.logout()
+                except Exception as exc:  # closing goes on: the SDK is uninitialised anyway
+                    log.warning("aiotim: logout while closing failed: %s", exc)
+        if self._bridge is not None:
+            # Whatever is already queued (the logout's events, late results) is delivered first.
+            self._bridge.drain(self._hub.publish)
+        self._close_native()
+
+    def _close_native(self) -> None:
+        """Uninitialise the SDK and close the relay; synchronous (also run at exit)."""
+        if self._state != "open":
+            return
+        self._state = "closed"
+        _open_clients.discard(self)
+        bridge = self._bridge
+        if bridge is not None:
+            try:
+                rc = bridge.call_sync("TIMUninit")
+                if rc != 0:
+                    log.warning("aiotim: TIMUninit returned %d", rc)
+                bridge.unregister_notifications()
+            finally:
+                bridge.close()
+                if self._lib is not None:
+                    _libraries_in_use.discard(id(self._lib))
+        self._hub.close()
+        self._cleanup_dirs()
+
+    def _cleanup_dirs(self) -> None:
+        if self._tmp_dir is not None:
+            shutil.rmtree(self._tmp_dir, ignore_errors=True)
+            self._tmp_dir = None
+
+    def _init_config(self) -> dict[str, Any]:
+        data_dir = self._data_dir
+        if data_dir is None:
+            if self._source.private_copy:
+                self._tmp_dir = tempfile.mkdtemp(prefix="aiotim-data-")
+                data_dir = Path(self._tmp_dir)
+            else:
+                base = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+                data_dir = Path(base) / "aiotim" / str(self.sdk_app_id)
+        log_dir = self._log_dir or data_dir / "logs"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        log_dir.mkdir(parents=True, exist_ok=True)
+        return {
+            "sdk_config_config_file_path": str(data_dir),
+            "sdk_config_log_file_path": str(log_dir),
+            **self._source.extra_config,
+        }
+
+    def _on_sdk_log(self, args: tuple[Any, ...]) -> None:
+        level, text = args
+        if text:
+            sdk_log.log(_SDK_LEVELS.get(level, logging.INFO),
+                        "%s", redact(text.decode("utf-8", "replace")).rstrip())
+
+    @property
+    def _native(self) -> Bridge:
+        if self._state != "open" or self._bridge is None:
+            raise ClientClosed(
+                "the client is not open: use it inside `async with client:`"
+                if self._state == "new" else "the client is closed")
+        return self._bridge
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def sdk_version(self) -> str:
+        """The loaded SDK's version (``TIMGetSDKVersion``)."""
+        if self._lib is None:
+            raise ClientClosed("the client is not open: use it inside `async with client:`")
+        return self._lib.version
+
+    @property
+    def login_status(self) -> LoginStatus:
+        """The SDK's login status (``TIMGetLoginStatus``)."""
+        return LoginStatus(self._native.call_sync("TIMGetLoginStatus"))
+
+    @property
+    def user_id(self) -> str | None:
+        """The logged-in user's id, or ``None`` when not logged in (``TIMGetLoginUserID``)."""
+        rc, user = self._native.call_sync("TIMGetLoginUserID")
+        return user if rc == 0 and user else None
+
+    def stats(self) -> dict[str, Any]:
+        """Counters for monitoring and tests: calls pending, late results dropped, relay
+        counters, payload errors and unclaimed-event drops per kind."""
+        bridge = self._bridge
+        relay = bridge.stats() if bridge is not None and self._state == "open" else None
+        return {
+            "pending": len(bridge.pending) if bridge else 0,
+            "dropped_late": bridge.pending.dropped_late if bridge else 0,
+            "relay_pushed": relay.pushed if relay else None,
+            "relay_batches": relay.batches if relay else None,
+            "relay_stall_max_ns": relay.stall_max_ns if relay else None,
+            "payload_errors": dict(self._hub.payload_errors),
+            "unclaimed_dropped": dict(self._hub.unclaimed_dropped),
+        }
+
+    # -- calls ----------------------------------------------------------------------------
+
+    async def _call_json(self, function: str, *args: Any) -> Any:
+        """Call a TIMCommCallback function; its JSON result decoded, or TIMError raised."""
+        result = await self._native.call(function, *args)
+        code, desc, json_bytes = result.args
+        if code != 0:
+            raise error_from_code(code, (desc or b"").decode("utf-8", "replace"),
+                                  function=function)
+        if not json_bytes:
+            return None
+        try:
+            return orjson.loads(json_bytes)
+        except orjson.JSONDecodeError:
+            return json_bytes.decode("utf-8", "replace")
+
+    async def call_raw(self, function: str, *args: Any) -> Any:
+        """Call any function of the TIM ABI by name.
+
+        Strings are ``str`` (UTF-8) or ``bytes``, integers and enums ``int``, booleans ``bool``,
+        in declaration order, without callbacks, ``user_data`` and output buffers. A function
+        with a callback returns its decoded JSON result (``None`` when empty); a synchronous one
+        returns its C return value.
+
+        Raises:
+            TIMError: a non-zero TIMResult, or a callback code other than 0.
+            UnsupportedBySDK: the loaded SDK does not export ``function``.
+            KeyError: ``function`` is not part of the TIM ABI.
+        """
+        fn = FUNCTIONS[function]
+        if not fn.callbacks:
+            return self._native.call_sync(function, *args)
+        return await self._call_json(function, *args)
+
+    async def login(self, user_id: str, user_sig: str) -> None:
+        """Log in as ``user_id`` (``TIMLogin``).
+
+        Raises:
+            InvalidUserSig: the UserSig is wrong, expired, or for another user or app.
+            TIMError: any other failure (codes of the SDK or the server).
+        """
+        if not isinstance(user_id, str) or not user_id:
+            raise ValueError("login() needs a non-empty user_id")
+        if not isinstance(user_sig, str) or not user_sig:
+            raise ValueError("login() needs a non-empty user_sig (generate one with "
+                             "aiotim.usersig.gen_user_sig on your server)")
+        await self._call_json("TIMLogin", user_id, user_sig)
+
+    async def logout(self) -> None:
+        """Log out (``TIMLogout``)."""
+        await self._call_json("TIMLogout")
+
+    # -- streams --------------------------------------------------------------------------
+
+    def _stream(self, kind: str, where: Callable[[Any], bool] | None = None) -> Stream[Any]:
+        if self._state == "new":
+            raise ClientClosed("streams are created on an open client: inside `async with`")
+        return self._hub.subscribe(kind, where)
+
+    def network_status(self) -> Stream[NetworkStatusChanged]:
+        """Changes of the connection to the IM cloud."""
+        return self._stream("TIMSetNetworkStatusListenerCallback")
+
+    def kicked_offline(self) -> Stream[KickedOffline]:
+        """This user logging in elsewhere, which logs this client out."""
+        return self._stream("TIMSetKickedOfflineCallback")
+
+    def user_sig_expired(self) -> Stream[UserSigExpired]:
+        """The UserSig expiring while logged in."""
+        return self._stream("TIMSetUserSigExpiredCallback")
+
+    def raw_events(self, setter: str) -> Stream[RawEvent]:
+        """Every notification of the setter ``setter`` (e.g. ``"TIMSetGroupTipsEventCallback"``),
+        as a :class:`RawEvent` — or as its typed event where one exists.
+
+        Raises:
+            KeyError: ``setter`` is not a notification setter of the TIM ABI.
+        """
+        if setter not in CALLBACK_SETTERS:
+            raise KeyError(f"{setter!r} is not a notification setter of the TIM ABI")
+        return self._stream(setter)

@@ -1,0 +1,118 @@
+"""The event hub: decodes each notification once and fans it out to every stream of its kind.
+
+Notifications of a kind that no stream has claimed yet are kept (bounded, counted) and handed to
+the first stream of that kind, so a bot that subscribes after ``await login()`` still sees the
+offline messages the SDK delivered during the login.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections import deque
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from aiotim.errors import PayloadError
+from aiotim.events.catalog import CATALOG
+from aiotim.events.stream import Stream
+
+__all__ = ["EventHub"]
+
+log = logging.getLogger("aiotim.events")
+
+T = TypeVar("T")
+
+Raw = tuple[tuple[Any, ...], int]  # (callback args, SDK-thread timestamp ns)
+
+
+class EventHub:
+    """Routes ``(setter, args)`` notifications to streams."""
+
+    def __init__(self, *, unclaimed_limit: int = 10_000) -> None:
+        self.unclaimed_limit = unclaimed_limit
+        self._streams: dict[str, weakref.WeakSet[Stream[Any]]] = {}
+        self._unclaimed: dict[str, deque[Raw]] = {}
+        self._claimed: set[str] = set()
+        self._closed = False
+        #: notifications dropped from a full unclaimed buffer, per kind
+        self.unclaimed_dropped: dict[str, int] = {}
+        #: payloads that could not be decoded, per kind
+        self.payload_errors: dict[str, int] = {}
+        #: internal consumers (e.g. the SDK log → logging) that see a kind before any stream
+        self._taps: dict[str, Callable[[tuple[Any, ...]], None]] = {}
+
+    def tap(self, kind: str, fn: Callable[[tuple[Any, ...]], None]) -> None:
+        """Send every ``kind`` notification's raw args to ``fn`` (and claim the kind)."""
+        self._taps[kind] = fn
+        self._claimed.add(kind)
+
+    def publish(self, kind: str, args: tuple[Any, ...], t_ns: int = 0) -> None:
+        """Called by the pump for each notification, in SDK order."""
+        tap = self._taps.get(kind)
+        if tap is not None:
+            tap(args)
+        streams = self._streams.get(kind)
+        if streams:
+            self._deliver(kind, args, list(streams))
+        elif kind not in self._claimed and not self._closed:
+            buf = self._unclaimed.setdefault(kind, deque())
+            if len(buf) >= self.unclaimed_limit:
+                buf.popleft()
+                n = self.unclaimed_dropped.get(kind, 0) + 1
+                self.unclaimed_dropped[kind] = n
+                if n == 1:
+                    log.warning("aiotim: %s events are piling up with no stream to take them; "
+                                "the oldest are being dropped (limit %d)", kind,
+                                self.unclaimed_limit)
+            buf.append((args, t_ns))
+
+    def _decode(self, kind: str, args: tuple[Any, ...]) -> list[Any]:
+        try:
+            return CATALOG[kind].decode(args)
+        except PayloadError as exc:
+            self.payload_errors[kind] = self.payload_errors.get(kind, 0) + 1
+            log.error("aiotim: dropped a malformed %s payload: %s", kind, exc)
+            return []
+
+    def _deliver(self, kind: str, args: tuple[Any, ...], streams: list[Stream[Any]]) -> None:
+        for item in self._decode(kind, args):
+            for stream in streams:
+                stream._put(item)
+
+    def subscribe(self, kind: str, where: Callable[[T], bool] | None = None) -> Stream[T]:
+        """A new stream of ``kind``; the first one of a kind takes the unclaimed events."""
+        if kind not in CATALOG:
+            raise KeyError(f"unknown notification kind {kind!r}")
+        stream: Stream[T] = Stream(self, kind, where)
+        if self._closed:
+            stream._end()
+            return stream
+        self._streams.setdefault(kind, weakref.WeakSet()).add(stream)
+        self._claimed.add(kind)
+        backlog = self._unclaimed.pop(kind, None)
+        if backlog:
+            for args, _ in backlog:
+                for item in self._decode(kind, args):
+                    stream._put(item)
+        return stream
+
+    def _unsubscribe(self, stream: Stream[Any]) -> None:
+        streams = self._streams.get(stream.kind)
+        if streams is not None:
+            streams.discard(stream)
+
+    def stream_count(self, kind: str | None = None) -> int:
+        """How many live streams there are (of ``kind``, or in all)."""
+        if kind is not None:
+            return len(self._streams.get(kind, ()))
+        return sum(len(s) for s in self._streams.values())
+
+    def close(self) -> None:
+        """End every stream (queued items are still yielded) and drop the unclaimed events."""
+        self._closed = True
+        for streams in self._streams.values():
+            for stream in list(streams):
+                stream._end()
+        self._streams.clear()
+        self._unclaimed.clear()

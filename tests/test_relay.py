@@ -1,0 +1,159 @@
+"""The C relay and the bridge, driven by calling our trampolines directly (no SDK loaded).
+
+Calling a trampoline from a Python thread stands in for an SDK thread: cffi releases the GIL
+around the call, and the trampoline itself never touches Python.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import anyio
+import pytest
+
+from aiotim.native._ffi import NULL, ffi, lib
+from aiotim.native.abi import CALLBACK_SETTERS, CALLBACKS
+from aiotim.native.pending import PendingCalls
+
+pytestmark = pytest.mark.anyio
+
+
+class Relay:
+    """A relay slot opened for one test."""
+
+    def __init__(self) -> None:
+        self.slot = lib.aiotim_relay_open()
+        assert self.slot >= 0
+        self.fd = lib.aiotim_relay_fd(self.slot)
+
+    def ud(self, token: int) -> Any:
+        return ffi.cast("void *", lib.aiotim_relay_user_data(self.slot, token))
+
+    def take(self) -> list[tuple[int, int, list[bytes | None], list[int]]]:
+        batch = lib.aiotim_relay_take(self.slot)
+        out = []
+        rec = batch
+        while rec != NULL:
+            strs = [None if rec.str[i] == NULL else ffi.unpack(rec.str[i], rec.len[i])
+                    for i in range(rec.nstr)]
+            out.append((rec.kind, rec.token, strs, list(rec.ints)))
+            rec = rec.next
+        lib.aiotim_relay_free(batch)
+        return out
+
+
+def tramp(name: str) -> Any:
+    return ffi.cast(name, lib.aiotim_trampoline(CALLBACKS[name].index))
+
+
+@pytest.fixture
+def relay() -> Any:
+    r = Relay()
+    yield r
+    lib.aiotim_relay_close(r.slot)
+
+
+class TestRecords:
+    def test_comm_callback_copies_code_desc_and_json(self, relay: Relay) -> None:
+        """A TIMCommCallback becomes one record with its token, code and both strings."""
+        tramp("TIMCommCallback")(-7, b"oops", b'{"a":1}', relay.ud(42))
+        assert relay.take() == [(CALLBACKS["TIMCommCallback"].index, 42,
+                                 [b"oops", b'{"a":1}'], [-7, 0, 0, 0])]
+
+    def test_null_strings_stay_null_and_bytes_pass_unchanged(self, relay: Relay) -> None:
+        """NULL arguments arrive as None; invalid UTF-8 is copied byte for byte."""
+        tramp("TIMCommCallback")(0, NULL, b"\xff\xfe{", relay.ud(1))
+        [(_, _, strs, _)] = relay.take()
+        assert strs == [None, b"\xff\xfe{"]
+
+    def test_every_typedef_has_a_trampoline(self) -> None:
+        """All 72 typedefs (plus the second TIMCommCallback) have a trampoline."""
+        assert lib.aiotim_trampoline_count() == len(CALLBACKS) + 1 == 73
+        assert all(lib.aiotim_trampoline(i) != NULL for i in range(73))
+        assert lib.aiotim_trampoline(73) == NULL
+
+    def test_mixed_argument_order_is_kept(self, relay: Relay) -> None:
+        """Strings and integers are split but each keeps its order (pinned-message callback)."""
+        tramp("TIMMsgGroupPinnedMessageChangedCallback")(b"g1", b"{}", True, b"op", relay.ud(0))
+        [(kind, _, strs, ints)] = relay.take()
+        assert kind == CALLBACKS["TIMMsgGroupPinnedMessageChangedCallback"].index
+        assert strs == [b"g1", b"{}", b"op"]
+        assert ints[0] == 1
+
+    def test_records_after_close_are_dropped_and_counted(self) -> None:
+        """A callback for a closed relay is dropped (stale generation) and counted."""
+        r = Relay()
+        ud = r.ud(5)
+        lib.aiotim_relay_close(r.slot)
+        before = lib.aiotim_relay_stale_dropped()
+        tramp("TIMCommCallback")(0, b"", b"", ud)
+        assert lib.aiotim_relay_stale_dropped() == before + 1
+
+    def test_eventfd_is_signalled_once_per_batch(self, relay: Relay) -> None:
+        """Three callbacks before a take → one eventfd signal (one batch)."""
+        for i in range(3):
+            tramp("TIMCommCallback")(0, b"", b"", relay.ud(i))
+        stats = ffi.new("aiotim_relay_stats *")
+        lib.aiotim_relay_get_stats(relay.slot, stats)
+        assert (stats.pushed, stats.batches) == (3, 1)
+        assert [t for _, t, _, _ in relay.take()] == [0, 1, 2]
+
+
+class TestThreads:
+    def test_many_threads_lose_nothing_and_keep_per_thread_order(self, relay: Relay) -> None:
+        """4 threads × 5,000 callbacks: every record arrives once, each thread's in order."""
+        fn = tramp("TIMCommCallback")
+        n, threads = 5000, 4
+
+        def producer(t: int) -> None:
+            for i in range(n):
+                fn(t, b"", str(i).encode(), relay.ud(t))
+
+        ths = [threading.Thread(target=producer, args=(t,)) for t in range(threads)]
+        for th in ths:
+            th.start()
+        got: dict[int, list[int]] = {t: [] for t in range(threads)}
+        while True:  # consume concurrently with the producers, then once more after them
+            done = not any(th.is_alive() for th in ths)
+            for _, token, strs, _ in relay.take():
+                got[token].append(int(strs[1] or b"-1"))
+            if done:
+                break
+        for th in ths:
+            th.join()
+        assert all(got[t] == list(range(n)) for t in range(threads))
+
+
+class TestPendingCalls:
+    async def test_late_result_after_cancel_is_dropped_and_counted(self) -> None:
+        """A call cancelled while waiting leaves the table empty; its late result is dropped."""
+        table = PendingCalls()
+        call = table.register("TIMLogin")
+        with anyio.move_on_after(0.01):
+            await call.wait()
+        table.discard(call.id)
+        assert len(table) == 0
+        table.resolve(call.id, 0, (0, b"", b""))
+        assert table.dropped_late == 1
+
+    async def test_interim_callbacks_then_final(self) -> None:
+        """A multi-shot call (download progress) collects interim results until the final one."""
+        table = PendingCalls()
+        seen: list[Any] = []
+        call = table.register("TIMMsgDownloadElemToPath",
+                              is_final=lambda slot, args: args[1] != b"downloading",
+                              on_interim=lambda slot, args: seen.append(args))
+        table.resolve(call.id, 0, (0, b"downloading", b'{"cur":1}'))
+        table.resolve(call.id, 0, (0, b"downloading", b'{"cur":2}'))
+        table.resolve(call.id, 0, (0, b"", b"{}"))
+        result = await call.wait()
+        assert result.args == (0, b"", b"{}")
+        assert [a[2] for a in seen] == [b'{"cur":1}', b'{"cur":2}']
+        assert len(table) == 0
+
+
+def test_every_setter_maps_to_its_own_typedef() -> None:
+    """70 notification setters, each with a distinct typedef: the kind alone names the setter."""
+    assert len(CALLBACK_SETTERS) == 70
+    assert len({cb.index for cb in CALLBACK_SETTERS.values()}) == 70
