@@ -291,7 +291,7 @@ def _excerpt(data: bytes | str, limit: int) -> str:
 
 
 class StreamOverflow(AioTIMError):
-    """Raised by a stream with the "raise" overflow policy when its buffer is full.
+    """Raised when a stream with the "raise" overflow policy has a full buffer.
 
     Attributes:
         kind: the event kind of the stream.
