@@ -147,16 +147,17 @@ def _eval_int(expr: str, known: Mapping[str, int]) -> int:
             return -value if isinstance(node.op, ast.USub) else value
         if isinstance(node, ast.BinOp):
             left, right = ev(node.left), ev(node.right)
-            ops = {
-                ast.Add: lambda: left + right,
-                ast.Sub: lambda: left - right,
-                ast.BitOr: lambda: left | right,
-                ast.LShift: lambda: left << right,
-                ast.RShift: lambda: left >> right,
-            }
-            for op, fn in ops.items():
-                if isinstance(node.op, op):
-                    return fn()
+            op = node.op
+            if isinstance(op, ast.Add):
+                return left + right
+            if isinstance(op, ast.Sub):
+                return left - right
+            if isinstance(op, ast.BitOr):
+                return left | right
+            if isinstance(op, ast.LShift):
+                return left << right
+            if isinstance(op, ast.RShift):
+                return left >> right
         raise ValueError(f"unsupported enum initialiser: {expr!r}")
 
     return ev(ast.parse(expr, mode="eval").body)
