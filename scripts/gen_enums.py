@@ -21,9 +21,9 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))
 
-from real_sdk import headers, paths  # noqa: E402
+from tests.real_sdk import headers, paths  # noqa: E402
 
 OUTPUT = REPO / "aiotim" / "enums.py"
 

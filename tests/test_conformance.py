@@ -17,11 +17,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from real_sdk import headers, paths
-from real_sdk.headers import CParam, HeaderSet, Signature, normalize_type
 
 from aiotim import enums
 from aiotim.native import abi
+from tests.real_sdk import headers, paths
+from tests.real_sdk.headers import CParam, HeaderSet, Signature, normalize_type
 
 REPO = Path(__file__).resolve().parent.parent
 INCLUDE = paths.cached_include_dir()
