@@ -746,7 +746,7 @@ class TIMGroupModifyInfoFlag(enum.IntEnum):
     kTIMGroupModifyInfoFlag_ApproveOption = 4096
     kTIMGroupModifyInfoFlag_EnablePermissionGroup = 8192
     kTIMGroupModifyInfoFlag_DefaultPermissions = 16384
-    kTIMGroupModifyInfoFlag_Owner = 2147483648
+    kTIMGroupModifyInfoFlag_Owner = 2147483648  # 1 << 31: a uint in the JSON params
     # alias: an old spelling the header keeps with #define
     kTIMGroupModifyInfoFlag_MaxMmeberNum = kTIMGroupModifyInfoFlag_MaxMemberNum
 

@@ -201,7 +201,9 @@ def render(parsed: headers.HeaderSet) -> str:
                 out.append(f"    {member} = {first_of[value]}  # alias: same value")
             else:
                 first_of[value] = member
-                out.append(f"    {member} = {value}")
+                # "0x01 << 31" wraps to INT_MIN as a C int; the JSON fields it goes into are uint.
+                note = "  # 1 << 31: a uint in the JSON params" if value >= 1 << 31 else ""
+                out.append(f"    {member} = {value}{note}")
         for alias, target in enum.aliases:
             out.append("    # alias: an old spelling the header keeps with #define")
             out.append(f"    {_check_name(alias)} = {target}")
