@@ -1,0 +1,777 @@
+/*
+ * net.c: the network thread (connect, reconnect, read and write frames, request deadlines) and
+ * the request table it shares with the API calls.
+ *
+ * One poll() loop per instance watches the socket and an eventfd; API calls append frames to
+ * the instance's out list and write the eventfd (once per batch: wake_pending), TIMUninit writes
+ * it to stop the loop. The thread never runs user code: everything it produces for the user is
+ * a job for the callback thread, queued in batches (lb_flush_batch) in arrival order.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "lb_sdk.h"
+
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 2000
+#define CONNECT_TIMEOUT_MS 2000
+#define READ_CHUNK 65536
+#define MAX_IOV 64
+
+enum net_state { NET_NOADDR, NET_IDLE, NET_CONNECTING, NET_OPEN };
+
+/* State private to the network thread. */
+struct net {
+    enum net_state state;
+    int fd;
+    int64_t retry_at, connect_deadline, backoff;
+    unsigned char *rbuf;
+    size_t rlen, rcap;
+    struct lb_frame *wq, **wq_tail; /* frames being written, in order */
+};
+
+/* ---- addresses ---- */
+
+static bool parse_unix(const char *path, struct lb_addr *a, const char **why)
+{
+    struct sockaddr_un *un = (struct sockaddr_un *)&a->ss;
+    size_t n = strlen(path);
+    if (path[0] != '/') {
+        *why = "a unix socket path must be absolute";
+        return false;
+    }
+    if (n >= sizeof un->sun_path) {
+        *why = "the unix socket path is too long";
+        return false;
+    }
+    un->sun_family = AF_UNIX;
+    memcpy(un->sun_path, path, n + 1);
+    a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    return true;
+}
+
+static bool parse_port(const char *s, uint16_t *port)
+{
+    long v = 0;
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || (v = v * 10 + (*s - '0')) > 65535)
+            return false;
+    }
+    *port = (uint16_t)v;
+    return v > 0;
+}
+
+/* Only loopback hosts: the loopback SDK must never reach a real network. */
+static bool parse_tcp(const char *hostport, struct lb_addr *a, const char **why)
+{
+    char host[128];
+    const char *colon = strrchr(hostport, ':');
+    uint16_t port;
+    if (!colon || !parse_port(colon + 1, &port) || (size_t)(colon - hostport) >= sizeof host) {
+        *why = "expected tcp:HOST:PORT";
+        return false;
+    }
+    size_t hl = (size_t)(colon - hostport);
+    memcpy(host, hostport, hl);
+    host[hl] = '\0';
+    if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+        memmove(host, host + 1, hl - 2);
+        host[hl - 2] = '\0';
+    }
+    struct sockaddr_in *in4 = (struct sockaddr_in *)&a->ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->ss;
+    if (strcmp(host, "localhost") == 0)
+        strcpy(host, "127.0.0.1");
+    if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+        if ((ntohl(in4->sin_addr.s_addr) >> 24) != 127) {
+            *why = "only loopback hosts (127.0.0.0/8, localhost, ::1) are allowed";
+            return false;
+        }
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+        a->len = sizeof *in4;
+        return true;
+    }
+    if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1 &&
+        memcmp(&in6->sin6_addr, &in6addr_loopback, sizeof in6addr_loopback) == 0) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        a->len = sizeof *in6;
+        return true;
+    }
+    *why = "only loopback hosts (127.0.0.0/8, localhost, ::1) are allowed";
+    return false;
+}
+
+bool lb_parse_address(const char *text, struct lb_addr *a, const char **why)
+{
+    memset(a, 0, sizeof *a);
+    snprintf(a->text, sizeof a->text, "%s", text);
+    if (strncmp(text, "unix:", 5) == 0)
+        return parse_unix(text + 5, a, why);
+    if (strncmp(text, "tcp:", 4) == 0)
+        return parse_tcp(text + 4, a, why);
+    *why = "expected unix:/absolute/path or tcp:127.0.0.1:PORT";
+    return false;
+}
+
+/* ---- requests [lb_mu] ---- */
+
+static size_t bucket_of(uint64_t id)
+{
+    return (size_t)(id & (LB_REQ_BUCKETS - 1));
+}
+
+void lb_wake(struct lb_sdk *S)
+{
+    if (S->wake_pending)
+        return;
+    S->wake_pending = true;
+    uint64_t one = 1;
+    ssize_t rc = write(S->wake_fd, &one, sizeof one);
+    (void)rc; /* cannot fail short of a full counter, which still wakes the thread */
+}
+
+void lb_req_insert(struct lb_sdk *S, struct lb_req *r)
+{
+    r->next = NULL;
+    r->prev = S->reqs_tail;
+    if (S->reqs_tail)
+        S->reqs_tail->next = r;
+    else
+        S->reqs_head = r;
+    S->reqs_tail = r;
+    size_t b = bucket_of(r->id);
+    r->hnext = S->buckets[b];
+    S->buckets[b] = r;
+    if (r->deadline_ms < S->next_deadline_ms) {
+        S->next_deadline_ms = r->deadline_ms;
+        lb_wake(S); /* the network thread may be sleeping past this deadline */
+    }
+}
+
+static struct lb_req *req_find(struct lb_sdk *S, uint64_t id)
+{
+    struct lb_req *r = S->buckets[bucket_of(id)];
+    while (r && r->id != id)
+        r = r->hnext;
+    return r;
+}
+
+static void req_unlink(struct lb_sdk *S, struct lb_req *r)
+{
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        S->reqs_head = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    else
+        S->reqs_tail = r->prev;
+    struct lb_req **pp = &S->buckets[bucket_of(r->id)];
+    while (*pp != r)
+        pp = &(*pp)->hnext;
+    *pp = r->hnext;
+}
+
+void lb_frames_free(struct lb_frame *f)
+{
+    while (f) {
+        struct lb_frame *next = f->next;
+        free(f);
+        f = next;
+    }
+}
+
+static void req_free(struct lb_req *r)
+{
+    lb_frames_free(r->frame);
+    free(r);
+}
+
+void lb_reqs_free(struct lb_sdk *S)
+{
+    struct lb_req *r = S->reqs_head;
+    while (r) {
+        struct lb_req *next = r->next;
+        req_free(r);
+        r = next;
+    }
+    S->reqs_head = S->reqs_tail = NULL;
+    memset(S->buckets, 0, sizeof S->buckets);
+}
+
+/* A request that fails locally reports through its last callback (the result callback of
+ * TIMMsgSendNewMsgEx). A TIMCommCallback gets (code, desc, ""); a typedef without a code
+ * (TIMMsgGroupMessageReadMemberListCallback) gets empty strings, zeros and true, i.e.
+ * "finished, nothing". */
+static void req_fail(struct lb_sdk *S, struct lb_req *r, int32_t code, const char *desc)
+{
+    const struct lb_fninfo *fi = &lb_fns[r->fn];
+    int slot = fi->ncb - 1;
+    if (slot < 0 || !r->cbs[slot])
+        return;
+    struct lb_job *job = lb_job_new(LB_JOB_CALL, 0);
+    if (!job)
+        return;
+    job->cbtype = fi->cbtypes[slot];
+    job->fn = r->cbs[slot];
+    job->ud = r->ud;
+    const char *sig = lb_cbtypes[job->cbtype].sig;
+    if (strcmp(sig, "iss") == 0) {
+        job->args[0].i = code;
+        job->args[1].s = desc;
+        job->args[2].s = "";
+    } else {
+        for (int k = 0; sig[k]; k++) {
+            if (sig[k] == 's')
+                job->args[k].s = "";
+            else
+                job->args[k].i = sig[k] == 'b';
+        }
+    }
+    lb_emit(S, job);
+}
+
+/* Fails the requests that were sent on a connection that dropped; those still waiting for a
+ * connection keep waiting. */
+static void fail_sent(struct lb_sdk *S)
+{
+    struct lb_req *r = S->reqs_head;
+    while (r) {
+        struct lb_req *next = r->next;
+        if (!r->frame) {
+            req_fail(S, r, LB_ERR_SDK_NET_DISCONNECT, "network disconnected");
+            req_unlink(S, r);
+            req_free(r);
+        }
+        r = next;
+    }
+}
+
+/* Deadlines only move later (a request's deadline is set at creation with one timeout per
+ * instance, and pushed back by progress), so next_deadline_ms is a valid lower bound. */
+static void check_deadlines(struct lb_sdk *S, int64_t now)
+{
+    pthread_mutex_lock(&lb_mu);
+    if (now >= S->next_deadline_ms) {
+        int64_t next = INT64_MAX;
+        struct lb_req *r = S->reqs_head;
+        while (r) {
+            struct lb_req *next_r = r->next;
+            if (r->deadline_ms <= now) {
+                bool login_offline = r->frame && r->fn == LB_FN_TIMLogin;
+                req_fail(S, r,
+                         login_offline ? LB_ERR_SDK_NET_WAIT_SEND_TIMEOUT_NO_NETWORK
+                                       : LB_ERR_SDK_NET_WAIT_ACK_TIMEOUT,
+                         login_offline ? "login timed out: no network" : "request timed out");
+                req_unlink(S, r);
+                req_free(r);
+            } else if (r->deadline_ms < next) {
+                next = r->deadline_ms;
+            }
+            r = next_r;
+        }
+        S->next_deadline_ms = next;
+    }
+    pthread_mutex_unlock(&lb_mu);
+}
+
+/* ---- frames from the cloud ---- */
+
+static void out_append(struct lb_sdk *S, struct lb_frame *f)
+{
+    *S->out_tail = f;
+    S->out_tail = &f->next;
+}
+
+/* [mu] After W: the re-login goes first, then every request that waited, in order. */
+static void send_waiting(struct lb_sdk *S)
+{
+    if (S->login_status == kTIMLoginStatus_Logined && S->cred_user && S->cred_sig) {
+        const union lb_val v[2] = {{.s = S->cred_user}, {.s = S->cred_sig}};
+        struct lb_frame *f = lb_encode_call(0, "TIMLogin", "ss", v, NULL);
+        if (f)
+            out_append(S, f);
+    }
+    struct lb_req *r = S->reqs_head;
+    while (r) {
+        struct lb_req *next = r->next;
+        if (r->frame) {
+            out_append(S, r->frame);
+            r->frame = NULL;
+            bool any_cb = false;
+            for (int k = 0; k < lb_fns[r->fn].ncb; k++)
+                any_cb |= r->cbs[k] != NULL;
+            if (!any_cb) { /* nothing will ever fire for it */
+                req_unlink(S, r);
+                req_free(r);
+            }
+        }
+        r = next;
+    }
+}
+
+static void on_welcome(struct lb_sdk *S, struct net *N, const struct lb_field *f, int nf)
+{
+    if (nf < 1 || f[0].tag != 'I') {
+        lb_log(S, kTIMLog_Error, "loopback: malformed W frame dropped");
+        return;
+    }
+    pthread_mutex_lock(&lb_mu);
+    S->time_offset_ms = f[0].i - lb_wall_ms();
+    S->welcomed = true;
+    send_waiting(S);
+    pthread_mutex_unlock(&lb_mu);
+    N->backoff = BACKOFF_MIN_MS;
+    lb_log(S, kTIMLog_Info, "loopback: connected to %s", S->addr.text);
+    lb_emit_status(S, kTIMConnected, 0, "");
+}
+
+static void on_login_state(struct lb_sdk *S, const unsigned char *body, const struct lb_field *f,
+                           int nf)
+{
+    if (nf != 2 || f[0].tag != 'I' || f[1].tag != 'S') {
+        lb_log(S, kTIMLog_Error, "loopback: malformed L frame dropped");
+        return;
+    }
+    char *user = strndup((const char *)body + f[1].off, f[1].len);
+    if (!user)
+        return;
+    pthread_mutex_lock(&lb_mu);
+    S->login_status = (int)f[0].i;
+    free(S->login_user);
+    S->login_user = user;
+    if (S->login_status == kTIMLoginStatus_UnLogined)
+        lb_forget_credentials(S);
+    pthread_mutex_unlock(&lb_mu);
+}
+
+static void on_result(struct lb_sdk *S, struct lb_job *job, const struct lb_field *f, int nf,
+                      int64_t now)
+{
+    if (nf < 3 || nf > LB_MAX_FIELDS || f[0].tag != 'I' || f[1].tag != 'I' || f[2].tag != 'B') {
+        lb_log(S, kTIMLog_Error, "loopback: malformed R frame dropped");
+        free(job);
+        return;
+    }
+    uint64_t id = (uint64_t)f[0].i;
+    if (id == 0) { /* our own re-login after a reconnect: no user callback */
+        if (nf > 3 && f[3].tag == 'I')
+            lb_log(S, kTIMLog_Info, "loopback: re-login after reconnect: code %lld",
+                   (long long)f[3].i);
+        free(job);
+        return;
+    }
+    pthread_mutex_lock(&lb_mu);
+    struct lb_req *r = req_find(S, id);
+    const struct lb_fninfo *fi = r ? &lb_fns[r->fn] : NULL;
+    int64_t slot = f[1].i;
+    const char *problem = NULL;
+    if (!r)
+        problem = "unknown request (timed out or failed already)";
+    else if (slot < 0 || slot >= fi->ncb)
+        problem = "no such callback slot";
+    else if (!lb_wire_args(f + 3, nf - 3, lb_cbtypes[fi->cbtypes[slot]].sig, job->data, job->args))
+        problem = "fields do not match the callback typedef";
+    if (problem) {
+        pthread_mutex_unlock(&lb_mu);
+        lb_log(S, r ? kTIMLog_Error : kTIMLog_Debug, "loopback: R frame for request %llu (%s) dropped: %s",
+               (unsigned long long)id, fi ? fi->name : "?", problem);
+        free(job);
+        return;
+    }
+    job->kind = LB_JOB_CALL;
+    job->cbtype = fi->cbtypes[slot];
+    job->fn = r->cbs[slot];
+    job->ud = r->ud;
+    if (f[2].i) {
+        req_unlink(S, r);
+        req_free(r);
+    } else {
+        r->deadline_ms = now + S->timeout_ms; /* progress: the request is alive */
+    }
+    pthread_mutex_unlock(&lb_mu);
+    if (job->fn)
+        lb_emit(S, job);
+    else
+        free(job);
+}
+
+static int setter_cmp(const void *key, const void *elem)
+{
+    const struct lb_field *f = ((const void *const *)key)[0];
+    const unsigned char *body = ((const void *const *)key)[1];
+    const char *name = ((const struct lb_setter *)elem)->name;
+    size_t n = strlen(name);
+    int c = memcmp(body + f->off, name, f->len < n ? f->len : n);
+    if (c != 0)
+        return c;
+    return (f->len > n) - (f->len < n);
+}
+
+static void on_event(struct lb_sdk *S, struct lb_job *job, const struct lb_field *f, int nf)
+{
+    if (nf < 1 || nf > LB_MAX_FIELDS || f[0].tag != 'S') {
+        lb_log(S, kTIMLog_Error, "loopback: malformed E frame dropped");
+        free(job);
+        return;
+    }
+    const void *key[2] = {&f[0], job->data};
+    const struct lb_setter *st = bsearch(key, lb_setters, LB_SET_COUNT, sizeof *lb_setters,
+                                         setter_cmp);
+    if (!st || !lb_wire_args(f + 1, nf - 1, lb_cbtypes[st->cbtype].sig, job->data, job->args)) {
+        lb_log(S, kTIMLog_Error, "loopback: E frame for %.*s dropped: %s", (int)f[0].len,
+               (const char *)job->data + f[0].off,
+               st ? "fields do not match the callback typedef" : "no such setter");
+        free(job);
+        return;
+    }
+    job->kind = LB_JOB_EVENT;
+    job->setter = (int)(st - lb_setters);
+    lb_emit(S, job);
+}
+
+/* Returns false when the frame is malformed (the connection is then dropped). */
+static bool handle_frame(struct lb_sdk *S, struct net *N, const unsigned char *body, size_t n,
+                         int64_t now)
+{
+    struct lb_field f[LB_MAX_FIELDS];
+    char type = (char)body[0];
+    if (type == 'R' || type == 'E') {
+        /* The job owns a copy of the fields so the callback thread can use them in place. */
+        struct lb_job *job = lb_job_new(LB_JOB_CALL, n - 1);
+        if (!job)
+            return false;
+        memcpy(job->data, body + 1, n - 1);
+        int nf = lb_wire_fields(job->data, n - 1, f, LB_MAX_FIELDS);
+        if (nf < 0) {
+            free(job);
+            return false;
+        }
+        if (type == 'R')
+            on_result(S, job, f, nf, now);
+        else
+            on_event(S, job, f, nf);
+        return true;
+    }
+    int nf = lb_wire_fields(body + 1, n - 1, f, LB_MAX_FIELDS);
+    if (nf < 0)
+        return false;
+    if (type == 'W')
+        on_welcome(S, N, f, nf);
+    else if (type == 'L')
+        on_login_state(S, body + 1, f, nf);
+    else
+        lb_log(S, kTIMLog_Warn, "loopback: unknown frame type 0x%02x ignored", (unsigned)body[0]);
+    return true;
+}
+
+/* ---- the connection ---- */
+
+static void set_idle(struct net *N, int64_t now)
+{
+    N->state = NET_IDLE;
+    N->retry_at = now + N->backoff;
+    N->backoff = N->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : N->backoff * 2;
+}
+
+static void connect_failed(struct lb_sdk *S, struct net *N, const char *why, int64_t now)
+{
+    char desc[256];
+    snprintf(desc, sizeof desc, "connect to %s failed: %s", S->addr.text, why);
+    if (N->fd >= 0)
+        close(N->fd);
+    N->fd = -1;
+    lb_log(S, kTIMLog_Warn, "loopback: %s", desc);
+    lb_emit_status(S, kTIMConnectFailed, LB_ERR_SDK_NET_NET_UNREACH, desc);
+    set_idle(N, now);
+}
+
+static void queue_hello(struct lb_sdk *S, struct net *N)
+{
+    size_t plen = strlen(LB_PROTOCOL_NAME), vlen = strlen(LB_SDK_VERSION);
+    struct lb_frame *f = lb_frame_alloc(1 + (5 + plen) + 9 + (5 + vlen));
+    if (!f)
+        return;
+    unsigned char *p = lb_wire_put_u8(f->data + 4, 'H');
+    p = lb_wire_put_str(p, LB_PROTOCOL_NAME, plen);
+    p = lb_wire_put_u8(p, 'I');
+    p = lb_wire_put_i64(p, (int64_t)S->app_id);
+    lb_wire_put_str(p, LB_SDK_VERSION, vlen);
+    *N->wq_tail = f;
+    N->wq_tail = &f->next;
+}
+
+static void opened(struct lb_sdk *S, struct net *N)
+{
+    if (S->addr.ss.ss_family != AF_UNIX) {
+        int one = 1;
+        setsockopt(N->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    N->state = NET_OPEN;
+    N->rlen = 0;
+    queue_hello(S, N);
+}
+
+static void start_connect(struct lb_sdk *S, struct net *N, int64_t now)
+{
+    lb_emit_status(S, kTIMConnecting, 0, "");
+    N->fd = socket(S->addr.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (N->fd < 0) {
+        connect_failed(S, N, strerror(errno), now);
+        return;
+    }
+    if (connect(N->fd, (const struct sockaddr *)&S->addr.ss, S->addr.len) == 0) {
+        opened(S, N);
+    } else if (errno == EINPROGRESS) {
+        N->state = NET_CONNECTING;
+        N->connect_deadline = now + CONNECT_TIMEOUT_MS;
+    } else {
+        connect_failed(S, N, strerror(errno), now);
+    }
+}
+
+static void finish_connect(struct lb_sdk *S, struct net *N, int64_t now)
+{
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(N->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+        err = errno;
+    if (err)
+        connect_failed(S, N, strerror(err), now);
+    else
+        opened(S, N);
+}
+
+static void drop(struct lb_sdk *S, struct net *N, const char *why, int64_t now)
+{
+    close(N->fd);
+    N->fd = -1;
+    lb_frames_free(N->wq);
+    N->wq = NULL;
+    N->wq_tail = &N->wq;
+    N->rlen = 0;
+    pthread_mutex_lock(&lb_mu);
+    bool was_welcomed = S->welcomed;
+    S->welcomed = false;
+    fail_sent(S);
+    lb_frames_free(S->out_head);
+    S->out_head = NULL;
+    S->out_tail = &S->out_head;
+    pthread_mutex_unlock(&lb_mu);
+    if (was_welcomed) {
+        lb_log(S, kTIMLog_Warn, "loopback: connection to %s lost: %s", S->addr.text, why);
+        lb_emit_status(S, kTIMDisconnected, LB_ERR_SDK_NET_DISCONNECT, "network disconnected");
+        N->backoff = BACKOFF_MIN_MS;
+        set_idle(N, now);
+    } else {
+        connect_failed(S, N, why, now);
+    }
+}
+
+static bool ensure_room(struct net *N, size_t need)
+{
+    if (N->rcap - N->rlen >= need)
+        return true;
+    size_t cap = N->rcap ? N->rcap : READ_CHUNK;
+    while (cap - N->rlen < need)
+        cap *= 2;
+    unsigned char *p = realloc(N->rbuf, cap);
+    if (!p)
+        return false;
+    N->rbuf = p;
+    N->rcap = cap;
+    return true;
+}
+
+/* Handles every complete frame in rbuf; keeps the partial one at the front. */
+static bool parse_frames(struct lb_sdk *S, struct net *N, int64_t now)
+{
+    size_t pos = 0;
+    bool ok = true;
+    while (N->rlen - pos >= 4) {
+        uint32_t n = lb_wire_get_u32(N->rbuf + pos);
+        if (n == 0 || n > LB_MAX_FRAME) {
+            ok = false;
+            break;
+        }
+        if (N->rlen - pos - 4 < n)
+            break;
+        if (!handle_frame(S, N, N->rbuf + pos + 4, n, now)) {
+            ok = false;
+            break;
+        }
+        pos += 4 + (size_t)n;
+    }
+    memmove(N->rbuf, N->rbuf + pos, N->rlen - pos);
+    N->rlen -= pos;
+    lb_flush_batch(S);
+    return ok;
+}
+
+static void read_some(struct lb_sdk *S, struct net *N, int64_t now)
+{
+    size_t want = READ_CHUNK;
+    if (N->rlen >= 4) { /* make room for the whole frame being received */
+        size_t frame = 4 + (size_t)lb_wire_get_u32(N->rbuf);
+        if (frame > N->rlen && frame - N->rlen > want && frame <= 4 + (size_t)LB_MAX_FRAME)
+            want = frame - N->rlen;
+    }
+    if (!ensure_room(N, want)) {
+        drop(S, N, "out of memory", now);
+        return;
+    }
+    ssize_t n = recv(N->fd, N->rbuf + N->rlen, N->rcap - N->rlen, 0);
+    if (n == 0) {
+        drop(S, N, "closed by the cloud", now);
+    } else if (n < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            drop(S, N, strerror(errno), now);
+    } else {
+        N->rlen += (size_t)n;
+        if (!parse_frames(S, N, now)) {
+            lb_log(S, kTIMLog_Error, "loopback: malformed or oversized frame from the cloud");
+            drop(S, N, "protocol error", now);
+        }
+    }
+}
+
+static void write_some(struct lb_sdk *S, struct net *N, int64_t now)
+{
+    struct iovec iov[MAX_IOV];
+    int n = 0;
+    for (struct lb_frame *f = N->wq; f && n < MAX_IOV; f = f->next, n++) {
+        iov[n].iov_base = f->data + f->off;
+        iov[n].iov_len = f->len - f->off;
+    }
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = (size_t)n};
+    /* MSG_NOSIGNAL: a peer that went away must not raise SIGPIPE in the host process. */
+    ssize_t sent = sendmsg(N->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            drop(S, N, strerror(errno), now);
+        return;
+    }
+    size_t left = (size_t)sent;
+    while (N->wq && left >= N->wq->len - N->wq->off) {
+        struct lb_frame *f = N->wq;
+        left -= f->len - f->off;
+        N->wq = f->next;
+        free(f);
+    }
+    if (!N->wq)
+        N->wq_tail = &N->wq;
+    else
+        N->wq->off += left;
+}
+
+/* Moves what API calls queued onto the write queue; nothing is sent before W. */
+static void take_out(struct lb_sdk *S, struct net *N)
+{
+    pthread_mutex_lock(&lb_mu);
+    if (S->out_head) {
+        *N->wq_tail = S->out_head;
+        N->wq_tail = S->out_tail;
+        S->out_head = NULL;
+        S->out_tail = &S->out_head;
+    }
+    pthread_mutex_unlock(&lb_mu);
+}
+
+static void drain_wake(struct lb_sdk *S)
+{
+    uint64_t v;
+    ssize_t rc = read(S->wake_fd, &v, sizeof v);
+    (void)rc;
+    pthread_mutex_lock(&lb_mu);
+    S->wake_pending = false;
+    pthread_mutex_unlock(&lb_mu);
+}
+
+static int poll_timeout(struct lb_sdk *S, const struct net *N, int64_t now)
+{
+    pthread_mutex_lock(&lb_mu);
+    int64_t until = S->next_deadline_ms;
+    pthread_mutex_unlock(&lb_mu);
+    if (N->state == NET_IDLE && N->retry_at < until)
+        until = N->retry_at;
+    if (N->state == NET_CONNECTING && N->connect_deadline < until)
+        until = N->connect_deadline;
+    if (until == INT64_MAX)
+        return -1;
+    int64_t ms = until - now;
+    return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+static void net_step(struct lb_sdk *S, struct net *N)
+{
+    int64_t now = lb_now_ms();
+    if (N->state == NET_IDLE && now >= N->retry_at)
+        start_connect(S, N, now);
+    if (N->state == NET_OPEN)
+        take_out(S, N);
+    struct pollfd pf[2] = {{.fd = S->wake_fd, .events = POLLIN}, {.fd = N->fd}};
+    if (N->state == NET_CONNECTING)
+        pf[1].events = POLLOUT;
+    else if (N->state == NET_OPEN)
+        pf[1].events = POLLIN | (N->wq ? POLLOUT : 0);
+    lb_flush_batch(S);
+    int timeout = poll_timeout(S, N, now);
+    int rc = poll(pf, N->fd >= 0 ? 2 : 1, timeout);
+    now = lb_now_ms();
+    if (rc < 0 && errno != EINTR)
+        lb_log(S, kTIMLog_Error, "loopback: poll failed: %s", strerror(errno));
+    if (rc > 0 && (pf[0].revents & POLLIN))
+        drain_wake(S);
+    if (N->state == NET_CONNECTING) {
+        if (rc > 0 && pf[1].revents)
+            finish_connect(S, N, now);
+        else if (now >= N->connect_deadline)
+            connect_failed(S, N, "timed out", now);
+    } else if (N->state == NET_OPEN && rc > 0) {
+        if (pf[1].revents & (POLLIN | POLLHUP | POLLERR))
+            read_some(S, N, now);
+        if (N->state == NET_OPEN && (pf[1].revents & POLLOUT))
+            write_some(S, N, now);
+    }
+    check_deadlines(S, now);
+}
+
+void *lb_net_main(void *arg)
+{
+    struct lb_sdk *S = arg;
+    struct net N = {.state = NET_IDLE, .fd = -1, .backoff = BACKOFF_MIN_MS};
+    N.wq_tail = &N.wq;
+    N.retry_at = lb_now_ms();
+    lb_mark_net_thread();
+    if (!S->has_addr) {
+        /* Like the real SDK offline: it tries, it fails; requests then time out. */
+        N.state = NET_NOADDR;
+        lb_emit_status(S, kTIMConnecting, 0, "");
+        lb_log(S, kTIMLog_Warn, "loopback: no address (json_sdk_config loopback_address or "
+                                "AIOTIM_LOOPBACK_ADDRESS)");
+        lb_emit_status(S, kTIMConnectFailed, LB_ERR_SDK_NET_NET_UNREACH,
+                       "no loopback address configured");
+    }
+    while (!atomic_load(&S->stopping))
+        net_step(S, &N);
+    if (N.fd >= 0)
+        close(N.fd);
+    lb_frames_free(N.wq);
+    free(N.rbuf);
+    lb_sdk_release(S);
+    return NULL;
+}

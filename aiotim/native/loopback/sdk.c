@@ -1,0 +1,661 @@
+/*
+ * sdk.c: the instance lifecycle (TIMInit/TIMUninit), what the SDK answers locally
+ * (PROTOCOL.md "What the SDK does locally"), callback registration, the generic forwarding of
+ * API calls, and the loopback-only exports.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lb_sdk.h"
+#include "loopback_ext.h"
+
+#define DEFAULT_TIMEOUT_MS 30000
+#define USER_ID_BUFFER 128 /* the header: user_id_buffer is "no smaller than 128 bytes" */
+
+pthread_mutex_t lb_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Serializes TIMInit and TIMUninit (which block on threads) without blocking other calls. */
+static pthread_mutex_t life_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct lb_sdk *cur;                 /* [mu] the initialised instance, or NULL */
+static struct lb_slot slots[LB_SET_COUNT]; /* [mu] TIMSet*Callback registrations */
+static struct lb_slot *recv_list;          /* [mu] TIMAddRecvNewMsgCallback registrations */
+static size_t recv_n, recv_cap;
+
+/* [mu] TIMSetConfig's effective config: raw JSON members, merged by key. */
+struct cfg_member {
+    char *key, *val;
+};
+static struct cfg_member *cfg;
+static size_t cfg_n;
+
+static uint64_t id_seed;
+static atomic_uint_fast64_t id_counter;
+
+/* ---- time and ids ---- */
+
+static int64_t clock_ms(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t lb_now_ms(void)
+{
+    return clock_ms(CLOCK_MONOTONIC);
+}
+
+int64_t lb_wall_ms(void)
+{
+    return clock_ms(CLOCK_REALTIME);
+}
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Seeded per copy of the library (its own address and random bytes), so two clients in one
+ * process never make the same ids. */
+static void seed_ids(void)
+{
+    if (id_seed)
+        return;
+    uint64_t r = 0;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
+        r = (uint64_t)lb_wall_ms();
+    id_seed = mix64(r ^ (uint64_t)(uintptr_t)&id_seed ^ ((uint64_t)getpid() << 32)) | 1;
+}
+
+/* <16 hex digits>-<client time s>-<rand>, the shape of the real SDK's message ids. */
+static void make_id(char *out, size_t n)
+{
+    uint64_t c = atomic_fetch_add(&id_counter, 1);
+    uint64_t a = mix64(id_seed + c * 0x9e3779b97f4a7c15ULL);
+    snprintf(out, n, "%016llx-%lld-%u", (unsigned long long)a, (long long)(lb_wall_ms() / 1000),
+             (unsigned)(mix64(a) & 0x7fffffff));
+}
+
+/* ---- callback registrations (they outlive TIMInit/TIMUninit, like the real SDK's) ---- */
+
+void lb_set_callback(int setter, lb_fnptr fn, const void *user_data)
+{
+    pthread_mutex_lock(&lb_mu);
+    slots[setter].fn = fn;
+    slots[setter].ud = fn ? user_data : NULL;
+    pthread_mutex_unlock(&lb_mu);
+}
+
+bool lb_slot_get(int setter, lb_fnptr *fn, const void **ud)
+{
+    pthread_mutex_lock(&lb_mu);
+    *fn = slots[setter].fn;
+    *ud = slots[setter].ud;
+    pthread_mutex_unlock(&lb_mu);
+    return *fn != NULL;
+}
+
+void lb_add_recv_callback(lb_fnptr fn, const void *user_data)
+{
+    if (!fn)
+        return;
+    pthread_mutex_lock(&lb_mu);
+    if (recv_n == recv_cap) {
+        size_t cap = recv_cap ? recv_cap * 2 : 4;
+        struct lb_slot *p = realloc(recv_list, cap * sizeof *p);
+        if (!p) {
+            pthread_mutex_unlock(&lb_mu);
+            return;
+        }
+        recv_list = p;
+        recv_cap = cap;
+    }
+    recv_list[recv_n++] = (struct lb_slot){fn, user_data};
+    pthread_mutex_unlock(&lb_mu);
+}
+
+/* Removes every registration of fn: the real API identifies them by the pointer alone. */
+void lb_remove_recv_callback(lb_fnptr fn)
+{
+    pthread_mutex_lock(&lb_mu);
+    size_t j = 0;
+    for (size_t i = 0; i < recv_n; i++)
+        if (recv_list[i].fn != fn)
+            recv_list[j++] = recv_list[i];
+    recv_n = j;
+    pthread_mutex_unlock(&lb_mu);
+}
+
+size_t lb_recv_snapshot(struct lb_slot *out, size_t cap)
+{
+    pthread_mutex_lock(&lb_mu);
+    size_t n = recv_n;
+    memcpy(out, recv_list, (n < cap ? n : cap) * sizeof *out);
+    pthread_mutex_unlock(&lb_mu);
+    return n;
+}
+
+/* ---- the instance ---- */
+
+static struct lb_sdk *sdk_new(uint64_t app_id, int64_t timeout_ms)
+{
+    struct lb_sdk *S = calloc(1, sizeof *S);
+    if (!S)
+        return NULL;
+    S->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (S->wake_fd < 0) {
+        free(S);
+        return NULL;
+    }
+    S->refs = 1;
+    S->app_id = app_id;
+    S->timeout_ms = timeout_ms;
+    pthread_mutex_init(&S->qmu, NULL);
+    pthread_cond_init(&S->qcond, NULL);
+    pthread_mutex_init(&S->fh_mu, NULL);
+    S->qtail = &S->qhead;
+    S->batch_tail = &S->batch;
+    S->out_tail = &S->out_head;
+    S->next_req_id = 1;
+    S->next_deadline_ms = INT64_MAX;
+    S->login_status = kTIMLoginStatus_UnLogined;
+    return S;
+}
+
+void lb_forget_credentials(struct lb_sdk *S)
+{
+    if (S->cred_sig)
+        explicit_bzero(S->cred_sig, strlen(S->cred_sig));
+    free(S->cred_sig);
+    free(S->cred_user);
+    S->cred_sig = S->cred_user = NULL;
+}
+
+static void sdk_free(struct lb_sdk *S)
+{
+    close(S->wake_fd);
+    lb_reqs_free(S);
+    lb_frames_free(S->out_head);
+    lb_queue_free(S);
+    lb_forget_credentials(S);
+    free(S->login_user);
+    pthread_mutex_destroy(&S->qmu);
+    pthread_cond_destroy(&S->qcond);
+    pthread_mutex_destroy(&S->fh_mu);
+    free(S);
+}
+
+void lb_sdk_release(struct lb_sdk *S)
+{
+    pthread_mutex_lock(&lb_mu);
+    bool last = --S->refs == 0;
+    pthread_mutex_unlock(&lb_mu);
+    if (last)
+        sdk_free(S);
+}
+
+static struct lb_sdk *sdk_acquire(void)
+{
+    pthread_mutex_lock(&lb_mu);
+    struct lb_sdk *S = cur;
+    if (S)
+        S->refs++;
+    pthread_mutex_unlock(&lb_mu);
+    return S;
+}
+
+/* Our threads take no signals: the host process's handlers run on its own threads, and poll()
+ * is never interrupted. The thread holds a reference to S, released when it ends. */
+static bool start_thread(struct lb_sdk *S, pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_mutex_lock(&lb_mu);
+    S->refs++;
+    pthread_mutex_unlock(&lb_mu);
+    int rc = pthread_create(t, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
+        lb_sdk_release(S);
+    return rc == 0;
+}
+
+/* A thread cannot join itself: TIMUninit called from one of our callbacks detaches it, and the
+ * thread frees what it holds when its callback returns (it sees `stopping`). */
+static void join_or_detach(pthread_t t)
+{
+    if (pthread_equal(t, pthread_self()))
+        pthread_detach(t);
+    else
+        pthread_join(t, NULL);
+}
+
+static void stop(struct lb_sdk *S)
+{
+    atomic_store(&S->stopping, true);
+    uint64_t one = 1;
+    ssize_t rc = write(S->wake_fd, &one, sizeof one);
+    (void)rc;
+    pthread_mutex_lock(&S->qmu);
+    pthread_cond_broadcast(&S->qcond);
+    pthread_mutex_unlock(&S->qmu);
+}
+
+struct init_cfg {
+    char *address;
+    int64_t timeout_ms;
+};
+
+static int init_member(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
+{
+    struct init_cfg *c = ctx;
+    if (lb_json_key_is(key, klen, "loopback_address")) {
+        free(c->address);
+        c->address = lb_json_string_dup(val, vlen);
+    } else if (lb_json_key_is(key, klen, "loopback_request_timeout_ms")) {
+        int64_t v;
+        if (lb_json_int(val, vlen, &v) && v > 0)
+            c->timeout_ms = v;
+    }
+    return 0;
+}
+
+static int start(uint64_t sdk_app_id, const char *json_sdk_config)
+{
+    struct init_cfg c = {NULL, DEFAULT_TIMEOUT_MS};
+    /* NULL or "" means defaults (TIMManager.h); anything else must be a JSON object. */
+    if (json_sdk_config && *json_sdk_config &&
+        lb_json_members(json_sdk_config, strlen(json_sdk_config), init_member, &c) < 0)
+        return LB_TIM_ERR_JSON;
+    const char *address = c.address ? c.address : getenv("AIOTIM_LOOPBACK_ADDRESS");
+    struct lb_sdk *S = sdk_new(sdk_app_id, c.timeout_ms);
+    if (!S) {
+        free(c.address);
+        return LB_TIM_ERR_SDKUNINIT;
+    }
+    const char *why = NULL;
+    if (address && *address) {
+        S->has_addr = lb_parse_address(address, &S->addr, &why);
+        if (!S->has_addr) {
+            lb_log(NULL, kTIMLog_Error, "TIMInit: loopback address \"%s\" refused: %s", address, why);
+            free(c.address);
+            sdk_free(S);
+            return LB_TIM_ERR_PARAM;
+        }
+    }
+    free(c.address);
+    seed_ids();
+    if (!start_thread(S, &S->cb_thr, lb_cb_main, S)) {
+        sdk_free(S);
+        return LB_TIM_ERR_SDKUNINIT;
+    }
+    if (!start_thread(S, &S->net_thr, lb_net_main, S)) {
+        stop(S);
+        pthread_join(S->cb_thr, NULL);
+        sdk_free(S);
+        return LB_TIM_ERR_SDKUNINIT;
+    }
+    pthread_mutex_lock(&lb_mu);
+    cur = S;
+    pthread_mutex_unlock(&lb_mu);
+    return LB_TIM_SUCC;
+}
+
+LB_EXPORT int TIMInit(uint64_t sdk_app_id, const char *json_sdk_config)
+{
+    pthread_mutex_lock(&life_mu);
+    pthread_mutex_lock(&lb_mu);
+    bool already = cur != NULL;
+    pthread_mutex_unlock(&lb_mu);
+    int rc = already ? LB_TIM_SUCC : start(sdk_app_id, json_sdk_config);
+    pthread_mutex_unlock(&life_mu);
+    return rc;
+}
+
+LB_EXPORT int TIMUninit(void)
+{
+    pthread_mutex_lock(&life_mu);
+    pthread_mutex_lock(&lb_mu);
+    struct lb_sdk *S = cur;
+    cur = NULL; /* from here on every call returns -1 and nothing new is queued */
+    pthread_mutex_unlock(&lb_mu);
+    if (S) {
+        stop(S);
+        join_or_detach(S->net_thr);
+        join_or_detach(S->cb_thr);
+        pthread_mutex_lock(&S->fh_mu);
+        if (S->fh_running)
+            join_or_detach(S->fh_thr);
+        S->fh_running = false;
+        pthread_mutex_unlock(&S->fh_mu);
+        lb_sdk_release(S);
+    }
+    pthread_mutex_unlock(&life_mu);
+    return LB_TIM_SUCC;
+}
+
+/* ---- local answers ---- */
+
+LB_EXPORT const char *TIMGetSDKVersion(void)
+{
+    return LB_SDK_VERSION;
+}
+
+LB_EXPORT uint64_t TIMGetServerTime(void)
+{
+    pthread_mutex_lock(&lb_mu);
+    int64_t offset = cur ? cur->time_offset_ms : 0;
+    pthread_mutex_unlock(&lb_mu);
+    return (uint64_t)((lb_wall_ms() + offset) / 1000);
+}
+
+/* Internal callers use this, never the exported name, which another loaded library could
+ * interpose. */
+static enum TIMLoginStatus login_status(void)
+{
+    pthread_mutex_lock(&lb_mu);
+    int st = cur ? cur->login_status : kTIMLoginStatus_UnLogined;
+    pthread_mutex_unlock(&lb_mu);
+    return (enum TIMLoginStatus)st;
+}
+
+LB_EXPORT enum TIMLoginStatus TIMGetLoginStatus(void)
+{
+    return login_status();
+}
+
+LB_EXPORT int TIMGetLoginUserID(char *user_id_buffer)
+{
+    if (!user_id_buffer)
+        return LB_TIM_ERR_PARAM;
+    pthread_mutex_lock(&lb_mu);
+    int rc = LB_TIM_ERR_SDKUNINIT;
+    if (cur) {
+        snprintf(user_id_buffer, USER_ID_BUFFER, "%s", cur->login_user ? cur->login_user : "");
+        rc = LB_TIM_SUCC;
+    }
+    pthread_mutex_unlock(&lb_mu);
+    return rc;
+}
+
+static int cfg_member(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
+{
+    (void)ctx;
+    if (lb_json_key_is(key, klen, "set_config_callback_log_level")) {
+        int64_t level;
+        if (lb_json_int(val, vlen, &level))
+            lb_set_log_level((int)level);
+    }
+    char *v = strndup(val, vlen);
+    if (!v)
+        return 0;
+    for (size_t i = 0; i < cfg_n; i++) {
+        if (strlen(cfg[i].key) == klen && memcmp(cfg[i].key, key, klen) == 0) {
+            free(cfg[i].val);
+            cfg[i].val = v;
+            return 0;
+        }
+    }
+    struct cfg_member *p = realloc(cfg, (cfg_n + 1) * sizeof *p);
+    char *k = strndup(key, klen);
+    if (!p || !k) {
+        cfg = p ? p : cfg;
+        free(k);
+        free(v);
+        return 0;
+    }
+    cfg = p;
+    cfg[cfg_n++] = (struct cfg_member){k, v};
+    return 0;
+}
+
+/* The loopback never writes logs to a console or a file: the defaults say so. */
+static const char DEFAULT_CONFIG[] = "{\"set_config_log_level\":4,"
+                                     "\"set_config_callback_log_level\":4,"
+                                     "\"set_config_is_log_output_console\":false}";
+
+static char *cfg_json(void)
+{
+    size_t n = 3;
+    for (size_t i = 0; i < cfg_n; i++)
+        n += strlen(cfg[i].key) + strlen(cfg[i].val) + 2;
+    char *out = malloc(n);
+    if (!out)
+        return NULL;
+    char *p = out;
+    *p++ = '{';
+    for (size_t i = 0; i < cfg_n; i++)
+        p += sprintf(p, "%s%s:%s", i ? "," : "", cfg[i].key, cfg[i].val);
+    strcpy(p, "}");
+    return out;
+}
+
+/* Works before TIMInit too (proxies are meant to be set first); calls back synchronously. */
+LB_EXPORT int TIMSetConfig(const char *json_config, TIMCommCallback cb, const void *user_data)
+{
+    if (!json_config)
+        return LB_TIM_ERR_PARAM;
+    size_t n = strlen(json_config);
+    if (!lb_json_valid(json_config, n))
+        return LB_TIM_ERR_JSON;
+    pthread_mutex_lock(&lb_mu);
+    if (cfg_n == 0)
+        lb_json_members(DEFAULT_CONFIG, sizeof DEFAULT_CONFIG - 1, cfg_member, NULL);
+    int rc = lb_json_members(json_config, n, cfg_member, NULL);
+    char *effective = rc < 0 ? NULL : cfg_json();
+    pthread_mutex_unlock(&lb_mu);
+    if (rc < 0)
+        return LB_TIM_ERR_JSON; /* valid JSON, but not an object */
+    if (cb)
+        cb(0, "", effective ? effective : "{}", user_data);
+    free(effective);
+    return LB_TIM_SUCC;
+}
+
+/* ---- forwarding ---- */
+
+static bool initialized(void)
+{
+    pthread_mutex_lock(&lb_mu);
+    bool yes = cur != NULL;
+    pthread_mutex_unlock(&lb_mu);
+    return yes;
+}
+
+static int check_params(const char *sig, const union lb_val *v)
+{
+    for (size_t k = 0; sig[k]; k++) {
+        char c = sig[k];
+        if ((c == 's' || c == 'j') && !v[k].s)
+            return LB_TIM_ERR_PARAM;
+        if ((c == 'j' || c == 'J') && v[k].s && !lb_json_valid(v[k].s, strlen(v[k].s)))
+            return LB_TIM_ERR_JSON;
+    }
+    return LB_TIM_SUCC;
+}
+
+static int out_param(const char *sig)
+{
+    const char *x = strchr(sig, 'x');
+    return x ? (int)(x - sig) : -1;
+}
+
+/* The real SDK answers a send before login at once, on the calling thread: 6013. Both send
+ * functions have json_msg_param third. */
+static bool send_before_login(int fn_id, const union lb_val *v, const lb_fnptr *cbs,
+                              const void *user_data)
+{
+    if (fn_id != LB_FN_TIMMsgSendMessage && fn_id != LB_FN_TIMMsgSendNewMsg)
+        return false;
+    if (login_status() == kTIMLoginStatus_Logined)
+        return false;
+    int x = out_param(lb_fns[fn_id].sig);
+    if (x >= 0 && v[x].out)
+        strcpy(v[x].out, "-0-0");
+    if (cbs[0])
+        ((TIMCommCallback)cbs[0])(LB_ERR_SDK_NOT_INITIALIZED, "not initialized", v[2].s, user_data);
+    return true;
+}
+
+static void remember_login(struct lb_sdk *S, const union lb_val *v)
+{
+    lb_forget_credentials(S);
+    S->cred_user = strdup(v[0].s);
+    S->cred_sig = strdup(v[1].s);
+}
+
+/* Every forwarded API call: check, encode a C frame, then either hand it to the network thread
+ * (connected) or park it on its request until W (not connected). */
+int lb_forward(int fn_id, const union lb_val *v, const lb_fnptr *cbs, const void *user_data)
+{
+    const struct lb_fninfo *fi = &lb_fns[fn_id];
+    if (!initialized())
+        return LB_TIM_ERR_SDKUNINIT;
+    int rc = check_params(fi->sig, v);
+    if (rc != LB_TIM_SUCC)
+        return rc;
+    if (send_before_login(fn_id, v, cbs, user_data))
+        return LB_TIM_SUCC;
+    char out_id[64] = "";
+    int x = out_param(fi->sig);
+    if (x >= 0) {
+        make_id(out_id, sizeof out_id);
+        if (v[x].out)
+            strcpy(v[x].out, out_id);
+    }
+    struct lb_frame *f = lb_encode_call(0, fi->name, fi->sig, v, out_id);
+    struct lb_req *r = calloc(1, sizeof *r);
+    if (!f || !r) {
+        free(f);
+        free(r);
+        return LB_TIM_ERR_PARAM; /* out of memory, or a frame over 64 MiB */
+    }
+    bool any_cb = false;
+    for (int k = 0; k < fi->ncb; k++) {
+        r->cbs[k] = cbs[k];
+        any_cb |= cbs[k] != NULL;
+    }
+    r->fn = fn_id;
+    r->ud = user_data;
+    r->deadline_ms = lb_now_ms();
+    pthread_mutex_lock(&lb_mu);
+    struct lb_sdk *S = cur;
+    if (!S) {
+        pthread_mutex_unlock(&lb_mu);
+        free(f);
+        free(r);
+        return LB_TIM_ERR_SDKUNINIT;
+    }
+    r->id = S->next_req_id++;
+    r->deadline_ms += S->timeout_ms;
+    lb_frame_set_req_id(f, r->id);
+    if (fn_id == LB_FN_TIMLogin)
+        remember_login(S, v);
+    if (S->welcomed) {
+        *S->out_tail = f;
+        S->out_tail = &f->next;
+        lb_wake(S);
+    } else {
+        r->frame = f;
+    }
+    bool keep = r->frame || any_cb;
+    if (keep)
+        lb_req_insert(S, r);
+    pthread_mutex_unlock(&lb_mu);
+    if (!keep)
+        free(r);
+    return LB_TIM_SUCC;
+}
+
+/* ---- loopback-only exports ---- */
+
+struct firehose {
+    struct lb_sdk *S;
+    uint64_t count;
+    char json[];
+};
+
+static void *firehose_main(void *arg)
+{
+    struct firehose *fh = arg;
+    struct lb_sdk *S = fh->S;
+    union lb_arg args[LB_MAX_ARGS] = {{.s = fh->json}};
+    for (uint64_t i = 0; i < fh->count && !atomic_load(&S->stopping); i++)
+        lb_fire_recv(args);
+    free(fh);
+    lb_sdk_release(S);
+    return NULL;
+}
+
+static int firehose_start(struct lb_sdk *S, uint64_t count, const char *json)
+{
+    size_t n = strlen(json) + 1;
+    struct firehose *fh = malloc(sizeof *fh + n);
+    if (!fh)
+        return LB_TIM_ERR_PARAM;
+    fh->S = S;
+    fh->count = count;
+    memcpy(fh->json, json, n);
+    pthread_mutex_lock(&S->fh_mu);
+    int rc = LB_TIM_SUCC;
+    if (S->fh_running && pthread_equal(S->fh_thr, pthread_self()))
+        rc = LB_TIM_ERR_SDKUNINIT; /* from its own callback: it cannot wait for itself */
+    else if (S->fh_running)
+        pthread_join(S->fh_thr, NULL);
+    S->fh_running = false;
+    if (rc == LB_TIM_SUCC && atomic_load(&S->stopping))
+        rc = LB_TIM_ERR_SDKUNINIT;
+    if (rc == LB_TIM_SUCC && !start_thread(S, &S->fh_thr, firehose_main, fh))
+        rc = LB_TIM_ERR_SDKUNINIT;
+    S->fh_running = rc == LB_TIM_SUCC;
+    pthread_mutex_unlock(&S->fh_mu);
+    if (rc != LB_TIM_SUCC)
+        free(fh);
+    return rc;
+}
+
+LB_EXPORT int TIMLoopbackFirehose(uint64_t count, const char *json_msg_array)
+{
+    if (!json_msg_array)
+        return LB_TIM_ERR_PARAM;
+    struct lb_sdk *S = sdk_acquire();
+    if (!S)
+        return LB_TIM_ERR_SDKUNINIT;
+    int rc = firehose_start(S, count, json_msg_array);
+    lb_sdk_release(S);
+    return rc;
+}
+
+LB_EXPORT int TIMLoopbackEcho(const char *json, TIMCommCallback cb, const void *user_data)
+{
+    struct lb_job *job = lb_job_new(LB_JOB_CALL, json ? strlen(json) + 1 : 0);
+    if (!job)
+        return LB_TIM_ERR_PARAM;
+    size_t off = 0;
+    job->cbtype = LB_CB_TIMCommCallback;
+    job->fn = (lb_fnptr)cb;
+    job->ud = user_data;
+    job->args[0].i = 0;
+    job->args[1].s = "";
+    job->args[2].s = json ? lb_job_copy(job, &off, json) : NULL;
+    pthread_mutex_lock(&lb_mu);
+    struct lb_sdk *S = cur;
+    if (S)
+        lb_emit(S, job);
+    pthread_mutex_unlock(&lb_mu);
+    if (!S) {
+        free(job);
+        return LB_TIM_ERR_SDKUNINIT;
+    }
+    return LB_TIM_SUCC;
+}
