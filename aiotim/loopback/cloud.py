@@ -1,0 +1,320 @@
+"""``Cloud``: an embedded loopback IM cloud on its own thread, for asyncio and trio alike.
+
+The server is asyncio code; the caller may run trio. So the cloud owns a private asyncio loop on
+a private thread, and every awaitable method hands a coroutine to that loop and waits for its
+concurrent future in a worker thread (``anyio.to_thread``), which works on both backends and
+never blocks the caller's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio
+
+from aiotim.usersig import gen_user_sig
+
+from .address import Address, parse_address
+from .server import CloudServer, validate_event_args
+
+if TYPE_CHECKING:
+    from aiotim.client import Client
+
+__all__ = ["Cloud"]
+
+T = TypeVar("T")
+#: Sync introspection waits at most this long for the cloud thread (it never blocks for long).
+_SYNC_TIMEOUT = 30.0
+
+
+class Cloud:
+    """A loopback IM cloud for one app, running in this process.
+
+    Use it as an async context manager (asyncio or trio)::
+
+        async with Cloud(1400000001, "secret") as cloud:
+            async with cloud.client() as bot:
+                await bot.login("bot", cloud.user_sig("bot"))
+
+    Args:
+        sdk_app_id: the SDKAppID it serves (a connection hello with another is closed).
+        secret_key: the key UserSigs are checked with.
+        address: ``"unix:/abs/path.sock"`` or ``"tcp:127.0.0.1:PORT"`` (port 0: a free port);
+            default: a fresh unix socket in a private temporary directory.
+        db: a SQLite file to keep the state in across runs; default: memory only.
+
+    Raises:
+        ValueError: a malformed address or one that is not a loopback address.
+    """
+
+    def __init__(
+        self,
+        sdk_app_id: int,
+        secret_key: str,
+        *,
+        address: str | None = None,
+        db: str | os.PathLike[str] | None = None,
+    ) -> None:
+        if isinstance(sdk_app_id, bool) or not isinstance(sdk_app_id, int) or sdk_app_id <= 0:
+            raise ValueError(f"sdk_app_id must be a positive int, got {sdk_app_id!r}")
+        self.sdk_app_id = sdk_app_id
+        self._secret_key = secret_key
+        self._requested: Address | None = parse_address(address) if address else None
+        self._db = db
+        self._delay = 0.0
+        self._tmpdir: str | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._server: CloudServer | None = None
+
+    def __repr__(self) -> str:
+        where = self.address if self._server is not None else "not running"
+        return f"<Cloud app={self.sdk_app_id} {where}>"
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Cloud:
+        if self._thread is not None:
+            raise RuntimeError("this Cloud is already running")
+        await anyio.to_thread.run_sync(self._start_thread)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Shielded: a cancelled test must still take the thread and the socket down.
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(self._stop_thread)
+
+    def _start_thread(self) -> None:
+        address = self._requested
+        if address is None:
+            # mkdtemp is mode 0700: nobody else can connect to the socket.
+            self._tmpdir = tempfile.mkdtemp(prefix="aiotim-loopback-")
+            address = Address("unix", path=os.path.join(self._tmpdir, "cloud.sock"))
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        thread = threading.Thread(
+            target=self._run_loop, args=(loop, ready), name="aiotim-loopback-cloud", daemon=True
+        )
+        thread.start()
+        ready.wait()
+        self._loop, self._thread = loop, thread
+
+        async def create() -> CloudServer:
+            server = CloudServer(self.sdk_app_id, self._secret_key, address, db=self._db)
+            try:
+                server.delay = self._delay
+                await server.start()
+            except BaseException:
+                await server.close()
+                raise
+            return server
+
+        try:
+            self._server = asyncio.run_coroutine_threadsafe(create(), loop).result()
+        except BaseException:
+            self._stop_thread()
+            raise
+
+    @staticmethod
+    def _run_loop(loop: asyncio.AbstractEventLoop, ready: threading.Event) -> None:
+        asyncio.set_event_loop(loop)
+        loop.call_soon(ready.set)
+        try:
+            loop.run_forever()
+            # Whatever is left (nothing, normally) is cancelled and awaited, not leaked.
+            tasks = asyncio.all_tasks(loop)
+            for task in tasks:
+                task.cancel()
+            if tasks:
+                loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+    def _stop_thread(self) -> None:
+        loop, thread, server = self._loop, self._thread, self._server
+        self._server = None
+        try:
+            if loop is not None and server is not None:
+                asyncio.run_coroutine_threadsafe(server.close(), loop).result()
+        finally:
+            if loop is not None and thread is not None:
+                loop.call_soon_threadsafe(loop.stop)
+                thread.join()
+            self._loop = self._thread = None
+            if self._tmpdir is not None:
+                shutil.rmtree(self._tmpdir, ignore_errors=True)
+                self._tmpdir = None
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _running(self) -> tuple[asyncio.AbstractEventLoop, CloudServer]:
+        if self._loop is None or self._server is None:
+            raise RuntimeError("the Cloud is not running (use `async with Cloud(...)`)")
+        return self._loop, self._server
+
+    async def _run(self, fn: Callable[[CloudServer], Awaitable[T]]) -> T:
+        loop, server = self._running()
+
+        async def step() -> T:
+            return await fn(server)
+
+        future = asyncio.run_coroutine_threadsafe(step(), loop)
+        return await anyio.to_thread.run_sync(future.result)
+
+    async def _run_sync(self, fn: Callable[[CloudServer], T]) -> T:
+        async def wrapped(server: CloudServer) -> T:
+            return fn(server)
+
+        return await self._run(wrapped)
+
+    def _blocking(self, fn: Callable[[CloudServer], T]) -> T:
+        loop, server = self._running()
+        if threading.current_thread() is self._thread:
+            return fn(server)
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                future.set_result(fn(server))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        loop.call_soon_threadsafe(run)
+        return future.result(timeout=_SYNC_TIMEOUT)
+
+    # -- public API --------------------------------------------------------------------------
+
+    @property
+    def address(self) -> str:
+        """``"unix:/…"`` or ``"tcp:127.0.0.1:PORT"`` (the real port once running)."""
+        if self._server is not None:
+            return str(self._server.address)
+        if self._requested is not None:
+            return str(self._requested)
+        raise RuntimeError("the Cloud has no address until it runs (use `async with`)")
+
+    @property
+    def delay(self) -> float:
+        """Seconds added before each result (a slow network); 0 by default."""
+        return self._delay
+
+    @delay.setter
+    def delay(self, seconds: float) -> None:
+        if not seconds >= 0:
+            raise ValueError(f"delay must be >= 0 seconds, got {seconds!r}")
+        self._delay = float(seconds)
+        if self._server is not None:
+            # A float store is atomic; the server reads it before each call.
+            self._server.delay = self._delay
+
+    def user_sig(self, user_id: str, expire: int = 86400) -> str:
+        """A valid UserSig for ``user_id`` on this cloud, ``expire`` seconds long.
+
+        Raises:
+            ValueError: empty ``user_id`` or negative ``expire``.
+        """
+        return gen_user_sig(self.sdk_app_id, self._secret_key, user_id, expire)
+
+    def client(self, **kw: Any) -> Client:
+        """An un-entered :class:`aiotim.Client` on the loopback SDK, wired to this cloud.
+
+        Args:
+            **kw: passed on to ``Client`` (``data_dir``, ``unclaimed_limit``, …).
+
+        Raises:
+            aiotim.errors.SDKNotFound: the loopback SDK was not built.
+        """
+        from aiotim.client import Client
+        from aiotim.native.loader import SDKSource, loopback_library_path
+
+        source = SDKSource(
+            path=loopback_library_path(),
+            extra_config={"loopback_address": self.address},
+            private_copy=True,
+        )
+        return Client(self.sdk_app_id, sdk=source, **kw)
+
+    async def emit(self, user_id: str, setter_name: str, *args: object) -> None:
+        """Fire the callback registered with ``setter_name`` in ``user_id``'s SDK.
+
+        Args:
+            user_id: a logged-in user.
+            setter_name: e.g. ``"TIMAddRecvNewMsgCallback"``.
+            *args: the callback's arguments without ``user_data``: ``str``/``bytes``/``None``
+                for ``const char*``, ``int`` for integers and enums, ``bool`` for ``bool``.
+
+        Raises:
+            ValueError: unknown setter, or an out-of-range value.
+            TypeError: wrong argument count or type (naming the setter and parameter).
+            LookupError: ``user_id`` is not logged in.
+        """
+        fields = validate_event_args(setter_name, args)
+        await self._run_sync(lambda s: s.session_of(user_id).event(setter_name, fields))
+
+    async def drop_connections(self) -> None:
+        """Abort every SDK connection (the SDKs reconnect and log in again)."""
+        await self._run_sync(lambda s: s.drop_connections())
+
+    async def stop(self) -> None:
+        """Take the listener down and drop every connection (a cloud outage)."""
+        await self._run(lambda s: s.stop())
+
+    async def start(self) -> None:
+        """Bring the listener back up on the same address after :meth:`stop`."""
+        await self._run(lambda s: s.start())
+
+    async def expire_user_sig(self, user_id: str) -> None:
+        """Make ``user_id``'s logged-in UserSig expire now (the SDK is told and logged out).
+
+        Raises:
+            LookupError: ``user_id`` is not logged in.
+        """
+        await self._run_sync(lambda s: s.expire_session(s.session_of(user_id)))
+
+    async def kick(self, user_id: str) -> None:
+        """Log ``user_id`` out as if another device logged in.
+
+        Raises:
+            LookupError: ``user_id`` is not logged in.
+        """
+        await self._run_sync(lambda s: s.kick(s.session_of(user_id)))
+
+    def online_users(self) -> set[str]:
+        """The users logged in right now."""
+        return self._blocking(lambda s: set(s.online))
+
+    def message_count(self) -> int:
+        """How many messages are stored (online-only messages are not)."""
+        return self._blocking(lambda s: s.store.message_count())
+
+    def offline_count(self, user_id: str) -> int:
+        """How many messages wait for ``user_id``'s next login."""
+        return self._blocking(lambda s: s.store.inbox_size(user_id))
+
+    def stats(self) -> dict[str, int]:
+        """Counters: ``connections``, ``online``, ``messages``, ``revoked``."""
+        return self._blocking(lambda s: s.stats())
+
+    @property
+    def listening(self) -> bool:
+        """True while the listener is up (between :meth:`stop` and :meth:`start` it is not)."""
+        with contextlib.suppress(RuntimeError):
+            return self._blocking(lambda s: s.listening)
+        return False

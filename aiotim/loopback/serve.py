@@ -1,0 +1,97 @@
+"""``aiotim loopback serve``: run the loopback IM cloud standalone until SIGINT/SIGTERM.
+
+For multi-process tests and for bots under development: start it once, point every SDK at the
+printed address (``json_sdk_config["loopback_address"]`` or ``AIOTIM_LOOPBACK_ADDRESS``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Sequence
+
+from .address import Address, parse_address
+from .server import CloudServer
+
+__all__ = ["main", "serve"]
+
+
+async def serve(
+    sdk_app_id: int,
+    secret_key: str,
+    address: Address,
+    *,
+    db: str | None = None,
+    ready: asyncio.Event | None = None,
+    stop: asyncio.Event | None = None,
+) -> CloudServer:
+    """Serve until ``stop`` is set (or SIGINT/SIGTERM when ``stop`` is ``None``).
+
+    Prints the address once listening (flushed, so a parent process can read it).
+
+    Raises:
+        ValueError / OSError / sqlite3.Error: the cloud could not start.
+    """
+    server = CloudServer(sdk_app_id, secret_key, address, db=db)
+    try:
+        await server.start()
+        print(server.address, flush=True)
+        if stop is None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+    finally:
+        await server.close()
+    return server
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: ``--app-id N --secret-key K [--address A] [--db FILE]``; returns 0.
+
+    The secret key may also come from the environment variable ``AIOTIM_SECRET_KEY`` (so that
+    it does not show in the process list).
+    """
+    parser = argparse.ArgumentParser(
+        prog="aiotim loopback serve", description="Run the loopback IM cloud."
+    )
+    parser.add_argument("--app-id", type=int, required=True, help="the SDKAppID to serve")
+    parser.add_argument("--secret-key", default=os.environ.get("AIOTIM_SECRET_KEY"),
+                        help="the key UserSigs are checked with (default: $AIOTIM_SECRET_KEY)")
+    parser.add_argument("--address", help="unix:/path.sock or tcp:127.0.0.1:PORT "
+                        "(default: a unix socket in a fresh temporary directory)")
+    parser.add_argument("--db", help="SQLite file to keep the state in (default: memory)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log protocol problems")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if not args.secret_key:
+        parser.error("--secret-key (or AIOTIM_SECRET_KEY) is required")
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    tmpdir = None
+    try:
+        if args.address:
+            address = parse_address(args.address)
+        else:
+            tmpdir = tempfile.mkdtemp(prefix="aiotim-loopback-")
+            address = Address("unix", path=os.path.join(tmpdir, "cloud.sock"))
+    except ValueError as exc:
+        parser.error(str(exc))
+    try:
+        asyncio.run(serve(args.app_id, args.secret_key, address, db=args.db))
+    except (OSError, ValueError) as exc:
+        print(f"aiotim loopback serve: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if tmpdir is not None:
+            with contextlib.suppress(OSError):
+                os.rmdir(tmpdir)
+    return 0

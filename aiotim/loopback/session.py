@@ -1,0 +1,230 @@
+"""One SDK connection: reads frames in order, writes results and events in order, batched.
+
+Everything a session sends goes through one ordered outbox drained by one writer task, so the
+SDK sees results and events in exactly the order the cloud produced them. Notifications that pile
+up while the writer is busy are coalesced (that is where the speed is): consecutive new messages
+become one ``TIMAddRecvNewMsgCallback`` array, repeated updates of one conversation become one
+entry of a ``TIMSetConvEventCallback`` array, and the total unread count is sent once, with its
+latest value. Any other frame closes the current batch first, so ordering is never violated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import orjson
+
+from aiotim.enums import TIMConvEvent
+
+from .protocol import Field, FrameDecoder, ProtocolError, encode_frame
+from .state import Conversation, Message
+
+if TYPE_CHECKING:
+    from .server import CloudServer
+
+__all__ = ["Session"]
+
+log = logging.getLogger("aiotim.loopback")
+
+_ADD = int(TIMConvEvent.kTIMConvEvent_Add)
+_UPDATE = int(TIMConvEvent.kTIMConvEvent_Update)
+#: Messages per new-message event: big enough to amortise, small enough to keep frames modest.
+_MAX_BATCH = 1000
+_READ_SIZE = 256 * 1024
+
+
+class _Batch:
+    """Notifications waiting for the writer, merged as they arrive."""
+
+    __slots__ = ("convs", "msgs", "unread")
+
+    def __init__(self) -> None:
+        self.msgs: list[Message] = []
+        self.convs: dict[int, tuple[int, Conversation]] = {}
+        self.unread = False
+
+
+class Session:
+    """The cloud side of one SDK connection."""
+
+    def __init__(
+        self,
+        server: CloudServer,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> None:
+        self.server = server
+        self.user: str | None = None
+        self.greeted = False
+        self.expiry: asyncio.TimerHandle | None = None
+        self._reader = reader
+        self._writer = writer
+        self._out: list[bytes] = []
+        self._batch: _Batch | None = None
+        self._wake = asyncio.Event()
+        self._closing = False
+        self._aborted = False
+
+    # -- output ------------------------------------------------------------------------------
+
+    def send(self, ftype: str, fields: Sequence[Field | str]) -> None:
+        """Queue one frame, after everything queued before it."""
+        if self._closing:
+            return
+        self._seal()
+        self._out.append(encode_frame(ftype, fields))
+        self._wake.set()
+
+    def result(self, req_id: int, fields: Sequence[Field | str], *, slot: int = 0,
+               final: bool = True) -> None:
+        """Queue an ``R`` frame: callback ``slot`` of request ``req_id`` with ``fields``."""
+        self.send("R", [req_id, slot, final, *fields])
+
+    def event(self, setter: str, fields: Sequence[Field | str]) -> None:
+        """Queue an ``E`` frame for the callback registered with ``setter``."""
+        self.send("E", [setter, *fields])
+
+    def login_state(self, status: int, user_id: str) -> None:
+        """Queue an ``L`` frame."""
+        self.send("L", [status, user_id])
+
+    def notify_messages(self, msgs: Sequence[Message]) -> None:
+        """Deliver new messages (coalesced with other pending ones).
+
+        Never dropped here, not even while closing: the server detaches a session before it
+        goes and re-queues what :meth:`take_undelivered` returns for the user's next login.
+        """
+        if msgs:
+            self._open_batch().msgs.extend(msgs)
+
+    def notify_conv(self, conv: Conversation, event: int) -> None:
+        """Report a conversation as added or updated (coalesced; an add stays an add)."""
+        batch = self._open_batch()
+        previous = batch.convs.get(id(conv))
+        if previous is not None and previous[0] == _ADD:
+            event = _ADD
+        batch.convs[id(conv)] = (event, conv)
+
+    def notify_unread(self) -> None:
+        """Report the total unread count (its value when the batch is written)."""
+        self._open_batch().unread = True
+
+    def _open_batch(self) -> _Batch:
+        if self._batch is None:
+            self._batch = _Batch()
+            self._wake.set()
+        return self._batch
+
+    def _seal(self) -> None:
+        """Render the pending batch into the outbox, so that later frames follow it."""
+        batch, self._batch = self._batch, None
+        if batch is None:
+            return
+        server = self.server
+        user = self.user
+        if user is None:  # logged out meanwhile; the server took the messages back already
+            return
+        msgs = batch.msgs
+        for start in range(0, len(msgs), _MAX_BATCH):
+            views = server.message_views(user, msgs[start : start + _MAX_BATCH])
+            self._out.append(encode_frame("E", ["TIMAddRecvNewMsgCallback", orjson.dumps(views)]))
+        for kind in (_ADD, _UPDATE):
+            convs = [server.conv_view(c) for event, c in batch.convs.values() if event == kind]
+            if convs:
+                self._out.append(
+                    encode_frame("E", ["TIMSetConvEventCallback", kind, orjson.dumps(convs)])
+                )
+        if batch.unread:
+            self._out.append(
+                encode_frame(
+                    "E",
+                    ["TIMSetConvTotalUnreadMessageCountChangedCallback",
+                     server.store.total_unread(user)],
+                )
+            )
+
+    def take_undelivered(self) -> list[Message]:
+        """Remove and return the messages not yet written (for re-queueing after a drop)."""
+        batch = self._batch
+        if batch is None:
+            return []
+        msgs, batch.msgs = batch.msgs, []
+        return msgs
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close after writing what is queued (a polite close: the SDK sees EOF)."""
+        self._closing = True
+        self._wake.set()
+
+    def abort(self) -> None:
+        """Drop the connection at once, like a network failure."""
+        self._closing = True
+        self._aborted = True
+        self._writer.transport.abort()
+        self._wake.set()
+
+    async def run(self, handle: Callable[[Session, str, list[Field]], None]) -> None:
+        """Serve the connection until either side closes it; ``handle`` gets every frame."""
+        writer_task = asyncio.create_task(self._write_loop())
+        try:
+            await self._read_loop(handle)
+        finally:
+            self._closing = True
+            self._wake.set()
+            await writer_task
+            with contextlib.suppress(OSError):
+                await self._writer.wait_closed()
+
+    async def _read_loop(self, handle: Callable[[Session, str, list[Field]], None]) -> None:
+        decoder = FrameDecoder()
+        while not self._closing:
+            try:
+                data = await self._reader.read(_READ_SIZE)
+            except OSError:
+                return
+            if not data:
+                return
+            try:
+                frames = decoder.feed(data)
+            except ProtocolError as exc:
+                log.warning("closing a loopback connection: %s", exc)
+                return
+            for ftype, fields in frames:
+                if self._closing:
+                    return
+                delay = self.server.delay
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                handle(self, ftype, fields)
+
+    async def _write_loop(self) -> None:
+        writer = self._writer
+        try:
+            while True:
+                await self._wake.wait()
+                self._wake.clear()
+                # Render nothing into a dead transport: what stays in the batch is re-queued.
+                if self._aborted or writer.transport.is_closing():
+                    return
+                self._seal()
+                if self._out:
+                    data = b"".join(self._out)
+                    self._out.clear()
+                    writer.write(data)
+                    await writer.drain()
+                if self._closing and self._batch is None and not self._out:
+                    return
+        except (OSError, RuntimeError):  # the peer is gone; the read loop sees it too
+            self._closing = True
+        finally:
+            # Closing the transport also ends the read loop (EOF) when we are the ones closing.
+            if self._aborted:
+                writer.transport.abort()
+            else:
+                writer.close()

@@ -1,0 +1,355 @@
+"""The loopback cloud's IM state: messages, conversations, offline inboxes; optional SQLite.
+
+Memory is authoritative and every read is served from it. With a database path the state is
+loaded at start and changes are written back in batches (:meth:`Store.flush`, scheduled by the
+server a few milliseconds after the first change and run at shutdown) — one transaction per batch
+and no per-message fsync, so 10,000 messages cost a handful of commits.
+
+Only the event-loop thread of the cloud touches a :class:`Store`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from aiotim.enums import TIMConvType, TIMMsgStatus
+
+__all__ = ["Conversation", "Message", "Store", "c2c_key"]
+
+C2C = int(TIMConvType.kTIMConv_C2C)
+
+
+def c2c_key(a: str, b: str) -> str:
+    """The storage key of the one-to-one conversation between ``a`` and ``b`` (order-free)."""
+    lo, hi = (a, b) if a <= b else (b, a)
+    # NUL cannot occur in a user id that crossed the C API, so the key is unambiguous.
+    return f"c2c\0{lo}\0{hi}"
+
+
+@dataclass(slots=True)
+class Message:
+    """One stored message, independent of who looks at it (see ``jsonshapes.message_view``)."""
+
+    conv_key: str
+    conv_type: int
+    sender: str
+    target: str  # the receiving user (C2C) or the group
+    body: dict[str, Any]  # the client's fields that travel with the message, as given
+    rand: int
+    server_time: int
+    client_time: int
+    msg_id: str
+    unique_id: int
+    seq: int = 0  # 0 until stored; online-only messages are never stored
+    status: int = int(TIMMsgStatus.kTIMMsg_SendSucc)
+    revoker: str = ""
+    revoke_reason: str = ""
+
+    def record(self) -> bytes:
+        """Serialise for the database."""
+        return orjson.dumps({name: getattr(self, name) for name in _MESSAGE_FIELDS})
+
+    @classmethod
+    def from_record(cls, data: bytes) -> Message:
+        """Rebuild from :meth:`record` output."""
+        return cls(**orjson.loads(data))
+
+
+_MESSAGE_FIELDS = tuple(Message.__dataclass_fields__)
+
+
+@dataclass(slots=True)
+class Conversation:
+    """A conversation as one user (``owner``) sees it."""
+
+    owner: str
+    conv_type: int
+    conv_id: str  # the peer (C2C) or the group, as the owner names it
+    conv_key: str
+    unread: int = 0
+    active_time: int = 0
+    last_seq: int = 0  # 0: no message yet
+    read_seq: int = 0  # the owner has read every message up to this seq
+    read_time: int = 0  # server time of the owner's last read report
+
+    def record(self) -> bytes:
+        """Serialise for the database."""
+        return orjson.dumps({name: getattr(self, name) for name in _CONV_FIELDS})
+
+    @classmethod
+    def from_record(cls, data: bytes) -> Conversation:
+        """Rebuild from :meth:`record` output."""
+        return cls(**orjson.loads(data))
+
+
+_CONV_FIELDS = tuple(Conversation.__dataclass_fields__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+    conv_key TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (conv_key, seq));
+CREATE TABLE IF NOT EXISTS conversations (
+    owner TEXT NOT NULL, conv_type INTEGER NOT NULL, conv_id TEXT NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (owner, conv_type, conv_id));
+CREATE TABLE IF NOT EXISTS inbox (
+    owner TEXT NOT NULL, pos INTEGER NOT NULL, conv_key TEXT NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (owner, pos));
+"""
+
+
+@dataclass(slots=True)
+class _Dirty:
+    messages: dict[int, Message] = field(default_factory=dict)
+    convs: dict[int, Conversation] = field(default_factory=dict)
+    deleted_convs: list[tuple[str, int, str]] = field(default_factory=list)
+    inboxes: set[str] = field(default_factory=set)
+    unique_id: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.messages or self.convs or self.deleted_convs or self.inboxes or self.unique_id
+        )
+
+
+class Store:
+    """All IM state of one app, in memory, optionally backed by a SQLite file."""
+
+    def __init__(self, sdk_app_id: int, db: str | os.PathLike[str] | None = None) -> None:
+        """Open the state of app ``sdk_app_id``; with ``db``, load it from that SQLite file.
+
+        Raises:
+            ValueError: the database belongs to another SDKAppID.
+            sqlite3.Error: the file is not a usable SQLite database.
+        """
+        self.sdk_app_id = sdk_app_id
+        self.history: dict[str, list[Message]] = {}
+        self.by_id: dict[str, Message] = {}
+        self.convs: dict[str, dict[tuple[int, str], Conversation]] = {}
+        self.inboxes: dict[str, deque[Message]] = {}
+        self.next_unique_id = 1
+        #: Called (once per batch) when there is something to flush; set by the server.
+        self.on_dirty: Callable[[], None] | None = None
+        self._dirty = _Dirty()
+        self._db: sqlite3.Connection | None = None
+        if db is not None:
+            self._open(os.fspath(db))
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def _open(self, path: str) -> None:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            # WAL + synchronous=NORMAL: a batch commit costs no fsync of the main file, and a
+            # crash loses at most the last batch, which is what a test double may lose.
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(_SCHEMA)
+            row = conn.execute("SELECT value FROM meta WHERE key='sdk_app_id'").fetchone()
+            if row is None:
+                conn.execute(
+                    "INSERT INTO meta VALUES ('sdk_app_id', ?)", (str(self.sdk_app_id),)
+                )
+            elif int(row[0]) != self.sdk_app_id:
+                raise ValueError(
+                    f"database {path!r} belongs to SDKAppID {row[0]}, not {self.sdk_app_id}"
+                )
+            self._load(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self._db = conn
+
+    def _load(self, conn: sqlite3.Connection) -> None:
+        for (data,) in conn.execute("SELECT data FROM messages ORDER BY conv_key, seq"):
+            msg = Message.from_record(data)
+            self.history.setdefault(msg.conv_key, []).append(msg)
+            self.by_id[msg.msg_id] = msg
+        for (data,) in conn.execute("SELECT data FROM conversations"):
+            conv = Conversation.from_record(data)
+            self.convs.setdefault(conv.owner, {})[(conv.conv_type, conv.conv_id)] = conv
+        for owner, conv_key, seq in conn.execute(
+            "SELECT owner, conv_key, seq FROM inbox ORDER BY owner, pos"
+        ):
+            queued = self.message_at(conv_key, seq)
+            if queued is not None:
+                self.inboxes.setdefault(owner, deque()).append(queued)
+        row = conn.execute("SELECT value FROM meta WHERE key='next_unique_id'").fetchone()
+        if row is not None:
+            self.next_unique_id = int(row[0])
+
+    def _touch(self) -> None:
+        if self._db is None:
+            return
+        was_clean = not self._dirty
+        if was_clean and self.on_dirty is not None:
+            self.on_dirty()
+
+    def flush(self) -> None:
+        """Write every pending change to the database in one transaction (no-op in memory)."""
+        if self._db is None or not self._dirty:
+            return
+        dirty, self._dirty = self._dirty, _Dirty()
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            db.executemany(
+                "INSERT OR REPLACE INTO messages VALUES (?, ?, ?)",
+                [(m.conv_key, m.seq, m.record()) for m in dirty.messages.values()],
+            )
+            # Deletions first: a conversation deleted and re-created in one batch survives.
+            db.executemany(
+                "DELETE FROM conversations WHERE owner = ? AND conv_type = ? AND conv_id = ?",
+                dirty.deleted_convs,
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO conversations VALUES (?, ?, ?, ?)",
+                [(c.owner, c.conv_type, c.conv_id, c.record()) for c in dirty.convs.values()],
+            )
+            for owner in dirty.inboxes:
+                db.execute("DELETE FROM inbox WHERE owner = ?", (owner,))
+                db.executemany(
+                    "INSERT INTO inbox VALUES (?, ?, ?, ?)",
+                    [
+                        (owner, pos, m.conv_key, m.seq)
+                        for pos, m in enumerate(self.inboxes.get(owner, ()))
+                    ],
+                )
+            if dirty.unique_id:
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('next_unique_id', ?)",
+                    (str(self.next_unique_id),),
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self._restore(dirty)
+            raise
+
+    def _restore(self, dirty: _Dirty) -> None:
+        # A failed batch is merged back so the next flush writes it again.
+        later = self._dirty
+        dirty.messages.update(later.messages)
+        dirty.convs.update(later.convs)
+        dirty.deleted_convs.extend(later.deleted_convs)
+        dirty.inboxes |= later.inboxes
+        dirty.unique_id = dirty.unique_id or later.unique_id
+        self._dirty = dirty
+
+    def close(self) -> None:
+        """Flush and close the database (idempotent)."""
+        if self._db is not None:
+            try:
+                self.flush()
+            finally:
+                self._db.close()
+                self._db = None
+
+    # -- messages ----------------------------------------------------------------------------
+
+    def new_unique_id(self) -> int:
+        """A fresh ``message_unique_id`` (a u64, never reused, also across restarts)."""
+        value = self.next_unique_id
+        self.next_unique_id += 1
+        self._touch()
+        self._dirty.unique_id = True
+        # A high bit keeps the ids in the magnitude of the real cloud's (large u64 values).
+        return (1 << 62) | value
+
+    def append(self, msg: Message) -> Message:
+        """Store ``msg`` at the end of its conversation, assigning its ``seq``."""
+        history = self.history.setdefault(msg.conv_key, [])
+        msg.seq = len(history) + 1
+        history.append(msg)
+        self.by_id[msg.msg_id] = msg
+        self.changed(msg)
+        return msg
+
+    def changed(self, msg: Message) -> None:
+        """Mark a stored message as modified (revoked, ...)."""
+        self._touch()
+        self._dirty.messages[id(msg)] = msg
+
+    def message_at(self, conv_key: str, seq: int) -> Message | None:
+        """The stored message ``seq`` of a conversation, or ``None``."""
+        history = self.history.get(conv_key)
+        if history is None or not 1 <= seq <= len(history):
+            return None
+        return history[seq - 1]
+
+    def messages(self, conv_key: str) -> list[Message]:
+        """Every stored message of a conversation, oldest first."""
+        return self.history.get(conv_key, [])
+
+    def message_count(self) -> int:
+        """How many messages are stored, over all conversations."""
+        return sum(len(h) for h in self.history.values())
+
+    # -- conversations -----------------------------------------------------------------------
+
+    def conversation(
+        self, owner: str, conv_type: int, conv_id: str, conv_key: str
+    ) -> tuple[Conversation, bool]:
+        """The conversation ``conv_id`` of ``owner``, created if needed; ``(conv, created)``."""
+        mine = self.convs.setdefault(owner, {})
+        conv = mine.get((conv_type, conv_id))
+        if conv is not None:
+            return conv, False
+        conv = mine[(conv_type, conv_id)] = Conversation(owner, conv_type, conv_id, conv_key)
+        self.conv_changed(conv)
+        return conv, True
+
+    def find_conversation(self, owner: str, conv_type: int, conv_id: str) -> Conversation | None:
+        """The existing conversation, or ``None``."""
+        return self.convs.get(owner, {}).get((conv_type, conv_id))
+
+    def conversations(self, owner: str) -> Iterable[Conversation]:
+        """Every conversation of ``owner`` (unordered)."""
+        return self.convs.get(owner, {}).values()
+
+    def conv_changed(self, conv: Conversation) -> None:
+        """Mark a conversation as modified."""
+        self._touch()
+        self._dirty.convs[id(conv)] = conv
+
+    def deleted_conversation(self, conv: Conversation) -> None:
+        """Record that ``conv`` was removed from its owner's list (its messages stay)."""
+        self._touch()
+        self._dirty.convs.pop(id(conv), None)
+        self._dirty.deleted_convs.append((conv.owner, conv.conv_type, conv.conv_id))
+
+    def total_unread(self, owner: str) -> int:
+        """The sum of the unread counts of ``owner``'s conversations."""
+        return sum(c.unread for c in self.convs.get(owner, {}).values())
+
+    # -- offline inboxes ---------------------------------------------------------------------
+
+    def inbox_push(self, owner: str, msgs: Iterable[Message], *, front: bool = False) -> None:
+        """Queue messages for ``owner``'s next login (``front``: before what is queued)."""
+        box = self.inboxes.setdefault(owner, deque())
+        if front:
+            box.extendleft(reversed(list(msgs)))
+        else:
+            box.extend(msgs)
+        self._touch()
+        self._dirty.inboxes.add(owner)
+
+    def inbox_take(self, owner: str) -> list[Message]:
+        """Remove and return everything queued for ``owner``, oldest first."""
+        box = self.inboxes.pop(owner, None)
+        if not box:
+            return []
+        self._touch()
+        self._dirty.inboxes.add(owner)
+        return list(box)
+
+    def inbox_size(self, owner: str) -> int:
+        """How many messages wait for ``owner``."""
+        return len(self.inboxes.get(owner, ()))
