@@ -8,6 +8,8 @@ condition on them.
 from __future__ import annotations
 
 import math
+import secrets
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -100,9 +102,9 @@ class FakeSDK:
         self._changed.set()
         self._changed = anyio.Event()
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10) -> None:
+    async def wait_until(self, predicate: Callable[[], bool], limit: float = 10) -> None:
         """Wait until ``predicate()`` is true (checked after every batch of frames)."""
-        with anyio.fail_after(timeout):
+        with anyio.fail_after(limit):
             while not predicate():
                 await self._changed.wait()
 
@@ -131,10 +133,10 @@ class FakeSDK:
         await self.send_raw(frame)
         return req_id
 
-    async def result(self, req_id: int, timeout: float = 10) -> tuple[int, str, Any]:
+    async def result(self, req_id: int, limit: float = 10) -> tuple[int, str, Any]:
         """Wait for the final ``TIMCommCallback`` result: ``(code, desc, json or raw)``."""
         await self.wait_until(
-            lambda: any(r[2] for r in self.results.get(req_id, [])) or self.closed, timeout
+            lambda: any(r[2] for r in self.results.get(req_id, [])) or self.closed, limit
         )
         finals = [r for r in self.results.get(req_id, []) if r[2]]
         assert finals, f"connection closed before the result of request {req_id}"
@@ -156,7 +158,8 @@ class FakeSDK:
         """``TIMMsgSendMessage`` of a text message to user ``to``."""
         param = {"message_elem_array": [{"elem_type": 0, "text_elem_content": content}],
                  **extra}
-        msg_id = f"{self._next_req:016x}-1700000000-{self._next_req}"
+        # Like the SDK: random enough to be unique across connections and runs.
+        msg_id = f"{secrets.token_hex(8)}-{int(time.time())}-{secrets.randbits(32)}"
         return await self.call("TIMMsgSendMessage", to, 1, orjson.dumps(param), msg_id)
 
     # -- reading -----------------------------------------------------------------------------
@@ -176,7 +179,7 @@ class FakeSDK:
         """How many messages arrived so far."""
         return len(self.received_messages())
 
-    async def wait_messages(self, count: int, timeout: float = 10) -> list[dict[str, Any]]:
+    async def wait_messages(self, count: int, limit: float = 10) -> list[dict[str, Any]]:
         """Wait until at least ``count`` messages arrived; return them all."""
         seen = [0]
         done = [0]
@@ -189,14 +192,14 @@ class FakeSDK:
             done[0] = len(arrays)
             return seen[0] >= count
 
-        await self.wait_until(enough, timeout)
+        await self.wait_until(enough, limit)
         return self.received_messages()
 
-    async def wait_event(self, setter: str, count: int = 1, timeout: float = 10) -> list[
+    async def wait_event(self, setter: str, count: int = 1, limit: float = 10) -> list[
         list[Field]
     ]:
         """Wait until ``count`` events of ``setter`` arrived; return them all."""
-        await self.wait_until(lambda: len(self.events_of(setter)) >= count, timeout)
+        await self.wait_until(lambda: len(self.events_of(setter)) >= count, limit)
         return self.events_of(setter)
 
     def conv_events(self) -> list[tuple[int, list[dict[str, Any]]]]:
@@ -215,3 +218,11 @@ class FakeSDK:
         value = counts[-1][0]
         assert isinstance(value, int)
         return value
+
+
+async def eventually(predicate: Callable[[], bool], limit: float = 5) -> None:
+    """Wait until ``predicate()`` holds, for state that lives on the cloud's thread."""
+    with anyio.fail_after(limit):
+        # Polling on purpose: the state is on another thread, there is no event to await.
+        while not predicate():  # noqa: ASYNC110
+            await anyio.sleep(0.005)

@@ -566,13 +566,20 @@ def _revoke(call: Call) -> str:
 # -- conversations ----------------------------------------------------------------------------
 
 
-def _sorted_convs(convs: list[Conversation]) -> list[Conversation]:
-    return sorted(convs, key=lambda c: (c.active_time, c.last_seq), reverse=True)
+def _sorted_convs(call: Call, convs: list[Conversation]) -> list[Conversation]:
+    store = call.server.store
+
+    def recency(conv: Conversation) -> tuple[int, int]:
+        # Unique ids grow with every message: they order conversations active in one second.
+        last = store.message_at(conv.conv_key, conv.last_seq)
+        return conv.active_time, last.unique_id if last is not None else 0
+
+    return sorted(convs, key=recency, reverse=True)
 
 
 @_handler("TIMConvGetConvList")
 def _conv_list(call: Call) -> bytes:
-    convs = _sorted_convs(list(call.server.store.conversations(call.user)))
+    convs = _sorted_convs(call, list(call.server.store.conversations(call.user)))
     return orjson.dumps([call.server.conv_view(c) for c in convs])
 
 

@@ -172,7 +172,7 @@ class CloudServer:
         session = Session(self, reader, writer)
         self.sessions.add(session)
         try:
-            await session.run(self.handle_frame)
+            await session.run(self.handle_frame, self.detach)
         finally:
             self.detach(session)
             self.sessions.discard(session)

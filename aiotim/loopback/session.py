@@ -169,12 +169,23 @@ class Session:
         self._writer.transport.abort()
         self._wake.set()
 
-    async def run(self, handle: Callable[[Session, str, list[Field]], None]) -> None:
-        """Serve the connection until either side closes it; ``handle`` gets every frame."""
+    async def run(
+        self,
+        handle: Callable[[Session, str, list[Field]], None],
+        gone: Callable[[Session], None],
+    ) -> None:
+        """Serve the connection until either side closes it.
+
+        ``handle`` gets every frame; ``gone`` is called as soon as the connection is known to be
+        over (before the writer's last flush), so that nothing more is routed to it.
+        """
         writer_task = asyncio.create_task(self._write_loop())
         try:
             await self._read_loop(handle)
         finally:
+            # An SDK never half-closes: once its side is closed it reads nothing more, so the
+            # session is detached now and its unwritten messages go back to the inbox.
+            gone(self)
             self._closing = True
             self._wake.set()
             await writer_task
