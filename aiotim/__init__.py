@@ -34,6 +34,8 @@ from aiotim.models import Group as Group
 from aiotim.models import Message as Message
 from aiotim.models import TextElem as TextElem
 
+from aiotim import usersig as usersig
+
 __version__ = "0.1.0"
 
 __all__ = [

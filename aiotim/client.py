@@ -29,7 +29,8 @@ from aiotim.events.stream import Stream
 from aiotim.events.types import KickedOffline, NetworkStatusChanged, RawEvent, UserSigExpired
 from aiotim.messages import MessagesMixin
 from aiotim.native import Bridge, SDKLibrary, SDKSource, open_sdk, resolve_source
-from aiotim.native.abi import CALLBACK_SETTERS, FUNCTIONS
+from aiotim.native.abi import CALLBACK_SETTERS
+from aiotim.native.bridge import function_info
 
 __all__ = ["Client"]
 
@@ -142,28 +143,33 @@ class Client(MessagesMixin, ConversationsMixin):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> bool | None:
-        await self._shutdown()
-        tg, self._tg = self._tg, None
-        if tg is not None:
-            tg.cancel_scope.cancel()
-            return await tg.__aexit__(exc_type, exc, tb)
-        return None
+        # Order matters: log out while the pump still runs (it delivers the logout's result),
+        # then stop the pump, deliver what is still queued, and only then close the relay.
+        try:
+            await self._logout_for_close()
+        finally:
+            tg, self._tg = self._tg, None
+            suppress: bool | None = None
+            try:
+                if tg is not None:
+                    tg.cancel_scope.cancel()
+                    suppress = await tg.__aexit__(exc_type, exc, tb)
+            finally:
+                if self._bridge is not None and self._state == "open":
+                    self._bridge.drain(self._hub.publish)
+                self._close_native()
+        return suppress
 
-    async def _shutdown(self) -> None:
-        if self._state != "open":
+    async def _logout_for_close(self) -> None:
+        if self._state != "open" or self._bridge is None:
             return
-        if self._bridge is not None and self.login_status in (
-            LoginStatus.LOGGED_IN, LoginStatus.LOGGING_IN
-        ):
-            with anyio.move_on_after(_LOGOUT_TIMEOUT_S, shield=True):
-                try:
-                    await self.logout()
-                except Exception as exc:  # closing goes on: the SDK is uninitialised anyway
-                    log.warning("aiotim: logout while closing failed: %s", exc)
-        if self._bridge is not None:
-            # Whatever is already queued (the logout's events, late results) is delivered first.
-            self._bridge.drain(self._hub.publish)
-        self._close_native()
+        if self.login_status not in (LoginStatus.LOGGED_IN, LoginStatus.LOGGING_IN):
+            return
+        with anyio.move_on_after(_LOGOUT_TIMEOUT_S, shield=True):
+            try:
+                await self.logout()
+            except Exception as exc:  # closing goes on: the SDK is uninitialised anyway
+                log.warning("aiotim: logout while closing failed: %s", exc)
 
     def _close_native(self) -> None:
         """Uninitialise the SDK and close the relay; synchronous (also run at exit)."""
@@ -286,7 +292,7 @@ class Client(MessagesMixin, ConversationsMixin):
             UnsupportedBySDK: the loaded SDK does not export ``function``.
             KeyError: ``function`` is not part of the TIM ABI.
         """
-        fn = FUNCTIONS[function]
+        fn = function_info(function)
         if not fn.callbacks:
             return self._native.call_sync(function, *args)
         return await self._call_json(function, *args)

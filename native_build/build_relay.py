@@ -27,8 +27,10 @@ _PROTO = re.compile(r"^((?:const\s+)?(?:enum\s+)?\w+\*?)\s+(\w+)\((.*)\);", re.M
 
 
 def _abi_text() -> str:
-    text = re.sub(r"/\*.*?\*/", "", (NATIVE / "tim_abi.h").read_text(encoding="utf-8"), flags=re.S)
-    return _strip_preprocessor(text)
+    """tim_abi.h, then the loopback SDK's extra exports, without comments and directives."""
+    text = "\n".join((NATIVE / h).read_text(encoding="utf-8")
+                     for h in ("tim_abi.h", "loopback/loopback_ext.h"))
+    return _strip_preprocessor(re.sub(r"/\*.*?\*/", "", text, flags=re.S))
 
 
 def _abi_cdef() -> str:
@@ -47,9 +49,11 @@ ffibuilder.cdef(_strip_preprocessor((NATIVE / "relay.h").read_text(encoding="utf
 ffibuilder.cdef(_strip_preprocessor((NATIVE / "loader.h").read_text(encoding="utf-8")))
 ffibuilder.set_source(
     "aiotim.native._relay",
-    '#include "tim_abi.h"\n#include "relay.h"\n#include "loader.h"\n' + _fn_typedefs(),
-    sources=[str(NATIVE / "relay.c"), str(NATIVE / "loader.c")],
-    include_dirs=[str(NATIVE)],
+    '#include "tim_abi.h"\n#include "loopback_ext.h"\n#include "relay.h"\n#include "loader.h"\n'
+    + _fn_typedefs(),
+    # setuptools wants paths relative to the project root (where setup.py runs)
+    sources=["aiotim/native/relay.c", "aiotim/native/loader.c"],
+    include_dirs=["aiotim/native", "aiotim/native/loopback"],
     extra_compile_args=["-std=gnu11", "-O2", "-Wall", "-Wextra", "-D_GNU_SOURCE"],
     libraries=["dl", "pthread"],
 )

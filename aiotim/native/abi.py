@@ -16,6 +16,7 @@ __all__ = [
     "CALLBACKS",
     "CALLBACK_SETTERS",
     "FUNCTIONS",
+    "LOOPBACK_FUNCTIONS",
     "Callback",
     "Function",
     "Param",
@@ -82,6 +83,12 @@ def abi_header_text() -> str:
     return resources.files(__package__).joinpath("tim_abi.h").read_text(encoding="utf-8")
 
 
+def loopback_header_text() -> str:
+    """The text of ``loopback/loopback_ext.h``: the loopback SDK's extra exports."""
+    path = resources.files(__package__).joinpath("loopback", "loopback_ext.h")
+    return path.read_text(encoding="utf-8")
+
+
 def _split_param(text: str, callback_names: set[str]) -> Param:
     text = " ".join(text.replace("*", "* ").split())
     ctype, _, name = text.rpartition(" ")
@@ -128,6 +135,13 @@ def _parse(text: str) -> tuple[dict[str, Callback], dict[str, Function]]:
 
 
 CALLBACKS, FUNCTIONS = _parse(abi_header_text())
+
+#: Functions only the loopback SDK exports (benchmarks and tests), e.g. TIMLoopbackFirehose.
+LOOPBACK_FUNCTIONS: dict[str, Function] = {
+    name: Function(name, " ".join(restype.split()), _params(params, set(CALLBACKS)))
+    for restype, name, params in _PROTO_RE.findall(
+        re.sub(r"/\*.*?\*/", "", loopback_header_text(), flags=re.S))
+}
 
 #: setter name → callback typedef it registers (``TIMRemoveRecvNewMsgCallback`` excluded: it
 #: removes, it does not notify).

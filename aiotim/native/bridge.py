@@ -15,17 +15,25 @@ import anyio
 
 from aiotim.errors import ClientClosed, check_result
 from aiotim.native._ffi import NULL, ffi, lib
-from aiotim.native.abi import CALLBACK_SETTERS, CALLBACKS, FUNCTIONS, Callback, Function
+from aiotim.native.abi import (
+    CALLBACK_SETTERS,
+    CALLBACKS,
+    FUNCTIONS,
+    LOOPBACK_FUNCTIONS,
+    Callback,
+    Function,
+)
 from aiotim.native.loader import SDKLibrary
 from aiotim.native.pending import CallResult, FinalCheck, PendingCall, PendingCalls
 
-__all__ = ["Bridge", "NotificationSink", "RelayStats"]
+__all__ = ["Bridge", "NotificationSink", "RelayStats", "function_info"]
 
 log = logging.getLogger("aiotim.native")
 
 #: Receives every notification: (setter name, decoded args, SDK-thread timestamp in ns).
 NotificationSink = Callable[[str, tuple[Any, ...], int], None]
 
+_ALL_FUNCTIONS = {**FUNCTIONS, **LOOPBACK_FUNCTIONS}
 _OUT_BUFFER_SIZE = 128  # the headers: "no smaller than 128 bytes"
 _COMM_2 = len(CALLBACKS)  # the second TIMCommCallback trampoline (two-callback functions)
 _SETTER_OF_KIND = {cb.index: name for name, cb in CALLBACK_SETTERS.items()}
@@ -69,6 +77,18 @@ def _record_args(rec: Any) -> tuple[Any, ...]:
             v = rec.ints[i]
             out.append(v & 0xFFFFFFFFFFFFFFFF if unsigned else v)
     return tuple(out)
+
+
+def function_info(name: str) -> Function:
+    """The prototype of ``name`` (TIM ABI or loopback extension).
+
+    Raises:
+        KeyError: no such function.
+    """
+    try:
+        return _ALL_FUNCTIONS[name]
+    except KeyError:
+        raise KeyError(f"{name!r} is not a function of the TIM ABI") from None
 
 
 class RelayStats:
@@ -146,7 +166,7 @@ class Bridge:
         the return value, as a tuple ``(rc, text, ...)``.
         """
         self._check_open()
-        fn = FUNCTIONS[function]
+        fn = function_info(function)
         c_args, outs = self._convert(fn, args, None)
         rc = self.sdk.fn(function)(*c_args)
         if outs:
@@ -168,7 +188,7 @@ class Bridge:
             ValueError / TypeError: an argument cannot be converted.
         """
         self._check_open()
-        fn = FUNCTIONS[function]
+        fn = function_info(function)
         if not fn.callbacks:
             raise TypeError(f"{function} takes no callback: use call_sync")
         cfn = self.sdk.fn(function)

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiotim.errors import SDKNotFound, UnsupportedBySDK
 from aiotim.native._ffi import NULL, ffi, lib
-from aiotim.native.abi import FUNCTIONS
+from aiotim.native.abi import FUNCTIONS, LOOPBACK_FUNCTIONS
 
 __all__ = ["SDKLibrary", "SDKSource", "loopback_library_path", "open_sdk", "resolve_source"]
 
@@ -120,7 +120,7 @@ class SDKLibrary:
         found = self._fns.get(name)
         if found is not None:
             return found
-        if name not in FUNCTIONS and not name.startswith("TIMLoopback"):
+        if name not in FUNCTIONS and name not in LOOPBACK_FUNCTIONS:
             raise KeyError(f"{name!r} is not a function of the TIM ABI")
         ptr = lib.aiotim_dlsym(self._handle, name.encode())
         if ptr == NULL:
