@@ -139,7 +139,8 @@ size_t lb_recv_snapshot(struct lb_slot *out, size_t cap)
 {
     pthread_mutex_lock(&lb_mu);
     size_t n = recv_n;
-    memcpy(out, recv_list, (n < cap ? n : cap) * sizeof *out);
+    if (n) /* recv_list is NULL until the first registration; memcpy(NULL) is UB even for 0 */
+        memcpy(out, recv_list, (n < cap ? n : cap) * sizeof *out);
     pthread_mutex_unlock(&lb_mu);
     return n;
 }
