@@ -410,16 +410,19 @@ static void on_result(struct lb_sdk *S, struct lb_job *job, const struct lb_fiel
         free(job);
 }
 
+/* A setter name as it arrives in an E frame: not NUL-terminated. */
+struct name_key {
+    const char *p;
+    size_t n;
+};
+
 static int setter_cmp(const void *key, const void *elem)
 {
-    const struct lb_field *f = ((const void *const *)key)[0];
-    const unsigned char *body = ((const void *const *)key)[1];
+    const struct name_key *k = key;
     const char *name = ((const struct lb_setter *)elem)->name;
     size_t n = strlen(name);
-    int c = memcmp(body + f->off, name, f->len < n ? f->len : n);
-    if (c != 0)
-        return c;
-    return (f->len > n) - (f->len < n);
+    int c = memcmp(k->p, name, k->n < n ? k->n : n);
+    return c != 0 ? c : (k->n > n) - (k->n < n);
 }
 
 static void on_event(struct lb_sdk *S, struct lb_job *job, const struct lb_field *f, int nf)
@@ -429,8 +432,8 @@ static void on_event(struct lb_sdk *S, struct lb_job *job, const struct lb_field
         free(job);
         return;
     }
-    const void *key[2] = {&f[0], job->data};
-    const struct lb_setter *st = bsearch(key, lb_setters, LB_SET_COUNT, sizeof *lb_setters,
+    const struct name_key key = {(const char *)job->data + f[0].off, f[0].len};
+    const struct lb_setter *st = bsearch(&key, lb_setters, LB_SET_COUNT, sizeof *lb_setters,
                                          setter_cmp);
     if (!st || !lb_wire_args(f + 1, nf - 1, lb_cbtypes[st->cbtype].sig, job->data, job->args)) {
         lb_log(S, kTIMLog_Error, "loopback: E frame for %.*s dropped: %s", (int)f[0].len,
