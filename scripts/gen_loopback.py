@@ -61,8 +61,14 @@ LOCAL = frozenset(
 #: String parameters that may be NULL (the vendor headers document them as optional, e.g.
 #: "conversation_id 请传入 \"\" 或者 nullptr"); any other NULL string is TIM_ERR_PARAM (-4).
 OPTIONAL_STRINGS = frozenset(
-    {"data", "hello_msg", "next_cursor", "json_offline_push_info", "source_language",
-     "conversation_id"}
+    {
+        "data",
+        "hello_msg",
+        "next_cursor",
+        "json_offline_push_info",
+        "source_language",
+        "conversation_id",
+    }
 )
 
 _ARG_SIG = {"str": "s", "int": "i", "bool": "b"}
@@ -94,8 +100,11 @@ def _invoker(cb_name: str) -> list[str]:
         else:
             call_args.append(f"({p.ctype})a[{i}].i")
     call_args.append("user_data")
-    lines = [f"static void lb_invoke_{cb_name}(lb_fnptr fn, const union lb_arg *a, "
-             "const void *user_data)", "{"]
+    lines = [
+        f"static void lb_invoke_{cb_name}(lb_fnptr fn, const union lb_arg *a, "
+        "const void *user_data)",
+        "{",
+    ]
     if not cb.args:
         lines.append("    (void)a;")
     lines.append(f"    (({cb_name})fn)({', '.join(call_args)});")
@@ -120,8 +129,10 @@ def _forwarder(f: Function) -> list[str]:
         cbs = ", ".join(f"(lb_fnptr){p.name}" for p in f.callbacks)
         lines.append(f"    const lb_fnptr cbs[{len(f.callbacks)}] = {{{cbs}}};")
     ud = "user_data" if any(p.kind == "user_data" for p in f.params) else "NULL"
-    lines.append(f"    return lb_forward(LB_FN_{f.name}, {'v' if vals else 'NULL'}, "
-                 f"{'cbs' if f.callbacks else 'NULL'}, {ud});")
+    lines.append(
+        f"    return lb_forward(LB_FN_{f.name}, {'v' if vals else 'NULL'}, "
+        f"{'cbs' if f.callbacks else 'NULL'}, {ud});"
+    )
     lines.append("}")
     return lines
 
@@ -185,17 +196,19 @@ def generate() -> str:
         out.append(f'    [LB_SET_{n}] = {{"{n}", LB_CB_{CALLBACK_SETTERS[n].name}}},')
     out += ["};", "", "const struct lb_fninfo lb_fns[LB_FN_COUNT] = {"]
     for f in forwarded:
-        sig = "".join(_param_sig(p.name, p.kind) for p in f.params
-                      if p.kind not in ("callback", "user_data"))
+        sig = "".join(
+            _param_sig(p.name, p.kind) for p in f.params if p.kind not in ("callback", "user_data")
+        )
         cbt = ", ".join(f"LB_CB_{p.ctype}" for p in f.callbacks) or "0"
-        out.append(f'    [LB_FN_{f.name}] = {{"{f.name}", "{sig}", {len(f.callbacks)}, '
-                   f"{{{cbt}}}}},")
+        out.append(
+            f'    [LB_FN_{f.name}] = {{"{f.name}", "{sig}", {len(f.callbacks)}, {{{cbt}}}}},'
+        )
     out += ["};", ""]
     for f in FUNCTIONS.values():
         if f.is_setter:
-            out += _setter(f) + [""]
+            out += [*_setter(f), ""]
         elif f.name not in LOCAL:
-            out += _forwarder(f) + [""]
+            out += [*_forwarder(f), ""]
     out += ["#endif", ""]
     return "\n".join(out)
 

@@ -47,9 +47,25 @@ MSG_ID = re.compile(rb"^[0-9a-f]{16}-\d+-\d+$")
 
 def _compile(out: Path, extra: tuple[str, ...] = ()) -> None:
     sources = sorted(str(p) for p in LOOPBACK_DIR.glob("*.c"))
-    cmd = ["gcc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
-           "-D_GNU_SOURCE", "-fPIC", "-shared", f"-I{ROOT / 'aiotim/native'}",
-           f"-I{LOOPBACK_DIR}", *extra, *sources, "-o", str(out), "-lpthread"]
+    cmd = [
+        "gcc",
+        "-std=c11",
+        "-O2",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-fvisibility=hidden",
+        "-D_GNU_SOURCE",
+        "-fPIC",
+        "-shared",
+        f"-I{ROOT / 'aiotim/native'}",
+        f"-I{LOOPBACK_DIR}",
+        *extra,
+        *sources,
+        "-o",
+        str(out),
+        "-lpthread",
+    ]
     subprocess.run(cmd, check=True)
 
 
@@ -89,8 +105,11 @@ class Sdk:
 
     def comm(self, tag: str) -> CommCb:
         """A TIMCommCallback that records (tag, code, desc, json, user_data, thread id)."""
-        cb = CommCb(lambda code, desc, js, ud: self.events.put(
-            (tag, code, desc, js, ud, threading.get_ident())))
+        cb = CommCb(
+            lambda code, desc, js, ud: self.events.put(
+                (tag, code, desc, js, ud, threading.get_ident())
+            )
+        )
         self._keep.append(cb)
         return cb
 
@@ -250,20 +269,24 @@ class TestExports:
         missing = [name for name in FUNCTIONS if not hasattr(lib, name)]
         assert missing == []
         assert len(FUNCTIONS) == 240
-        assert hasattr(lib, "TIMLoopbackFirehose") and hasattr(lib, "TIMLoopbackEcho")
+        assert hasattr(lib, "TIMLoopbackFirehose")
+        assert hasattr(lib, "TIMLoopbackEcho")
 
     def test_only_tim_symbols_are_exported(self, libpath: Path) -> None:
         """Internal symbols stay hidden (-fvisibility=hidden), so copies cannot collide."""
-        out = subprocess.run(["nm", "-D", "--defined-only", str(libpath)], check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            ["nm", "-D", "--defined-only", str(libpath)], check=True, capture_output=True, text=True
+        ).stdout
         names = {line.split()[-1] for line in out.splitlines() if " T " in line}
         assert names == set(FUNCTIONS) | {"TIMLoopbackFirehose", "TIMLoopbackEcho"}
 
     def test_generated_inc_matches_the_generator(self) -> None:
         """The committed generated.inc is exactly what scripts/gen_loopback.py emits."""
-        spec = importlib.util.spec_from_file_location("gen_loopback",
-                                                      ROOT / "scripts" / "gen_loopback.py")
-        assert spec and spec.loader
+        spec = importlib.util.spec_from_file_location(
+            "gen_loopback", ROOT / "scripts" / "gen_loopback.py"
+        )
+        assert spec is not None
+        assert spec.loader is not None
         gen = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(gen)
         assert (LOOPBACK_DIR / "generated.inc").read_text(encoding="utf-8") == gen.generate()
@@ -297,23 +320,50 @@ class TestLocal:
         assert sdk.lib.TIMSetConfig(b"{nope", sdk.comm("cfg"), None) == -3
         assert sdk.lib.TIMSetConfig(None, sdk.comm("cfg"), None) == -4
 
-    @pytest.mark.parametrize("text", [
-        b"{}", b"[]", b'"x"', b"0", b"-1.5e+3", b'{"a":[true,false,null,{"b":"\\u00e9\\n"}]}',
-        b' \n{"a" : 1 }\t', b'["\xff\xfe"]',
-    ])
-    def test_valid_json_is_forwarded(self, connected: tuple[Sdk, FakeCloud],
-                                     text: bytes) -> None:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            b"{}",
+            b"[]",
+            b'"x"',
+            b"0",
+            b"-1.5e+3",
+            b'{"a":[true,false,null,{"b":"\\u00e9\\n"}]}',
+            b' \n{"a" : 1 }\t',
+            b'["\xff\xfe"]',
+        ],
+    )
+    def test_valid_json_is_forwarded(self, connected: tuple[Sdk, FakeCloud], text: bytes) -> None:
         """A json_* parameter that is valid JSON is accepted and sent as is."""
         sdk, cloud = connected
         assert sdk.lib.TIMGroupCreate(text, sdk.comm("r"), None) == 0
         assert cloud.next_call()[2] == text
 
-    @pytest.mark.parametrize("text", [
-        b"", b"{", b'{"a":1,}', b"[1,]", b"01", b"{'a':1}", b"nul", b'"\x01"', b'{"a" 1}',
-        b"[1 2]", b"1 2", b"NaN", b'"\\x"', b"[" * 600 + b"]" * 600, b'{"a":1}}', b"-", b"1.",
-    ])
-    def test_invalid_json_returns_minus_3(self, connected: tuple[Sdk, FakeCloud],
-                                          text: bytes) -> None:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            b"",
+            b"{",
+            b'{"a":1,}',
+            b"[1,]",
+            b"01",
+            b"{'a':1}",
+            b"nul",
+            b'"\x01"',
+            b'{"a" 1}',
+            b"[1 2]",
+            b"1 2",
+            b"NaN",
+            b'"\\x"',
+            b"[" * 600 + b"]" * 600,
+            b'{"a":1}}',
+            b"-",
+            b"1.",
+        ],
+    )
+    def test_invalid_json_returns_minus_3(
+        self, connected: tuple[Sdk, FakeCloud], text: bytes
+    ) -> None:
         """A json_* parameter that is not strict JSON returns TIM_ERR_JSON and sends nothing."""
         sdk, cloud = connected
         assert sdk.lib.TIMGroupCreate(text, sdk.comm("r"), None) == -3
@@ -337,8 +387,14 @@ class TestLocal:
         buf = ctypes.create_string_buffer(128)
         msg = b'{"message_elem_array":[]}'
         assert sdk.lib.TIMMsgSendMessage(b"bob", 1, msg, buf, sdk.comm("send"), 5) == 0
-        assert sdk.events.get_nowait() == ("send", 6013, b"not initialized", msg, 5,
-                                           threading.get_ident())
+        assert sdk.events.get_nowait() == (
+            "send",
+            6013,
+            b"not initialized",
+            msg,
+            5,
+            threading.get_ident(),
+        )
         assert buf.value == b"-0-0"
         assert sdk.lib.TIMMsgSendNewMsg(b"bob", 1, msg, sdk.comm("send2"), None) == 0
         assert sdk.events.get_nowait()[:3] == ("send2", 6013, b"not initialized")
@@ -356,26 +412,36 @@ class TestConnection:
         assert cloud.hellos.get(timeout=5) == [b"aiotim-loopback/1", APP_ID, b"8.0.5903-loopback"]
         assert abs(sdk.lib.TIMGetServerTime() - SERVER_TIME_MS // 1000) <= 2
 
-    def test_address_from_environment(self, make_sdk: object, cloud: FakeCloud,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_address_from_environment(
+        self, make_sdk: object, cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """Without loopback_address, AIOTIM_LOOPBACK_ADDRESS is used."""
         monkeypatch.setenv("AIOTIM_LOOPBACK_ADDRESS", cloud.address)
         sdk = make_sdk()  # type: ignore[operator]
         assert sdk.init(None) == 0
         assert sdk.statuses(2) == [(2, 0), (0, 0)]
 
-    def test_no_address_reports_connect_failed(self, make_sdk: object,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_no_address_reports_connect_failed(
+        self, make_sdk: object, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """No address at all: TIMInit returns 0, then connecting and connect-failed 9512."""
         monkeypatch.delenv("AIOTIM_LOOPBACK_ADDRESS", raising=False)
         sdk = make_sdk()  # type: ignore[operator]
         assert sdk.lib.TIMInit(APP_ID, b"") == 0
         assert sdk.statuses(2) == [(2, 0), (3, 9512)]
 
-    @pytest.mark.parametrize("address", [
-        b"tcp:10.0.0.1:80", b"tcp:example.com:80", b"tcp:[::2]:80", b"tcp:0.0.0.0:80",
-        b"unix:relative.sock", b"http://127.0.0.1:80", b"tcp:127.0.0.1:0",
-    ])
+    @pytest.mark.parametrize(
+        "address",
+        [
+            b"tcp:10.0.0.1:80",
+            b"tcp:example.com:80",
+            b"tcp:[::2]:80",
+            b"tcp:0.0.0.0:80",
+            b"unix:relative.sock",
+            b"http://127.0.0.1:80",
+            b"tcp:127.0.0.1:0",
+        ],
+    )
     def test_non_loopback_address_is_refused(self, make_sdk: object, address: bytes) -> None:
         """TIMInit refuses any address that is not unix or a loopback TCP host (-4), and logs."""
         sdk = make_sdk()  # type: ignore[operator]
@@ -384,8 +450,9 @@ class TestConnection:
         assert b"refused" in sdk.next("log")[2]
         assert sdk.lib.TIMGetLoginStatus() == 3
 
-    @pytest.mark.parametrize("address", [b"tcp:127.0.0.1:1", b"tcp:localhost:1", b"tcp:[::1]:1",
-                                         b"tcp:127.9.9.9:1"])
+    @pytest.mark.parametrize(
+        "address", [b"tcp:127.0.0.1:1", b"tcp:localhost:1", b"tcp:[::1]:1", b"tcp:127.9.9.9:1"]
+    )
     def test_loopback_tcp_addresses_are_accepted(self, make_sdk: object, address: bytes) -> None:
         """Loopback TCP addresses are accepted (nothing listens here: connect-failed)."""
         sdk = make_sdk()  # type: ignore[operator]
@@ -500,9 +567,10 @@ class TestCallbacks:
         assert sdk.lib.TIMConvPinConversation(b"c2c_bob", 1, True, sdk.comm("pin"), 77) == 0
         req, name, *params = cloud.next_call()
         assert (name, params) == (b"TIMConvPinConversation", [b"c2c_bob", 1, True])
-        assert isinstance(req, int) and req > 0
+        assert isinstance(req, int)
+        assert req > 0
         cloud.send("R", [req, 0, True, 0, "ok", '{"a":1}'])
-        tag, code, desc, js, ud, thread = sdk.next("pin")
+        _, code, desc, js, ud, thread = sdk.next("pin")
         assert (code, desc, js, ud) == (0, b"ok", b'{"a":1}', 77)
         assert thread != threading.get_ident()
 
@@ -510,7 +578,12 @@ class TestCallbacks:
         """uint64 and int64 parameters keep their bits (two's complement on the wire)."""
         sdk, cloud = connected
         sdk.lib.TIMGroupIncreaseGroupCounter.argtypes = [
-            ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int64, CommCb, ctypes.c_void_p]
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.c_int64,
+            CommCb,
+            ctypes.c_void_p,
+        ]
         assert sdk.lib.TIMGroupIncreaseGroupCounter(b"g", b"k", -5, sdk.comm("x"), None) == 0
         assert cloud.next_call()[2:] == [b"g", b"k", -5]
 
@@ -518,8 +591,9 @@ class TestCallbacks:
         """Non-final R frames keep the request; slot 1 fires TIMMsgSendNewMsgEx's res_cb."""
         sdk, cloud = connected
         login(sdk, cloud)
-        assert sdk.lib.TIMMsgSendNewMsgEx(b"bob", 1, b"{}", sdk.comm("msgid"),
-                                          sdk.comm("res"), 9) == 0
+        assert (
+            sdk.lib.TIMMsgSendNewMsgEx(b"bob", 1, b"{}", sdk.comm("msgid"), sdk.comm("res"), 9) == 0
+        )
         req = cloud.next_call()[0]
         cloud.send("R", [req, 0, False, 0, "", "the-id"])
         cloud.send("R", [req, 1, True, 0, "", "{}"])
@@ -598,9 +672,7 @@ class TestCallbacks:
         cloud.send("E", ["TIMAddRecvNewMsgCallback", "ok"])
         assert sdk.next("r")[1] == b"ok"
 
-    def test_invalid_utf8_passes_through_unchanged(
-        self, connected: tuple[Sdk, FakeCloud]
-    ) -> None:
+    def test_invalid_utf8_passes_through_unchanged(self, connected: tuple[Sdk, FakeCloud]) -> None:
         """Any bytes travel both ways unchanged, invalid UTF-8 included."""
         sdk, cloud = connected
         junk = b'[{"x":"\xff\xfe\xc3("}]'
@@ -616,8 +688,13 @@ class TestCallbacks:
         sdk, cloud = connected
         cb = ReadMembersCb(lambda js, seq, fin, ud: sdk.events.put(("rm", js, seq, fin)))
         sdk.lib.TIMMsgGetGroupMessageReadMemberList.argtypes = [
-            ctypes.c_char_p, ctypes.c_int, ctypes.c_uint64, ctypes.c_uint32, ReadMembersCb,
-            ctypes.c_void_p]
+            ctypes.c_char_p,
+            ctypes.c_int,
+            ctypes.c_uint64,
+            ctypes.c_uint32,
+            ReadMembersCb,
+            ctypes.c_void_p,
+        ]
         assert sdk.lib.TIMMsgGetGroupMessageReadMemberList(b"{}", 0, 0, 10, cb, None) == 0
         cloud.next_call()
         cloud.drop()
@@ -627,7 +704,7 @@ class TestCallbacks:
         """TIMLoopbackEcho completes from the callback thread; the firehose fires N times."""
         sdk, _ = connected
         assert sdk.lib.TIMLoopbackEcho(b'{"e":1}', sdk.comm("echo"), 4) == 0
-        tag, code, desc, js, ud, thread = sdk.next("echo")
+        _, code, desc, js, ud, thread = sdk.next("echo")
         assert (code, desc, js, ud) == (0, b"", b'{"e":1}', 4)
         assert thread != threading.get_ident()
         count = [0]
@@ -710,7 +787,10 @@ def test_process_exits_cleanly_with_busy_threads(libpath: Path, tmp_path: Path, 
     copy = tmp_path / "libcopy.so"
     shutil.copy(libpath, copy)
     mode = "echo" if run % 2 else "firehose"
-    proc = subprocess.run([sys.executable, "-c", EXIT_SCRIPT, str(copy), str(cloud.path), mode],
-                          capture_output=True, timeout=30)
+    proc = subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT, str(copy), str(cloud.path), mode],
+        capture_output=True,
+        timeout=30,
+    )
     cloud.close()
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")

@@ -388,8 +388,9 @@ static void on_result(struct lb_sdk *S, struct lb_job *job, const struct lb_fiel
         problem = "fields do not match the callback typedef";
     if (problem) {
         pthread_mutex_unlock(&lb_mu);
-        lb_log(S, r ? kTIMLog_Error : kTIMLog_Debug, "loopback: R frame for request %llu (%s) dropped: %s",
-               (unsigned long long)id, fi ? fi->name : "?", problem);
+        lb_log(S, r ? kTIMLog_Error : kTIMLog_Debug,
+               "loopback: R frame for request %llu (%s) dropped: %s", (unsigned long long)id,
+               fi ? fi->name : "?", problem);
         free(job);
         return;
     }

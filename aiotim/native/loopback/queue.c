@@ -13,7 +13,7 @@
 
 #include "lb_sdk.h"
 
-/* Set in the network thread of each instance: jobs it creates are batched, not queued one by one. */
+/* Set in each instance's network thread: the jobs it creates are batched, not queued singly. */
 static _Thread_local bool tls_is_net;
 
 /* TIMSetConfig's set_config_callback_log_level; logs below it are not even formatted. */

@@ -288,7 +288,8 @@ static int start(uint64_t sdk_app_id, const char *json_sdk_config)
     if (address && *address) {
         S->has_addr = lb_parse_address(address, &S->addr, &why);
         if (!S->has_addr) {
-            lb_log(NULL, kTIMLog_Error, "TIMInit: loopback address \"%s\" refused: %s", address, why);
+            lb_log(NULL, kTIMLog_Error, "TIMInit: loopback address \"%s\" refused: %s", address,
+                   why);
             free(c.address);
             sdk_free(S);
             return LB_TIM_ERR_PARAM;
