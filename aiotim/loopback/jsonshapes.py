@@ -68,32 +68,31 @@ def message_view(
     """
     from_self = msg.sender == viewer
     conv_id = msg.target if from_self or msg.conv_type != 1 else msg.sender
-    view: dict[str, Any] = dict(_DEFAULTS)
-    view.update(msg.body)
-    view.update(
-        {
-            "message_conv_id": conv_id,
-            "message_conv_type": msg.conv_type,
-            "message_sender": msg.sender,
-            "message_client_time": msg.client_time,
-            "message_server_time": msg.server_time,
-            "message_is_from_self": from_self,
-            "message_is_read": is_read,
-            "message_is_peer_read": is_peer_read,
-            "message_status": msg.status,
-            "message_unique_id": msg.unique_id,
-            "message_msg_id": msg.msg_id,
-            "message_rand": msg.rand,
-            "message_seq": msg.seq,
-            "message_custom_int": 0,
-            "message_custom_str": "",
-            "message_sender_profile": {
-                "user_profile_identifier": msg.sender,
-                "user_profile_nick_name": "",
-                "user_profile_face_url": "",
-            },
-        }
-    )
+    # One dict literal, then the client's keys: this runs for every message a session sees.
+    view: dict[str, Any] = {
+        **_DEFAULTS,
+        **msg.body,
+        "message_conv_id": conv_id,
+        "message_conv_type": msg.conv_type,
+        "message_sender": msg.sender,
+        "message_client_time": msg.client_time,
+        "message_server_time": msg.server_time,
+        "message_is_from_self": from_self,
+        "message_is_read": is_read,
+        "message_is_peer_read": is_peer_read,
+        "message_status": msg.status,
+        "message_unique_id": msg.unique_id,
+        "message_msg_id": msg.msg_id,
+        "message_rand": msg.rand,
+        "message_seq": msg.seq,
+        "message_custom_int": 0,
+        "message_custom_str": "",
+        "message_sender_profile": {
+            "user_profile_identifier": msg.sender,
+            "user_profile_nick_name": "",
+            "user_profile_face_url": "",
+        },
+    }
     if local and from_self:
         view.update(local)
     if msg.status == TIMMsgStatus.kTIMMsg_Revoked:
