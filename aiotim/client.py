@@ -142,23 +142,23 @@ class Client(MessagesMixin, ConversationsMixin):
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> bool | None:
+    ) -> None:
         # Order matters: log out while the pump still runs (it delivers the logout's result),
         # then stop the pump, deliver what is still queued, and only then close the relay.
+        # The task group is exited without the caller's exception, so that it propagates as
+        # it is instead of wrapped in an exception group.
         try:
             await self._logout_for_close()
         finally:
             tg, self._tg = self._tg, None
-            suppress: bool | None = None
             try:
                 if tg is not None:
                     tg.cancel_scope.cancel()
-                    suppress = await tg.__aexit__(exc_type, exc, tb)
+                    await tg.__aexit__(None, None, None)
             finally:
                 if self._bridge is not None and self._state == "open":
                     self._bridge.drain(self._hub.publish)
                 self._close_native()
-        return suppress
 
     async def _logout_for_close(self) -> None:
         if self._state != "open" or self._bridge is None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 
 from aiotim.errors import ClientClosed, check_result
 from aiotim.native._ffi import NULL, ffi, lib
@@ -34,7 +35,8 @@ log = logging.getLogger("aiotim.native")
 NotificationSink = Callable[[str, tuple[Any, ...], int], None]
 
 _ALL_FUNCTIONS = {**FUNCTIONS, **LOOPBACK_FUNCTIONS}
-_OUT_BUFFER_SIZE = 128  # the headers: "no smaller than 128 bytes"
+_OUT_BUFFER_SIZE = 128
+_CHUNK = 4096  # records dispatched between two checkpoints of the pump  # the headers: "no smaller than 128 bytes"
 _COMM_2 = len(CALLBACKS)  # the second TIMCommCallback trampoline (two-callback functions)
 _SETTER_OF_KIND = {cb.index: name for name, cb in CALLBACK_SETTERS.items()}
 _SETTER_INDEX = {name: i for i, name in enumerate(CALLBACK_SETTERS)}
@@ -126,6 +128,8 @@ class Bridge:
         self._registered: list[str] = []
         #: setters the loaded SDK does not export (an older SDK): nothing to register there
         self.missing_setters: list[str] = []
+        #: records of a batch left undelivered because the pump was cancelled at close
+        self.dropped_at_close = 0
         self._comm = lib.aiotim_trampoline(CALLBACKS["TIMCommCallback"].index)
         self._comm_2 = lib.aiotim_trampoline(_COMM_2)
 
@@ -260,37 +264,59 @@ class Bridge:
 
     # -- the pump -------------------------------------------------------------------------
 
+    def _dispatch(self, rec: Any, sink: NotificationSink) -> None:
+        kind = rec.kind
+        try:
+            args = _record_args(rec)
+            if kind in _RESULT_KINDS:
+                self.pending.resolve(rec.token, 1 if kind == _COMM_2 else 0, args)
+            else:
+                sink(_SETTER_OF_KIND[kind], args, rec.t_push_ns)
+        except Exception:  # one bad record must not stop the others
+            log.exception("aiotim: dispatching a %s callback failed",
+                          _SETTER_OF_KIND.get(kind, "result"))
+
     def drain(self, sink: NotificationSink) -> int:
-        """Take every waiting record and dispatch it; returns how many were handled."""
+        """Take every waiting record and dispatch it now; returns how many were handled."""
         batch = lib.aiotim_relay_take(self._slot)
-        if batch == NULL:
-            return 0
         n = 0
         try:
             rec = batch
             while rec != NULL:
+                self._dispatch(rec, sink)
                 n += 1
-                kind = rec.kind
-                try:
-                    args = _record_args(rec)
-                    if kind in _RESULT_KINDS:
-                        self.pending.resolve(rec.token, 1 if kind == _COMM_2 else 0, args)
-                    else:
-                        sink(_SETTER_OF_KIND[kind], args, rec.t_push_ns)
-                except Exception:  # one bad record must not stop the others
-                    log.exception("aiotim: dispatching a %s callback failed",
-                                  _SETTER_OF_KIND.get(kind, "result"))
                 rec = rec.next
         finally:
             lib.aiotim_relay_free(batch)
         return n
 
     async def pump(self, sink: NotificationSink) -> None:
-        """Forever: wait for the relay's eventfd, then drain. Run it in the client's task group."""
+        """Forever: wait for the relay's eventfd, then dispatch the whole batch in SDK order.
+
+        Run it in the client's task group. A large batch yields to the event loop every
+        ``_CHUNK`` records, so a firehose cannot starve other tasks; if the pump is cancelled
+        (the client is closing) in the middle of a batch, the rest of it is counted in
+        ``dropped_at_close`` and freed.
+        """
         fd = self.fd
         while True:
             await anyio.wait_readable(fd)
-            self.drain(sink)
+            batch = lib.aiotim_relay_take(self._slot)
+            rec = batch
+            try:
+                n = 0
+                while rec != NULL:
+                    self._dispatch(rec, sink)
+                    rec = rec.next
+                    n += 1
+                    if n == _CHUNK:
+                        n = 0
+                        await anyio.lowlevel.checkpoint()
+            finally:
+                while rec != NULL:
+                    self.dropped_at_close += 1
+                    rec = rec.next
+                lib.aiotim_relay_free(batch)
 
     # -- lifecycle ------------------------------------------------------------------------
 
