@@ -18,19 +18,19 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import anyio
-from anyio.abc import TaskGroup
 import orjson
+from anyio.abc import TaskGroup
 
 from aiotim.conversations import ConversationsMixin
 from aiotim.enums import LoginStatus
-from aiotim.errors import ClientClosed, check_result, error_from_code, redact
+from aiotim.errors import ClientClosed, check_result, redact
 from aiotim.events.hub import EventHub
 from aiotim.events.stream import Stream
 from aiotim.events.types import KickedOffline, NetworkStatusChanged, RawEvent, UserSigExpired
 from aiotim.messages import MessagesMixin
 from aiotim.native import Bridge, SDKLibrary, SDKSource, open_sdk, resolve_source
 from aiotim.native.abi import CALLBACK_SETTERS
-from aiotim.native.bridge import function_info
+from aiotim.rawcalls import call_raw
 
 __all__ = ["Client"]
 
@@ -109,12 +109,11 @@ class Client(MessagesMixin, ConversationsMixin):
         if self._state != "new":
             raise RuntimeError("a Client can be entered only once; create a new one")
         lib = open_sdk(self._source)
-        if not self._source.private_copy:
-            if id(lib) in _libraries_in_use:
-                raise RuntimeError(
-                    f"the SDK {str(self._source.path)!r} is a process-wide singleton and another "
-                    "Client is using it: close that one first (the loopback SDK has no such limit)"
-                )
+        if not self._source.private_copy and id(lib) in _libraries_in_use:
+            raise RuntimeError(
+                f"the SDK {str(self._source.path)!r} is a process-wide singleton and another "
+                "Client is using it: close that one first (the loopback SDK has no such limit)"
+            )
         self._lib = lib
         bridge = self._bridge = Bridge(lib)
         try:
@@ -267,35 +266,25 @@ class Client(MessagesMixin, ConversationsMixin):
 
     async def _call_json(self, function: str, *args: Any) -> Any:
         """Call a TIMCommCallback function; its JSON result decoded, or TIMError raised."""
-        result = await self._native.call(function, *args)
-        code, desc, json_bytes = result.args
-        if code != 0:
-            raise error_from_code(code, (desc or b"").decode("utf-8", "replace"),
-                                  function=function)
-        if not json_bytes:
-            return None
-        try:
-            return orjson.loads(json_bytes)
-        except orjson.JSONDecodeError:
-            return json_bytes.decode("utf-8", "replace")
+        return await call_raw(self._native, function, args)
 
-    async def call_raw(self, function: str, *args: Any) -> Any:
+    async def call_raw(self, function: str, *args: Any,
+                       on_interim: Callable[[Any], None] | None = None) -> Any:
         """Call any function of the TIM ABI by name.
 
         Strings are ``str`` (UTF-8) or ``bytes``, integers and enums ``int``, booleans ``bool``,
         in declaration order, without callbacks, ``user_data`` and output buffers. A function
         with a callback returns its decoded JSON result (``None`` when empty); a synchronous one
-        returns its C return value.
+        returns its C return value. Multi-shot functions (``TIMMsgDownloadElemToPath``
+        progress, ``TIMMsgSendNewMsgEx``'s first callback) hand their interim results, decoded,
+        to ``on_interim``.
 
         Raises:
             TIMError: a non-zero TIMResult, or a callback code other than 0.
             UnsupportedBySDK: the loaded SDK does not export ``function``.
             KeyError: ``function`` is not part of the TIM ABI.
         """
-        fn = function_info(function)
-        if not fn.callbacks:
-            return self._native.call_sync(function, *args)
-        return await self._call_json(function, *args)
+        return await call_raw(self._native, function, args, on_interim)
 
     async def login(self, user_id: str, user_sig: str) -> None:
         """Log in as ``user_id`` (``TIMLogin``).

@@ -20,7 +20,8 @@ async def echo_bot(bot: Client) -> None:
     async for msg in bot.new_messages():
         if msg.text is None:
             continue
-        await bot.send_text(msg.conv, f"echo: {msg.text}")
+        if isinstance(msg.conv, C2C):
+            await bot.send_text(msg.conv, f"echo: {msg.text}")
 
 
 def _line(who: str, to: str, msg: Message) -> str:
@@ -30,26 +31,26 @@ def _line(who: str, to: str, msg: Message) -> str:
 async def run_demo() -> int:
     """Run the scripted conversation, printing it as it happens; returns the exit status."""
     print("aiotim demo: a loopback IM cloud, an echo bot and a peer, all in this process")
-    async with Cloud(APP_ID, SECRET_KEY) as cloud:
-        async with cloud.client() as bot, cloud.client() as alice:
-            print(f"  SDK {bot.sdk_version}, cloud at {cloud.address}")
-            await bot.login("echo-bot", cloud.user_sig("echo-bot"))
-            await alice.login("alice", cloud.user_sig("alice"))
-            print(f"  logged in: {bot.user_id} and {alice.user_id}")
-            replies = alice.new_messages(conv=C2C("echo-bot"))
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(echo_bot, bot)
-                for text in SCRIPT:
-                    sent = await alice.send_text(C2C("echo-bot"), text)
-                    print(_line("alice", "echo-bot", sent))
-                    with anyio.fail_after(10):
-                        reply = await replies.__anext__()
-                    print(_line("echo-bot", "alice", reply))
-                tg.cancel_scope.cancel()
-            convs = await alice.conversations()
-            for c in convs:
-                last = c.last_message.text if c.last_message else None
-                print(f"  alice's conversation with {c.conv.id}: {c.unread_count} unread, "
-                      f"last: {last!r}")
+    async with Cloud(APP_ID, SECRET_KEY) as cloud, cloud.client() as bot, \
+            cloud.client() as alice:
+        print(f"  SDK {bot.sdk_version}, cloud at {cloud.address}")
+        await bot.login("echo-bot", cloud.user_sig("echo-bot"))
+        await alice.login("alice", cloud.user_sig("alice"))
+        print(f"  logged in: {bot.user_id} and {alice.user_id}")
+        replies = alice.new_messages(conv=C2C("echo-bot"))
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(echo_bot, bot)
+            for text in SCRIPT:
+                sent = await alice.send_text(C2C("echo-bot"), text)
+                print(_line("alice", "echo-bot", sent))
+                with anyio.fail_after(10):
+                    reply = await replies.__anext__()
+                print(_line("echo-bot", "alice", reply))
+            tg.cancel_scope.cancel()
+        convs = await alice.conversations()
+        for c in convs:
+            last = c.last_message.text if c.last_message else None
+            print(f"  alice's conversation with {c.conv.id}: {c.unread_count} unread, "
+                  f"last: {last!r}")
     print("demo finished")
     return 0

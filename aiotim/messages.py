@@ -10,7 +10,6 @@ import orjson
 
 from aiotim.errors import PayloadError
 from aiotim.models import C2C, CustomElem, Group, Message, TextElem
-from aiotim.models.address import Address
 
 if TYPE_CHECKING:
     from aiotim.events.stream import Stream
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["MessagesMixin"]
 
 
-def _check_address(conv: Any) -> Address:
+def _check_address(conv: Any) -> C2C | Group:
     if not isinstance(conv, C2C | Group):
         raise TypeError(f"expected aiotim.C2C(user_id) or aiotim.Group(group_id), got {conv!r}")
     return conv
@@ -32,7 +31,7 @@ class MessagesMixin:
         def _stream(self, kind: str, where: Callable[[Any], bool] | None = None,
                     ) -> Stream[Any]: ...
 
-    async def _send(self, conv: Address, elems: list[dict[str, Any]]) -> Message:
+    async def _send(self, conv: C2C | Group, elems: list[dict[str, Any]]) -> Message:
         conv = _check_address(conv)
         param = orjson.dumps({"message_elem_array": elems})
         result = await self._call_json("TIMMsgSendMessage", conv.id, conv.conv_type, param)

@@ -54,7 +54,8 @@ def generate() -> str:
     parts.append(f"static void *const trampolines[] = {{\n{table},\n}};\n")
     parts.append(
         "void *aiotim_trampoline(int kind) {\n"
-        "    if (kind < 0 || kind >= (int)(sizeof trampolines / sizeof *trampolines)) return NULL;\n"
+        "    int n = (int)(sizeof trampolines / sizeof *trampolines);\n"
+        "    if (kind < 0 || kind >= n) return NULL;\n"
         "    return trampolines[kind];\n"
         "}\n\n"
         "int aiotim_trampoline_count(void) {\n"

@@ -82,7 +82,8 @@ def _network(args: tuple[Any, ...]) -> list[Any]:
     except ValueError:
         raise PayloadError("TIMSetNetworkStatusListenerCallback",
                            f"unknown network status {status}") from None
-    return [NetworkStatusChanged(st, code, decode_text(desc, "TIMSetNetworkStatusListenerCallback"))]
+    text = decode_text(desc, "TIMSetNetworkStatusListenerCallback")
+    return [NetworkStatusChanged(st, code, text)]
 
 
 def _conv_event(args: tuple[Any, ...]) -> list[Any]:

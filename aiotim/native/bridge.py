@@ -35,8 +35,8 @@ log = logging.getLogger("aiotim.native")
 NotificationSink = Callable[[str, tuple[Any, ...], int], None]
 
 _ALL_FUNCTIONS = {**FUNCTIONS, **LOOPBACK_FUNCTIONS}
-_OUT_BUFFER_SIZE = 128
-_CHUNK = 4096  # records dispatched between two checkpoints of the pump  # the headers: "no smaller than 128 bytes"
+_OUT_BUFFER_SIZE = 128  # the headers: "no smaller than 128 bytes"
+_CHUNK = 4096  # records dispatched between two checkpoints of the pump
 _COMM_2 = len(CALLBACKS)  # the second TIMCommCallback trampoline (two-callback functions)
 _SETTER_OF_KIND = {cb.index: name for name, cb in CALLBACK_SETTERS.items()}
 _SETTER_INDEX = {name: i for i, name in enumerate(CALLBACK_SETTERS)}
@@ -48,7 +48,7 @@ _RESULT_KINDS = {
 
 
 def _arg_plan(cb: Callback) -> tuple[tuple[str, int, bool], ...]:
-    """How to rebuild ``cb``'s arguments from a record: (kind, index in str/ints, unsigned64)."""
+    """How to rebuild ``cb``'s arguments from a record: (kind, index, is uint64)."""
     plan = []
     n_str = n_int = 0
     for p in cb.args:

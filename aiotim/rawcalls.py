@@ -1,0 +1,74 @@
+"""``call_raw``: any function of the ABI by name, with the multi-shot callbacks handled.
+
+Most functions call their ``TIMCommCallback`` once. Three do not:
+
+- ``TIMMsgDownloadElemToPath`` calls it repeatedly: progress calls carry ``desc ==
+  "downloading"``; the last call is the result.
+- ``TIMMsgSendNewMsgEx`` has two callbacks: ``msgid_cb`` (interim) then ``res_cb`` (final).
+- ``TIMMsgGetGroupMessageReadMemberList`` completes through its own typedef
+  ``(json_group_member_array, next_seq, is_finished)``, which has no error code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from aiotim.errors import error_from_code
+from aiotim.native import Bridge
+from aiotim.native.bridge import function_info
+from aiotim.native.pending import FinalCheck
+
+__all__ = ["call_raw"]
+
+Interim = Callable[[Any], None]
+
+
+def _decode(json_bytes: bytes | None) -> Any:
+    if not json_bytes:
+        return None
+    try:
+        return orjson.loads(json_bytes)
+    except orjson.JSONDecodeError:
+        return json_bytes.decode("utf-8", "replace")
+
+
+def _comm_value(function: str, args: tuple[Any, ...]) -> Any:
+    code, desc, json_bytes = args
+    if code != 0:
+        raise error_from_code(code, (desc or b"").decode("utf-8", "replace"), function=function)
+    return _decode(json_bytes)
+
+
+def _download_final(slot: int, args: tuple[Any, ...]) -> bool:
+    return bool(args[0] != 0 or args[1] != b"downloading")
+
+
+def _second_callback_final(slot: int, args: tuple[Any, ...]) -> bool:
+    return slot == 1 or args[0] != 0  # a failing msgid_cb ends the call too
+
+
+_FINAL: dict[str, FinalCheck] = {
+    "TIMMsgDownloadElemToPath": _download_final,
+    "TIMMsgSendNewMsgEx": _second_callback_final,
+}
+
+
+async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
+                   on_interim: Interim | None = None) -> Any:
+    """Call ``function`` with ``args``; see :meth:`aiotim.Client.call_raw`."""
+    fn = function_info(function)
+    if not fn.callbacks:
+        return bridge.call_sync(function, *args)
+    interim = None
+    if on_interim is not None:
+        def interim(slot: int, cb_args: tuple[Any, ...]) -> None:
+            on_interim(_decode(cb_args[2]))
+    result = await bridge.call(function, *args, is_final=_FINAL.get(function),
+                               on_interim=interim)
+    if fn.callbacks[0].ctype == "TIMMsgGroupMessageReadMemberListCallback":
+        members, next_seq, is_finished = result.args
+        return {"members": _decode(members), "next_seq": next_seq, "is_finished": is_finished}
+    return _comm_value(function, result.args)
