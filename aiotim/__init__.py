@@ -5,6 +5,7 @@
 SDK's callbacks never run Python on its threads (see ``aiotim.native``).
 """
 
+from aiotim import usersig as usersig
 from aiotim.client import Client as Client
 from aiotim.enums import ConvEvent as ConvEvent
 from aiotim.enums import ConvType as ConvType
@@ -33,8 +34,6 @@ from aiotim.models import CustomElem as CustomElem
 from aiotim.models import Group as Group
 from aiotim.models import Message as Message
 from aiotim.models import TextElem as TextElem
-
-from aiotim import usersig as usersig
 
 __version__ = "0.1.0"
 

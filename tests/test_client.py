@@ -289,17 +289,16 @@ class TestEvents:
 
     async def test_unclaimed_events_are_bounded_and_counted(self) -> None:
         """With no stream, at most `unclaimed_limit` events are kept; the drops are counted."""
-        async with Cloud(APP_ID, SECRET) as cloud:
-            async with cloud.client(unclaimed_limit=3) as bob:
-                await bob.login("bob", cloud.user_sig("bob"))
-                for i in range(5):
-                    await cloud.emit("bob", "TIMSetConvTotalUnreadMessageCountChangedCallback", i)
-                await anyio.sleep(0.2)
-                stream = bob.unread_total()
-                got = [(await next_item(stream)).total for _ in range(3)]  # type: ignore[attr-defined]
-                assert got == [2, 3, 4]
-                assert bob.stats()["unclaimed_dropped"][
-                    "TIMSetConvTotalUnreadMessageCountChangedCallback"] == 2
+        async with Cloud(APP_ID, SECRET) as cloud, cloud.client(unclaimed_limit=3) as bob:
+            await bob.login("bob", cloud.user_sig("bob"))
+            for i in range(5):
+                await cloud.emit("bob", "TIMSetConvTotalUnreadMessageCountChangedCallback", i)
+            await anyio.sleep(0.2)
+            stream = bob.unread_total()
+            got = [(await next_item(stream)).total for _ in range(3)]  # type: ignore[attr-defined]
+            assert got == [2, 3, 4]
+            assert bob.stats()["unclaimed_dropped"][
+                "TIMSetConvTotalUnreadMessageCountChangedCallback"] == 2
 
     async def test_fan_out_every_stream_gets_every_event(self) -> None:
         """Two streams of one kind both get every message, in order."""
