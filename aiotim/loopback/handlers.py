@@ -126,9 +126,9 @@ class Call:
         typedef = CALLBACKS[callbacks[slot].ctype]
         if typedef.name == "TIMCommCallback":
             fields: list[Field | str] = [code, desc, json_params]
-        else:  # no code to carry: the neutral value of each argument
+        else:  # no code to carry: empty values, "finished" (as the SDK's local failures)
             fields = [
-                b"" if p.kind == "str" else False if p.kind == "bool" else 0
+                b"" if p.kind == "str" else True if p.kind == "bool" else 0
                 for p in typedef.args
             ]
         self.session.result(self.req_id, fields, slot=slot, final=True)
