@@ -19,8 +19,10 @@ from aiotim.errors import NotInitialized as NotInitialized
 from aiotim.errors import NotLoggedIn as NotLoggedIn
 from aiotim.errors import PayloadError as PayloadError
 from aiotim.errors import SDKNotFound as SDKNotFound
+from aiotim.errors import StreamOverflow as StreamOverflow
 from aiotim.errors import TIMError as TIMError
 from aiotim.errors import UnsupportedBySDK as UnsupportedBySDK
+from aiotim.events.stream import Gap as Gap
 from aiotim.events.stream import Stream as Stream
 from aiotim.events.types import ConversationChanged as ConversationChanged
 from aiotim.events.types import KickedOffline as KickedOffline
@@ -47,6 +49,7 @@ __all__ = [
     "Conversation",
     "ConversationChanged",
     "CustomElem",
+    "Gap",
     "Group",
     "InvalidUserSig",
     "KickedOffline",
@@ -61,6 +64,7 @@ __all__ = [
     "RawEvent",
     "SDKNotFound",
     "Stream",
+    "StreamOverflow",
     "TIMError",
     "TextElem",
     "UnreadTotalChanged",

@@ -25,7 +25,7 @@ from aiotim.conversations import ConversationsMixin
 from aiotim.enums import LoginStatus
 from aiotim.errors import ClientClosed, check_result, redact
 from aiotim.events.hub import EventHub
-from aiotim.events.stream import Stream
+from aiotim.events.stream import OverflowPolicy, Stream
 from aiotim.events.types import KickedOffline, NetworkStatusChanged, RawEvent, UserSigExpired
 from aiotim.messages import MessagesMixin
 from aiotim.native import Bridge, SDKLibrary, SDKSource, open_sdk, resolve_source
@@ -306,10 +306,12 @@ class Client(MessagesMixin, ConversationsMixin):
 
     # -- streams --------------------------------------------------------------------------
 
-    def _stream(self, kind: str, where: Callable[[Any], bool] | None = None) -> Stream[Any]:
+    def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
+                maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
+                ) -> Stream[Any]:
         if self._state == "new":
             raise ClientClosed("streams are created on an open client: inside `async with`")
-        return self._hub.subscribe(kind, where)
+        return self._hub.subscribe(kind, where, maxsize=maxsize, overflow=overflow)
 
     def network_status(self) -> Stream[NetworkStatusChanged]:
         """Changes of the connection to the IM cloud."""

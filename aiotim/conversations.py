@@ -9,7 +9,7 @@ from aiotim.errors import PayloadError
 from aiotim.models import Conversation
 
 if TYPE_CHECKING:
-    from aiotim.events.stream import Stream
+    from aiotim.events.stream import OverflowPolicy, Stream
     from aiotim.events.types import ConversationChanged, UnreadTotalChanged
 
 __all__ = ["ConversationsMixin"]
@@ -20,7 +20,8 @@ class ConversationsMixin:
 
     if TYPE_CHECKING:
         async def _call_json(self, function: str, *args: Any) -> Any: ...
-        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None,
+        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
+                    maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
                     ) -> Stream[Any]: ...
 
     async def conversations(self) -> list[Conversation]:

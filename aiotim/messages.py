@@ -12,7 +12,7 @@ from aiotim.errors import PayloadError
 from aiotim.models import C2C, CustomElem, Group, Message, TextElem
 
 if TYPE_CHECKING:
-    from aiotim.events.stream import Stream
+    from aiotim.events.stream import OverflowPolicy, Stream
 
 __all__ = ["MessagesMixin"]
 
@@ -28,7 +28,8 @@ class MessagesMixin:
 
     if TYPE_CHECKING:
         async def _call_json(self, function: str, *args: Any) -> Any: ...
-        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None,
+        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
+                    maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
                     ) -> Stream[Any]: ...
 
     async def _send(self, conv: C2C | Group, elems: list[dict[str, Any]]) -> Message:
@@ -93,6 +94,8 @@ class MessagesMixin:
         sender: str | None = None,
         text: str | re.Pattern[str] | None = None,
         where: Callable[[Message], bool] | None = None,
+        maxsize: int | None = None,
+        overflow: OverflowPolicy = "drop_oldest",
     ) -> Stream[Message]:
         """New messages, in the order the SDK reports them, offline ones included.
 
@@ -101,6 +104,9 @@ class MessagesMixin:
             sender: only from this user.
             text: only messages whose text matches this regular expression (``re.search``).
             where: only messages for which this predicate is true.
+            maxsize: bound the stream (default: unbounded, with a warning past 10,000 waiting).
+            overflow: when bounded and full: ``"drop_oldest"`` / ``"drop_newest"`` (a
+                :class:`aiotim.Gap` is yielded where events were dropped) or ``"raise"``.
         """
         pattern = re.compile(text) if isinstance(text, str) else text
         checks: list[Callable[[Message], bool]] = []
@@ -116,4 +122,5 @@ class MessagesMixin:
         if checks:
             def predicate(m: Message) -> bool:
                 return all(c(m) for c in checks)
-        return self._stream("TIMAddRecvNewMsgCallback", predicate)
+        return self._stream("TIMAddRecvNewMsgCallback", predicate, maxsize=maxsize,
+                            overflow=overflow)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from aiotim.errors import PayloadError
 from aiotim.events.catalog import CATALOG
-from aiotim.events.stream import Stream
+from aiotim.events.stream import DEFAULT_HIGH_WATER, OverflowPolicy, Stream
 
 __all__ = ["EventHub"]
 
@@ -80,11 +80,20 @@ class EventHub:
             for stream in streams:
                 stream._put(item)
 
-    def subscribe(self, kind: str, where: Callable[[T], bool] | None = None) -> Stream[T]:
+    def subscribe(
+        self,
+        kind: str,
+        where: Callable[[T], bool] | None = None,
+        *,
+        maxsize: int | None = None,
+        overflow: OverflowPolicy = "drop_oldest",
+        high_water: int = DEFAULT_HIGH_WATER,
+    ) -> Stream[T]:
         """A new stream of ``kind``; the first one of a kind takes the unclaimed events."""
         if kind not in CATALOG:
             raise KeyError(f"unknown notification kind {kind!r}")
-        stream: Stream[T] = Stream(self, kind, where)
+        stream: Stream[T] = Stream(self, kind, where, maxsize=maxsize, overflow=overflow,
+                                   high_water=high_water)
         if self._closed:
             stream._end()
             return stream

@@ -3,48 +3,164 @@
 A stream is subscribed when it is created. It ends (``StopAsyncIteration``) after ``aclose()``,
 after leaving ``async with``, when the client closes, or when it is garbage-collected after a
 ``break`` (the hub holds it weakly).
+
+Overflow is a policy per stream. The default keeps everything (and warns once when more than
+``high_water`` events are waiting). With ``maxsize``, ``overflow`` says what happens when the
+stream is full: ``"drop_oldest"`` or ``"drop_newest"`` drop events and yield a
+:class:`Gap` in their place (in band, so the consumer knows how many it missed and where);
+``"raise"`` ends the stream with :class:`aiotim.errors.StreamOverflow` once the consumer reaches
+the point where it overflowed.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import anyio
+
+from aiotim.errors import StreamOverflow
 
 if TYPE_CHECKING:
     from aiotim.events.hub import EventHub
 
-__all__ = ["Stream"]
+__all__ = ["DEFAULT_HIGH_WATER", "Gap", "OverflowPolicy", "Stream"]
+
+log = logging.getLogger("aiotim.events")
 
 T = TypeVar("T")
+
+OverflowPolicy = Literal["drop_oldest", "drop_newest", "raise"]
+DEFAULT_HIGH_WATER = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Yielded by a lossy stream where ``count`` events were dropped because it was full."""
+
+    count: int
+
+
+class _GapMarker:
+    """A run of dropped events inside the queue (mutable until it is yielded)."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+class _Overflowed:
+    """The point where a ``raise`` stream overflowed."""
+
+    __slots__ = ()
+
+
+_OVERFLOWED = _Overflowed()
 
 
 class Stream(Generic[T]):
     """An async iterator over the events of one kind (optionally filtered)."""
 
-    __slots__ = ("__weakref__", "_closed", "_hub", "_items", "_waiter", "kind", "where")
+    __slots__ = (
+        "__weakref__",
+        "_closed",
+        "_dropped_front",
+        "_high_water",
+        "_hub",
+        "_items",
+        "_n",
+        "_policy",
+        "_waiter",
+        "_warned",
+        "dropped",
+        "kind",
+        "maxsize",
+        "where",
+    )
 
-    def __init__(self, hub: EventHub, kind: str, where: Callable[[T], bool] | None = None) -> None:
+    def __init__(
+        self,
+        hub: EventHub,
+        kind: str,
+        where: Callable[[Any], bool] | None = None,
+        *,
+        maxsize: int | None = None,
+        overflow: OverflowPolicy = "drop_oldest",
+        high_water: int = DEFAULT_HIGH_WATER,
+    ) -> None:
+        if maxsize is not None and (isinstance(maxsize, bool) or maxsize < 1):
+            raise ValueError(f"maxsize must be a positive int or None, got {maxsize!r}")
+        if overflow not in ("drop_oldest", "drop_newest", "raise"):
+            raise ValueError(f"overflow must be 'drop_oldest', 'drop_newest' or 'raise', "
+                             f"got {overflow!r}")
         self._hub = hub
         self.kind = kind
         self.where = where
-        self._items: deque[T] = deque()
+        self.maxsize = maxsize
+        self._policy = overflow
+        self._high_water = high_water
+        self._warned = False
+        self._items: deque[Any] = deque()
+        self._n = 0  # events queued (markers excluded)
+        self._dropped_front = 0  # drop_oldest: events dropped before the queue's head
+        #: events dropped by this stream's overflow policy, in all
+        self.dropped = 0
         self._waiter: anyio.Event | None = None
         self._closed = False
 
     # -- fed by the hub ----------------------------------------------------------------
 
-    def _put(self, item: T) -> None:
-        if self.where is not None and not self.where(item):
+    def _put(self, item: Any) -> None:
+        if self._closed or (self.where is not None and not self.where(item)):
             return
-        self._items.append(item)
+        items = self._items
+        if self.maxsize is not None and self._n >= self.maxsize:
+            self._overflow(item)
+        else:
+            items.append(item)
+            self._n += 1
+            if self._n > self._high_water and not self._warned and self.maxsize is None:
+                self._warned = True
+                log.warning("aiotim: %d %s events are waiting in one stream (consumer too "
+                            "slow?); pass maxsize= and overflow= to bound it", self._n,
+                            self.kind)
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
             waiter.set()
+
+    def _overflow(self, item: Any) -> None:
+        items = self._items
+        if self._policy == "raise":
+            if not items or items[-1] is not _OVERFLOWED:
+                items.append(_OVERFLOWED)
+            self._hub._unsubscribe(self)
+            self._closed = True
+            return
+        self.dropped += 1
+        if self._policy == "drop_newest":
+            last = items[-1] if items else None
+            if not isinstance(last, _GapMarker):
+                last = _GapMarker()
+                items.append(last)
+            last.count += 1
+            return
+        # drop_oldest: the oldest event goes; the gap is at the head of the queue
+        while items:
+            head = items.popleft()
+            if isinstance(head, _GapMarker):
+                self._dropped_front += head.count
+                continue
+            self._dropped_front += 1
+            self._n -= 1
+            break
+        items.append(item)
+        self._n += 1
 
     def _end(self) -> None:
         self._closed = True
@@ -62,24 +178,38 @@ class Stream(Generic[T]):
 
     def __len__(self) -> int:
         """How many events are queued, not yet consumed."""
-        return len(self._items)
+        return self._n
 
     def __aiter__(self) -> Stream[T]:
         return self
 
+    def _pop(self) -> T:
+        if self._dropped_front:
+            gap = Gap(self._dropped_front)
+            self._dropped_front = 0
+            return gap  # type: ignore[return-value]  # lossy streams yield T | Gap
+        item = self._items.popleft()
+        if isinstance(item, _GapMarker):
+            return Gap(item.count)  # type: ignore[return-value]
+        if item is _OVERFLOWED:
+            self._items.clear()
+            raise StreamOverflow(self.kind, self.maxsize or 0)
+        self._n -= 1
+        return item  # type: ignore[no-any-return]
+
     async def __anext__(self) -> T:
-        while not self._items:
+        while not self._items and not self._dropped_front:
             if self._closed:
                 raise StopAsyncIteration
             waiter = self._waiter = anyio.Event()
             await waiter.wait()
-        return self._items.popleft()
+        return self._pop()
 
     def get_nowait(self) -> T:
         """The next queued event; ``anyio.WouldBlock`` when none is queued."""
-        if not self._items:
+        if not self._items and not self._dropped_front:
             raise anyio.WouldBlock
-        return self._items.popleft()
+        return self._pop()
 
     async def aclose(self) -> None:
         """Unsubscribe and end the stream; events not yet consumed are discarded."""
@@ -91,6 +221,8 @@ class Stream(Generic[T]):
             self._hub._unsubscribe(self)
             self._end()
         self._items.clear()
+        self._n = 0
+        self._dropped_front = 0
 
     async def __aenter__(self) -> Stream[T]:
         return self

@@ -1,0 +1,154 @@
+"""Stream semantics on the hub alone (no SDK): fan-out, unclaimed events, overflow, endings."""
+
+from __future__ import annotations
+
+import gc
+import logging
+
+import anyio
+import pytest
+
+from aiotim import Gap, StreamOverflow, UnreadTotalChanged
+from aiotim.events.hub import EventHub
+from aiotim.events.stream import Stream
+
+pytestmark = pytest.mark.anyio
+
+KIND = "TIMSetConvTotalUnreadMessageCountChangedCallback"
+
+
+def publish(hub: EventHub, *values: int) -> None:
+    for v in values:
+        hub.publish(KIND, (v,))
+
+
+def totals(items: list[object]) -> list[object]:
+    return [i.total if isinstance(i, UnreadTotalChanged) else i for i in items]
+
+
+async def take(stream: Stream[object], n: int) -> list[object]:
+    with anyio.fail_after(5):
+        return [await stream.__anext__() for _ in range(n)]
+
+
+class TestDelivery:
+    async def test_fan_out_in_order_to_every_stream(self) -> None:
+        """Every stream of a kind gets every event, in publish order."""
+        hub = EventHub()
+        a, b = hub.subscribe(KIND), hub.subscribe(KIND)
+        publish(hub, 1, 2, 3)
+        assert totals(await take(a, 3)) == totals(await take(b, 3)) == [1, 2, 3]
+
+    async def test_unclaimed_events_go_to_the_first_stream_only(self) -> None:
+        """Events before any stream are kept for the first stream; a later one sees new ones."""
+        hub = EventHub()
+        publish(hub, 1, 2)
+        first = hub.subscribe(KIND)
+        second = hub.subscribe(KIND)
+        publish(hub, 3)
+        assert totals(await take(first, 3)) == [1, 2, 3]
+        assert totals(await take(second, 1)) == [3]
+
+    async def test_filter_applies_per_stream(self) -> None:
+        """`where` filters one stream without affecting the others."""
+        hub = EventHub()
+        even = hub.subscribe(KIND, lambda e: e.total % 2 == 0)
+        every = hub.subscribe(KIND)
+        publish(hub, 1, 2, 3, 4)
+        assert totals(await take(even, 2)) == [2, 4]
+        assert totals(await take(every, 4)) == [1, 2, 3, 4]
+
+
+class TestOverflow:
+    async def test_drop_oldest_yields_a_gap_at_the_head(self) -> None:
+        """maxsize=2, drop_oldest: 5 events → Gap(3), then the 2 newest."""
+        hub = EventHub()
+        s = hub.subscribe(KIND, maxsize=2, overflow="drop_oldest")
+        publish(hub, 1, 2, 3, 4, 5)
+        assert totals(await take(s, 3)) == [Gap(3), 4, 5]
+        assert s.dropped == 3
+
+    async def test_drop_newest_yields_a_gap_where_events_were_refused(self) -> None:
+        """maxsize=2, drop_newest: 5 events → 1, 2, Gap(3); later events resume after it."""
+        hub = EventHub()
+        s = hub.subscribe(KIND, maxsize=2, overflow="drop_newest")
+        publish(hub, 1, 2, 3, 4, 5)
+        assert totals(await take(s, 3)) == [1, 2, Gap(3)]
+        publish(hub, 6)
+        assert totals(await take(s, 1)) == [6]
+
+    async def test_raise_policy_ends_with_stream_overflow_after_queued_events(self) -> None:
+        """maxsize=2, raise: the 2 queued events, then StreamOverflow; the stream is done."""
+        hub = EventHub()
+        s = hub.subscribe(KIND, maxsize=2, overflow="raise")
+        publish(hub, 1, 2, 3, 4)
+        assert totals(await take(s, 2)) == [1, 2]
+        with pytest.raises(StreamOverflow):
+            await s.__anext__()
+        assert hub.stream_count(KIND) == 0
+
+    async def test_unbounded_warns_once_past_the_high_water_mark(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """The default keeps everything and warns once when too many are waiting."""
+        hub = EventHub()
+        s = hub.subscribe(KIND, high_water=3)
+        with caplog.at_level(logging.WARNING, logger="aiotim.events"):
+            publish(hub, *range(10))
+        assert len(s) == 10
+        assert sum("waiting in one stream" in r.getMessage() for r in caplog.records) == 1
+
+    async def test_bad_policy_arguments_are_refused(self) -> None:
+        """maxsize must be positive; overflow must be one of the three policies."""
+        hub = EventHub()
+        with pytest.raises(ValueError, match="maxsize"):
+            hub.subscribe(KIND, maxsize=0)
+        with pytest.raises(ValueError, match="overflow"):
+            hub.subscribe(KIND, maxsize=1, overflow="sometimes")  # type: ignore[arg-type]
+
+
+class TestEndings:
+    async def test_aclose_wakes_a_waiting_consumer_and_ends_iteration(self) -> None:
+        """A consumer blocked in `async for` ends cleanly when the stream is closed."""
+        hub = EventHub()
+        s = hub.subscribe(KIND)
+        seen: list[object] = []
+
+        async def consume() -> None:
+            async for item in s:
+                seen.append(item)
+
+        with anyio.fail_after(5):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(consume)
+                await anyio.sleep(0.01)
+                publish(hub, 1)
+                await anyio.sleep(0.01)
+                await s.aclose()
+        assert totals(seen) == [1]
+        assert hub.stream_count(KIND) == 0
+
+    async def test_async_with_unsubscribes_on_exit(self) -> None:
+        """Leaving `async with stream` unsubscribes it."""
+        hub = EventHub()
+        async with hub.subscribe(KIND) as s:
+            assert hub.stream_count(KIND) == 1
+        assert s.closed
+        assert hub.stream_count(KIND) == 0
+
+    async def test_hub_close_ends_streams_after_queued_items(self) -> None:
+        """Closing the client (hub) ends streams; what was queued is still yielded."""
+        hub = EventHub()
+        s = hub.subscribe(KIND)
+        publish(hub, 7)
+        hub.close()
+        assert totals([item async for item in s]) == [7]
+
+    async def test_break_then_drop_unsubscribes(self) -> None:
+        """After `break`, a stream nobody references is gone from the hub (held weakly)."""
+        hub = EventHub()
+        publish(hub, 1)
+        async for _ in hub.subscribe(KIND):
+            break
+        gc.collect()
+        assert hub.stream_count(KIND) == 0
