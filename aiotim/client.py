@@ -21,6 +21,7 @@ import anyio
 import orjson
 from anyio.abc import TaskGroup
 
+from aiotim.bot import BotMixin
 from aiotim.conversations import ConversationsMixin
 from aiotim.enums import LoginStatus
 from aiotim.errors import ClientClosed, check_result, redact
@@ -57,7 +58,7 @@ def _close_open_clients() -> None:
         client._close_native()
 
 
-class Client(MessagesMixin, ConversationsMixin):
+class Client(MessagesMixin, ConversationsMixin, BotMixin):
     """An IM client: one SDK instance, logged in as one user at a time.
 
     Use it as an async context manager::
@@ -102,6 +103,7 @@ class Client(MessagesMixin, ConversationsMixin):
         self._hub = EventHub(unclaimed_limit=unclaimed_limit)
         self._tg: TaskGroup | None = None
         self._state = "new"  # new → open → closed
+        self._init_bot()
 
     # -- lifecycle ------------------------------------------------------------------------
 

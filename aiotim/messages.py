@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from aiotim.errors import PayloadError
+from aiotim.filters import message_filter
 from aiotim.models import C2C, CustomElem, Group, Message, TextElem
 
 if TYPE_CHECKING:
@@ -108,19 +109,6 @@ class MessagesMixin:
             overflow: when bounded and full: ``"drop_oldest"`` / ``"drop_newest"`` (a
                 :class:`aiotim.Gap` is yielded where events were dropped) or ``"raise"``.
         """
-        pattern = re.compile(text) if isinstance(text, str) else text
-        checks: list[Callable[[Message], bool]] = []
-        if conv is not None:
-            checks.append(lambda m: m.conv == conv)
-        if sender is not None:
-            checks.append(lambda m: m.sender == sender)
-        if pattern is not None:
-            checks.append(lambda m: m.text is not None and pattern.search(m.text) is not None)
-        if where is not None:
-            checks.append(where)
-        predicate = None
-        if checks:
-            def predicate(m: Message) -> bool:
-                return all(c(m) for c in checks)
+        predicate = message_filter(conv=conv, sender=sender, text=text, where=where)
         return self._stream("TIMAddRecvNewMsgCallback", predicate, maxsize=maxsize,
                             overflow=overflow)

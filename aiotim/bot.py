@@ -1,0 +1,245 @@
+"""Bot helpers: ``wait_for``, ``conversation(...).ask``, and handlers with ``on`` + ``serve``.
+
+Everything here subscribes *before* it could miss something: ``wait_for`` at the call, a
+conversation at ``async with``, handlers when ``serve()`` starts (events that arrived before are
+kept by the hub for the first stream of their kind).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import deque
+from collections.abc import Awaitable, Callable, Generator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import anyio
+
+from aiotim.events.catalog import CATALOG
+from aiotim.filters import conversation_key, message_filter
+from aiotim.models import C2C, Group, Message
+
+if TYPE_CHECKING:
+    from aiotim.events.stream import OverflowPolicy, Stream
+
+__all__ = ["BotMixin", "ConversationSession", "Waiter", "kind_for"]
+
+log = logging.getLogger("aiotim.bot")
+
+E = TypeVar("E")
+Handler = Callable[[Any], Awaitable[object]]
+
+
+def kind_for(event: type | str) -> str:
+    """The notification kind (setter name) of an event type, or the setter name itself.
+
+    Raises:
+        KeyError: not an event type of the catalog, nor a setter name.
+        TypeError: the type is carried by several kinds; pass the setter name instead.
+    """
+    if isinstance(event, str):
+        if event not in CATALOG:
+            raise KeyError(f"{event!r} is not a notification setter of the TIM ABI")
+        return event
+    kinds = [name for name, entry in CATALOG.items() if entry.event is event]
+    if not kinds:
+        raise KeyError(f"{getattr(event, '__name__', event)!r} is not an event type of "
+                       "aiotim.events.CATALOG")
+    if len(kinds) > 1:
+        raise TypeError(f"{event.__name__} is carried by several notifications "
+                        f"({', '.join(kinds)}): pass the setter name instead")
+    return kinds[0]
+
+
+class Waiter(Generic[E]):
+    """An awaitable for the next matching event; subscribed when it was created."""
+
+    def __init__(self, stream: Stream[E], timeout: float | None) -> None:
+        self._stream = stream
+        self._timeout = timeout
+
+    def __await__(self) -> Generator[Any, None, E]:
+        return self._wait().__await__()
+
+    async def _wait(self) -> E:
+        try:
+            with anyio.fail_after(self._timeout):
+                return await self._stream.__anext__()
+        finally:
+            self._stream.close()
+
+    def cancel(self) -> None:
+        """Give up without awaiting (unsubscribes)."""
+        self._stream.close()
+
+
+class ConversationSession:
+    """A conversation a bot drives: replies are subscribed before anything is sent."""
+
+    def __init__(self, client: BotMixin, conv: C2C | Group) -> None:
+        self._client = client
+        self.conv = conv
+        self._replies: Stream[Message] | None = None
+
+    async def __aenter__(self) -> ConversationSession:
+        self._replies = self._client.new_messages(conv=self.conv, where=lambda m: not m.is_self)
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._replies is not None:
+            self._replies.close()
+
+    @property
+    def replies(self) -> Stream[Message]:
+        """The stream of the peer's messages in this conversation."""
+        if self._replies is None:
+            raise RuntimeError("use the conversation inside `async with client.conversation(...)`")
+        return self._replies
+
+    async def send(self, text: str) -> Message:
+        """Send a text message in this conversation."""
+        return await self._client.send_text(self.conv, text)
+
+    async def ask(self, text: str, *, timeout: float | None = 30) -> Message:  # noqa: ASYNC109
+        """Send ``text`` and return the next message from the peer.
+
+        Raises:
+            TimeoutError: no reply within ``timeout`` seconds.
+        """
+        replies = self.replies
+        await self.send(text)
+        with anyio.fail_after(timeout):
+            return await replies.__anext__()
+
+
+class _Registration:
+    __slots__ = ("handler", "kind", "predicate")
+
+    def __init__(self, kind: str, handler: Handler, predicate: Callable[[Any], bool] | None):
+        self.kind = kind
+        self.handler = handler
+        self.predicate = predicate
+
+
+class BotMixin:
+    """Handlers and waiting helpers. Mixed into :class:`aiotim.Client`."""
+
+    if TYPE_CHECKING:
+        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
+                    maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
+                    ) -> Stream[Any]: ...
+        def new_messages(self, *, conv: C2C | Group | None = None, sender: str | None = None,
+                         text: str | re.Pattern[str] | None = None,
+                         where: Callable[[Message], bool] | None = None,
+                         maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
+                         ) -> Stream[Message]: ...
+        async def send_text(self, conv: C2C | Group, text: str) -> Message: ...
+
+    def _init_bot(self) -> None:
+        self._handlers: list[_Registration] = []
+        #: handler exceptions caught by serve() (logged with context), in all
+        self.handler_errors = 0
+        self._conv_queues: dict[object, deque[tuple[_Registration, Any]]] = {}
+
+    def wait_for(self, event: type[E] | str, *, check: Callable[[E], bool] | None = None,
+                 timeout: float | None = None) -> Waiter[E]:
+        """The next event of a type (or setter name) for which ``check`` is true.
+
+        It subscribes at the call, so an event that arrives between the call and the
+        ``await`` is not missed::
+
+            waiter = client.wait_for(aiotim.KickedOffline, timeout=10)
+            ...
+            await waiter
+
+        Raises (when awaited):
+            TimeoutError: nothing matched within ``timeout`` seconds.
+        """
+        return Waiter(self._stream(kind_for(event), check), timeout)
+
+    def conversation(self, conv: C2C | Group) -> ConversationSession:
+        """A conversation to drive: ``async with client.conversation(C2C("bob")) as c:
+        reply = await c.ask("hi")``."""
+        if not isinstance(conv, C2C | Group):
+            raise TypeError(f"expected aiotim.C2C(...) or aiotim.Group(...), got {conv!r}")
+        return ConversationSession(self, conv)
+
+    def on(self, event: type | str, *, conv: C2C | Group | None = None,
+           sender: str | None = None, text: str | re.Pattern[str] | None = None,
+           where: Callable[[Any], bool] | None = None) -> Callable[[Handler], Handler]:
+        """Register ``async def handler(event)`` for an event type; run them with ``serve()``.
+
+        ``conv``, ``sender`` and ``text`` filter messages; ``where`` any event.
+        """
+        kind = kind_for(event)
+        is_message = CATALOG[kind].event is Message
+        if not is_message and (conv is not None or sender is not None or text is not None):
+            raise TypeError("conv=, sender= and text= filter messages; use where= for "
+                            f"{CATALOG[kind].event.__name__}")
+        predicate = (message_filter(conv=conv, sender=sender, text=text, where=where)
+                     if is_message else where)
+
+        def register(handler: Handler) -> Handler:
+            self._handlers.append(_Registration(kind, handler, predicate))
+            return handler
+
+        return register
+
+    async def serve(self, *, max_concurrency: int = 64) -> None:
+        """Run the registered handlers until the client closes (or this is cancelled).
+
+        Handlers for one conversation run one at a time, in event order; different
+        conversations run concurrently, at most ``max_concurrency`` handlers at once. A
+        conversation's queue is freed when it is idle. A handler's exception is logged with
+        its context and counted in ``handler_errors``; serving goes on.
+        """
+        regs = self._handlers
+        if not regs:
+            raise RuntimeError("no handlers: register some with @client.on(EventType)")
+        limiter = anyio.CapacityLimiter(max_concurrency)
+        queues: dict[object, deque[tuple[_Registration, Any]]] = {}
+        self._conv_queues = queues  # introspection: conversations with work queued now
+        by_kind: dict[str, list[_Registration]] = {}
+        for reg in regs:
+            by_kind.setdefault(reg.kind, []).append(reg)
+
+        async def run_one(reg: _Registration, event: Any, key: object) -> None:
+            async with limiter:
+                try:
+                    await reg.handler(event)
+                except Exception:
+                    self.handler_errors += 1
+                    log.exception("aiotim: handler %s failed on %s (conversation %r)",
+                                  getattr(reg.handler, "__qualname__", reg.handler),
+                                  type(event).__name__, key)
+
+        async def drain_key(key: object) -> None:
+            queue = queues[key]
+            try:
+                while queue:
+                    reg, event = queue.popleft()
+                    await run_one(reg, event, key)
+            finally:
+                del queues[key]  # idle: its state is freed
+
+        async with anyio.create_task_group() as tg:
+
+            async def route(kind: str, handlers: list[_Registration]) -> None:
+                async with self._stream(kind) as stream:
+                    async for event in stream:
+                        for reg in handlers:
+                            if reg.predicate is not None and not reg.predicate(event):
+                                continue
+                            key = conversation_key(event)
+                            queue = queues.get(key)
+                            if queue is None:
+                                queue = queues[key] = deque()
+                                queue.append((reg, event))
+                                tg.start_soon(drain_key, key)
+                            else:
+                                queue.append((reg, event))
+
+            for kind, handlers in by_kind.items():
+                tg.start_soon(route, kind, handlers)
