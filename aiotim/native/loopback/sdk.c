@@ -584,22 +584,65 @@ int lb_forward(int fn_id, const union lb_val *v, const lb_fnptr *cbs, const void
 struct firehose {
     struct lb_sdk *S;
     uint64_t count;
+    uint64_t rate; /* callbacks per second; 0: as fast as it can */
     char json[];
 };
+
+/* Time spent inside each callback of the last paced run, as the firing thread sees it (the
+ * first FH_SAMPLES of the run). Only TIMLoopbackFirehosePaced writes it. */
+#define FH_SAMPLES 65536
+static uint64_t fh_samples[FH_SAMPLES];
+static atomic_uint_fast64_t fh_nsamples;
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Wait until `t` (CLOCK_MONOTONIC ns): sleep while it is far, spin the last 100 us. */
+static void wait_until(uint64_t t)
+{
+    for (;;) {
+        uint64_t now = mono_ns();
+        if (now >= t)
+            return;
+        if (t - now > 100000) {
+            uint64_t wake = t - 80000;
+            struct timespec ts = {(time_t)(wake / 1000000000u), (long)(wake % 1000000000u)};
+            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+        }
+    }
+}
 
 static void *firehose_main(void *arg)
 {
     struct firehose *fh = arg;
     struct lb_sdk *S = fh->S;
     union lb_arg args[LB_MAX_ARGS] = {{.s = fh->json}};
-    for (uint64_t i = 0; i < fh->count && !atomic_load(&S->stopping); i++)
-        lb_fire_recv(args);
+    if (fh->rate == 0) {
+        for (uint64_t i = 0; i < fh->count && !atomic_load(&S->stopping); i++)
+            lb_fire_recv(args);
+    } else {
+        uint64_t t0 = mono_ns();
+        for (uint64_t i = 0; i < fh->count && !atomic_load(&S->stopping); i++) {
+            wait_until(t0 + i * 1000000000u / fh->rate);
+            uint64_t a = mono_ns();
+            lb_fire_recv(args);
+            uint64_t b = mono_ns();
+            if (i < FH_SAMPLES) {
+                fh_samples[i] = b - a;
+                atomic_store(&fh_nsamples, i + 1);
+            }
+        }
+    }
     free(fh);
     lb_sdk_release(S);
     return NULL;
 }
 
-static int firehose_start(struct lb_sdk *S, uint64_t count, const char *json)
+static int firehose_start(struct lb_sdk *S, uint64_t count, uint64_t rate, const char *json)
 {
     size_t n = strlen(json) + 1;
     struct firehose *fh = malloc(sizeof *fh + n);
@@ -607,6 +650,7 @@ static int firehose_start(struct lb_sdk *S, uint64_t count, const char *json)
         return LB_TIM_ERR_PARAM;
     fh->S = S;
     fh->count = count;
+    fh->rate = rate;
     memcpy(fh->json, json, n);
     pthread_mutex_lock(&S->fh_mu);
     int rc = LB_TIM_SUCC;
@@ -617,6 +661,8 @@ static int firehose_start(struct lb_sdk *S, uint64_t count, const char *json)
     S->fh_running = false;
     if (rc == LB_TIM_SUCC && atomic_load(&S->stopping))
         rc = LB_TIM_ERR_SDKUNINIT;
+    if (rc == LB_TIM_SUCC && rate)
+        atomic_store(&fh_nsamples, 0);
     if (rc == LB_TIM_SUCC && !start_thread(S, &S->fh_thr, firehose_main, fh))
         rc = LB_TIM_ERR_SDKUNINIT;
     S->fh_running = rc == LB_TIM_SUCC;
@@ -633,9 +679,28 @@ LB_EXPORT int TIMLoopbackFirehose(uint64_t count, const char *json_msg_array)
     struct lb_sdk *S = sdk_acquire();
     if (!S)
         return LB_TIM_ERR_SDKUNINIT;
-    int rc = firehose_start(S, count, json_msg_array);
+    int rc = firehose_start(S, count, 0, json_msg_array);
     lb_sdk_release(S);
     return rc;
+}
+
+LB_EXPORT int TIMLoopbackFirehosePaced(uint64_t count, uint64_t rate, const char *json_msg_array)
+{
+    if (!json_msg_array || rate == 0)
+        return LB_TIM_ERR_PARAM;
+    struct lb_sdk *S = sdk_acquire();
+    if (!S)
+        return LB_TIM_ERR_SDKUNINIT;
+    int rc = firehose_start(S, count, rate, json_msg_array);
+    lb_sdk_release(S);
+    return rc;
+}
+
+LB_EXPORT int64_t TIMLoopbackFirehoseSample(uint64_t index)
+{
+    if (index >= atomic_load(&fh_nsamples))
+        return -1;
+    return (int64_t)fh_samples[index];
 }
 
 LB_EXPORT int TIMLoopbackEcho(const char *json, TIMCommCallback cb, const void *user_data)
