@@ -22,12 +22,76 @@ from aiotim.errors import SDKNotFound as SDKNotFound
 from aiotim.errors import StreamOverflow as StreamOverflow
 from aiotim.errors import TIMError as TIMError
 from aiotim.errors import UnsupportedBySDK as UnsupportedBySDK
+from aiotim.events.community import CommunityTopicChanged as CommunityTopicChanged
+from aiotim.events.community import CommunityTopicCreated as CommunityTopicCreated
+from aiotim.events.community import CommunityTopicDeleted as CommunityTopicDeleted
+from aiotim.events.community import PermissionGroupChanged as PermissionGroupChanged
+from aiotim.events.community import PermissionGroupCreated as PermissionGroupCreated
+from aiotim.events.community import PermissionGroupDeleted as PermissionGroupDeleted
+from aiotim.events.community import PermissionGroupMembersAdded as PermissionGroupMembersAdded
+from aiotim.events.community import PermissionGroupMembersRemoved as PermissionGroupMembersRemoved
+from aiotim.events.community import TopicCustomDataReceived as TopicCustomDataReceived
+from aiotim.events.community import TopicPermissionsAdded as TopicPermissionsAdded
+from aiotim.events.community import TopicPermissionsDeleted as TopicPermissionsDeleted
+from aiotim.events.community import TopicPermissionsModified as TopicPermissionsModified
+from aiotim.events.friendship import BlacklistAdded as BlacklistAdded
+from aiotim.events.friendship import BlacklistDeleted as BlacklistDeleted
+from aiotim.events.friendship import FollowersListChanged as FollowersListChanged
+from aiotim.events.friendship import FollowingListChanged as FollowingListChanged
+from aiotim.events.friendship import FriendAdded as FriendAdded
+from aiotim.events.friendship import FriendDeleted as FriendDeleted
+from aiotim.events.friendship import FriendGroupCreated as FriendGroupCreated
+from aiotim.events.friendship import FriendGroupDeleted as FriendGroupDeleted
+from aiotim.events.friendship import FriendGroupRenamed as FriendGroupRenamed
+from aiotim.events.friendship import FriendProfileUpdated as FriendProfileUpdated
+from aiotim.events.friendship import FriendRequestDeleted as FriendRequestDeleted
+from aiotim.events.friendship import FriendRequestReceived as FriendRequestReceived
+from aiotim.events.friendship import FriendRequestsRead as FriendRequestsRead
+from aiotim.events.friendship import FriendsAddedToGroup as FriendsAddedToGroup
+from aiotim.events.friendship import FriendsDeletedFromGroup as FriendsDeletedFromGroup
+from aiotim.events.friendship import MutualFollowersListChanged as MutualFollowersListChanged
+from aiotim.events.friendship import OfficialAccountChanged as OfficialAccountChanged
+from aiotim.events.friendship import OfficialAccountDeleted as OfficialAccountDeleted
+from aiotim.events.friendship import OfficialAccountSubscribed as OfficialAccountSubscribed
+from aiotim.events.friendship import OfficialAccountUnsubscribed as OfficialAccountUnsubscribed
+from aiotim.events.groups import GroupAttributesChanged as GroupAttributesChanged
+from aiotim.events.groups import GroupCounterChanged as GroupCounterChanged
+from aiotim.events.groups import GroupTipsEvent as GroupTipsEvent
+from aiotim.events.groups import GroupTopicChanged as GroupTopicChanged
+from aiotim.events.groups import GroupTopicCreated as GroupTopicCreated
+from aiotim.events.groups import GroupTopicDeleted as GroupTopicDeleted
+from aiotim.events.messages_events import AllReceiveOptionChanged as AllReceiveOptionChanged
+from aiotim.events.messages_events import GroupMessagePinned as GroupMessagePinned
+from aiotim.events.messages_events import MessageExtensionsChanged as MessageExtensionsChanged
+from aiotim.events.messages_events import MessageExtensionsDeleted as MessageExtensionsDeleted
+from aiotim.events.messages_events import MessageModified as MessageModified
+from aiotim.events.messages_events import MessageRevoked as MessageRevoked
+from aiotim.events.messages_events import ReactionsChanged as ReactionsChanged
+from aiotim.events.messages_events import ReadReceiptReceived as ReadReceiptReceived
+from aiotim.events.messages_events import UploadProgress as UploadProgress
+from aiotim.events.profile import SelfProfileUpdated as SelfProfileUpdated
+from aiotim.events.profile import UserProfileChanged as UserProfileChanged
+from aiotim.events.profile import UserStatusChanged as UserStatusChanged
+from aiotim.events.signaling import InvitationCancelled as InvitationCancelled
+from aiotim.events.signaling import InvitationModified as InvitationModified
+from aiotim.events.signaling import InvitationReceived as InvitationReceived
+from aiotim.events.signaling import InvitationTimeout as InvitationTimeout
+from aiotim.events.signaling import InviteeAccepted as InviteeAccepted
+from aiotim.events.signaling import InviteeRejected as InviteeRejected
 from aiotim.events.stream import Gap as Gap
 from aiotim.events.stream import Stream as Stream
 from aiotim.events.types import ConversationChanged as ConversationChanged
+from aiotim.events.types import ConversationGroupCreated as ConversationGroupCreated
+from aiotim.events.types import ConversationGroupDeleted as ConversationGroupDeleted
+from aiotim.events.types import ConversationGroupRenamed as ConversationGroupRenamed
+from aiotim.events.types import ConversationsAddedToGroup as ConversationsAddedToGroup
+from aiotim.events.types import ConversationsDeletedFromGroup as ConversationsDeletedFromGroup
+from aiotim.events.types import ExperimentalNotify as ExperimentalNotify
 from aiotim.events.types import KickedOffline as KickedOffline
 from aiotim.events.types import NetworkStatusChanged as NetworkStatusChanged
 from aiotim.events.types import RawEvent as RawEvent
+from aiotim.events.types import SDKLogRecord as SDKLogRecord
+from aiotim.events.types import UnreadTotalByFilterChanged as UnreadTotalByFilterChanged
 from aiotim.events.types import UnreadTotalChanged as UnreadTotalChanged
 from aiotim.events.types import UserSigExpired as UserSigExpired
 from aiotim.models import C2C as C2C
@@ -36,38 +100,138 @@ from aiotim.models import CustomElem as CustomElem
 from aiotim.models import Group as Group
 from aiotim.models import Message as Message
 from aiotim.models import TextElem as TextElem
+from aiotim.models.community import PermissionGroupInfo as PermissionGroupInfo
+from aiotim.models.group import GroupMemberInfo as GroupMemberInfo
+from aiotim.models.group import GroupTipGroupChange as GroupTipGroupChange
+from aiotim.models.group import GroupTipMemberChange as GroupTipMemberChange
+from aiotim.models.group import GroupTips as GroupTips
+from aiotim.models.group import GroupTipType as GroupTipType
+from aiotim.models.group import TopicInfo as TopicInfo
+from aiotim.models.message_info import MessageLocator as MessageLocator
+from aiotim.models.message_info import Reaction as Reaction
+from aiotim.models.message_info import ReactionChange as ReactionChange
+from aiotim.models.message_info import ReadReceipt as ReadReceipt
+from aiotim.models.message_info import ReceiveOptInfo as ReceiveOptInfo
+from aiotim.models.profile import FriendProfile as FriendProfile
+from aiotim.models.profile import FriendProfileUpdate as FriendProfileUpdate
+from aiotim.models.profile import FriendRequest as FriendRequest
+from aiotim.models.profile import OfficialAccountInfo as OfficialAccountInfo
+from aiotim.models.profile import UserProfile as UserProfile
+from aiotim.models.profile import UserStatus as UserStatus
 
 __version__ = "0.1.0"
 
 __all__ = [
     "C2C",
     "AioTIMError",
+    "AllReceiveOptionChanged",
+    "BlacklistAdded",
+    "BlacklistDeleted",
     "Client",
     "ClientClosed",
+    "CommunityTopicChanged",
+    "CommunityTopicCreated",
+    "CommunityTopicDeleted",
     "ConvEvent",
     "ConvType",
     "Conversation",
     "ConversationChanged",
+    "ConversationGroupCreated",
+    "ConversationGroupDeleted",
+    "ConversationGroupRenamed",
+    "ConversationsAddedToGroup",
+    "ConversationsDeletedFromGroup",
     "CustomElem",
+    "ExperimentalNotify",
+    "FollowersListChanged",
+    "FollowingListChanged",
+    "FriendAdded",
+    "FriendDeleted",
+    "FriendGroupCreated",
+    "FriendGroupDeleted",
+    "FriendGroupRenamed",
+    "FriendProfile",
+    "FriendProfileUpdate",
+    "FriendProfileUpdated",
+    "FriendRequest",
+    "FriendRequestDeleted",
+    "FriendRequestReceived",
+    "FriendRequestsRead",
+    "FriendsAddedToGroup",
+    "FriendsDeletedFromGroup",
     "Gap",
     "Group",
+    "GroupAttributesChanged",
+    "GroupCounterChanged",
+    "GroupMemberInfo",
+    "GroupMessagePinned",
+    "GroupTipGroupChange",
+    "GroupTipMemberChange",
+    "GroupTipType",
+    "GroupTips",
+    "GroupTipsEvent",
+    "GroupTopicChanged",
+    "GroupTopicCreated",
+    "GroupTopicDeleted",
     "InvalidUserSig",
+    "InvitationCancelled",
+    "InvitationModified",
+    "InvitationReceived",
+    "InvitationTimeout",
+    "InviteeAccepted",
+    "InviteeRejected",
     "KickedOffline",
     "KickedOfflineError",
     "LoginStatus",
     "Message",
+    "MessageExtensionsChanged",
+    "MessageExtensionsDeleted",
+    "MessageLocator",
+    "MessageModified",
+    "MessageRevoked",
+    "MutualFollowersListChanged",
     "NetworkStatus",
     "NetworkStatusChanged",
     "NotInitialized",
     "NotLoggedIn",
+    "OfficialAccountChanged",
+    "OfficialAccountDeleted",
+    "OfficialAccountInfo",
+    "OfficialAccountSubscribed",
+    "OfficialAccountUnsubscribed",
     "PayloadError",
+    "PermissionGroupChanged",
+    "PermissionGroupCreated",
+    "PermissionGroupDeleted",
+    "PermissionGroupInfo",
+    "PermissionGroupMembersAdded",
+    "PermissionGroupMembersRemoved",
     "RawEvent",
+    "Reaction",
+    "ReactionChange",
+    "ReactionsChanged",
+    "ReadReceipt",
+    "ReadReceiptReceived",
+    "ReceiveOptInfo",
+    "SDKLogRecord",
     "SDKNotFound",
+    "SelfProfileUpdated",
     "Stream",
     "StreamOverflow",
     "TIMError",
     "TextElem",
+    "TopicCustomDataReceived",
+    "TopicInfo",
+    "TopicPermissionsAdded",
+    "TopicPermissionsDeleted",
+    "TopicPermissionsModified",
+    "UnreadTotalByFilterChanged",
     "UnreadTotalChanged",
     "UnsupportedBySDK",
+    "UploadProgress",
+    "UserProfile",
+    "UserProfileChanged",
     "UserSigExpired",
+    "UserStatus",
+    "UserStatusChanged",
 ]

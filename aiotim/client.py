@@ -25,6 +25,7 @@ from aiotim.bot import BotMixin
 from aiotim.conversations import ConversationsMixin
 from aiotim.enums import LoginStatus
 from aiotim.errors import ClientClosed, check_result, redact
+from aiotim.event_streams import EventStreamsMixin
 from aiotim.events.hub import EventHub
 from aiotim.events.stream import OverflowPolicy, Stream
 from aiotim.events.types import KickedOffline, NetworkStatusChanged, RawEvent, UserSigExpired
@@ -58,7 +59,7 @@ def _close_open_clients() -> None:
         client._close_native()
 
 
-class Client(MessagesMixin, ConversationsMixin, BotMixin):
+class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
     """An IM client: one SDK instance, logged in as one user at a time.
 
     Use it as an async context manager::

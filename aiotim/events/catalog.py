@@ -1,132 +1,193 @@
-"""The catalog: every notification kind of the SDK → its decoder and the event type it yields.
+"""The catalog: every notification kind of the SDK → its event type and decoder.
 
 Keys are the setter names (``TIMAddRecvNewMsgCallback``, ``TIMSet…Callback``). A decoder takes
 the callback's arguments as the relay delivers them (``bytes``/``None`` for strings, ``int``,
-``bool``) and returns the events they carry (one per element for array payloads).
+``bool``) and returns the events they carry: one per element for the array payloads whose
+elements are separate notifications (messages, receipts, revokes, user ids, …), one per
+callback otherwise. Each event type belongs to exactly one kind, so a type names its stream.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from aiotim.enums import ConvEvent, NetworkStatus
 from aiotim.errors import PayloadError
+from aiotim.events import _decode as d
+from aiotim.events import community, friendship, groups, messages_events, profile, signaling
+from aiotim.events._decode import Decoder, Spec
 from aiotim.events.types import (
     ConversationChanged,
+    ConversationGroupCreated,
+    ConversationGroupDeleted,
+    ConversationGroupRenamed,
+    ConversationsAddedToGroup,
+    ConversationsDeletedFromGroup,
+    ExperimentalNotify,
     KickedOffline,
     NetworkStatusChanged,
-    RawEvent,
+    SDKLogRecord,
+    UnreadTotalByFilterChanged,
     UnreadTotalChanged,
     UserSigExpired,
 )
 from aiotim.models import Conversation, Message
+from aiotim.models._json import get_str
 from aiotim.native.abi import CALLBACK_SETTERS
 
-__all__ = ["CATALOG", "Entry", "decode_json", "decode_text"]
+__all__ = ["CATALOG", "EVENT_KINDS", "Entry", "decode_json", "decode_text"]
 
-Decoder = Callable[[tuple[Any, ...]], list[Any]]
+decode_text = d.text
+decode_json = d.json
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One notification kind: its setter, the event type, and the decoder."""
+    """One notification kind: its setter, the event type, the decoder, and whether a payload
+    yields one event per array element."""
 
     setter: str
     event: type
     decode: Decoder
+    per_element: bool = False
 
 
-def decode_text(value: bytes | None, kind: str) -> str:
-    """A callback string as ``str``; PayloadError when it is not UTF-8."""
-    if value is None:
-        return ""
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PayloadError(kind, f"invalid UTF-8 at byte {exc.start}",
-                           excerpt=value[:64]) from None
+def _new_messages(args: d.Args) -> list[Any]:
+    return [Message.from_json(m) for m in d.array(args[0], "TIMAddRecvNewMsgCallback")]
 
 
-def decode_json(value: bytes | None, kind: str) -> Any:
-    """A callback JSON string decoded; PayloadError when it is not valid UTF-8 JSON."""
-    if not value:
-        return None
-    try:
-        return orjson.loads(value)
-    except orjson.JSONDecodeError as exc:
-        raise PayloadError(kind, f"malformed JSON: {exc}", excerpt=value[:64]) from None
-
-
-def _array(value: bytes | None, kind: str) -> list[Any]:
-    data = decode_json(value, kind)
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        raise PayloadError(kind, f"expected a JSON array, got {type(data).__name__}")
-    return data
-
-
-def _new_messages(args: tuple[Any, ...]) -> list[Any]:
-    kind = "TIMAddRecvNewMsgCallback"
-    return [Message.from_json(m) for m in _array(args[0], kind)]
-
-
-def _network(args: tuple[Any, ...]) -> list[Any]:
+def _network(args: d.Args) -> list[Any]:
+    kind = "TIMSetNetworkStatusListenerCallback"
     status, code, desc = args
     try:
         st = NetworkStatus(status)
     except ValueError:
-        raise PayloadError("TIMSetNetworkStatusListenerCallback",
-                           f"unknown network status {status}") from None
-    text = decode_text(desc, "TIMSetNetworkStatusListenerCallback")
-    return [NetworkStatusChanged(st, code, text)]
+        raise PayloadError(kind, f"unknown network status {status}") from None
+    return [NetworkStatusChanged(st, d.integer(code, kind, "code"), d.text(desc, kind))]
 
 
-def _conv_event(args: tuple[Any, ...]) -> list[Any]:
+def _conv_event(args: d.Args) -> list[Any]:
     kind = "TIMSetConvEventCallback"
     event, array = args
     try:
         ev = ConvEvent(event)
     except ValueError:
         raise PayloadError(kind, f"unknown conversation event {event}") from None
-    return [ConversationChanged(ev, Conversation.from_json(c)) for c in _array(array, kind)]
+    return [ConversationChanged(ev, Conversation.from_json(c)) for c in d.array(array, kind)]
 
 
-_JSONISH = ("json", "array", "info", "list", "data", "result")
+def _unread(args: d.Args) -> list[Any]:
+    kind = "TIMSetConvTotalUnreadMessageCountChangedCallback"
+    return [UnreadTotalChanged(d.integer(args[0], kind, "total_unread_count"))]
 
 
-def _raw_decoder(setter: str) -> Decoder:
-    params = CALLBACK_SETTERS[setter].args
-
-    def decode(args: tuple[Any, ...]) -> list[Any]:
-        out: dict[str, Any] = {}
-        for p, value in zip(params, args, strict=True):
-            if p.kind != "str":
-                out[p.name] = value
-            elif any(w in p.name for w in _JSONISH) and value and value[:1] in b"[{":
-                out[p.name] = decode_json(value, setter)
-            else:
-                out[p.name] = decode_text(value, setter)
-        return [RawEvent(setter, out, args)]
-
-    return decode
+def _unread_filter(args: d.Args) -> list[Any]:
+    kind = "TIMSetConvUnreadMessageCountChangedByFilterCallback"
+    return [UnreadTotalByFilterChanged(d.obj(args[0], kind),
+                                       d.integer(args[1], kind, "total_unread_count"), args)]
 
 
-_TYPED: dict[str, tuple[type, Decoder]] = {
-    "TIMAddRecvNewMsgCallback": (Message, _new_messages),
-    "TIMSetNetworkStatusListenerCallback": (NetworkStatusChanged, _network),
-    "TIMSetKickedOfflineCallback": (KickedOffline, lambda args: [KickedOffline()]),
-    "TIMSetUserSigExpiredCallback": (UserSigExpired, lambda args: [UserSigExpired()]),
-    "TIMSetConvEventCallback": (ConversationChanged, _conv_event),
-    "TIMSetConvTotalUnreadMessageCountChangedCallback": (
-        UnreadTotalChanged, lambda args: [UnreadTotalChanged(args[0])]),
+def _convs(value: bytes | None, kind: str) -> tuple[tuple[str, ...], tuple[Conversation, ...]]:
+    # Conversation ids ("c2c_alice") or full conversation objects: accept both.
+    ids: list[str] = []
+    convs: list[Conversation] = []
+    for item in d.array(value, kind):
+        if isinstance(item, str):
+            ids.append(item)
+        else:
+            conv = Conversation.from_json(item)
+            convs.append(conv)
+            ids.append(get_str(conv.raw, "conv_id", "conversation"))
+    return tuple(ids), tuple(convs)
+
+
+def _conv_group_created(args: d.Args) -> list[Any]:
+    kind = "TIMSetConvConversationGroupCreatedCallback"
+    return [ConversationGroupCreated(d.text(args[0], kind), *_convs(args[1], kind), args)]
+
+
+def _conv_group_deleted(args: d.Args) -> list[Any]:
+    return [ConversationGroupDeleted(
+        d.text(args[0], "TIMSetConvConversationGroupDeletedCallback"), args)]
+
+
+def _conv_group_renamed(args: d.Args) -> list[Any]:
+    kind = "TIMSetConvConversationGroupNameChangedCallback"
+    return [ConversationGroupRenamed(d.text(args[0], kind), d.text(args[1], kind), args)]
+
+
+def _convs_added(args: d.Args) -> list[Any]:
+    kind = "TIMSetConvConversationsAddedToGroupCallback"
+    return [ConversationsAddedToGroup(d.text(args[0], kind), *_convs(args[1], kind), args)]
+
+
+def _convs_deleted(args: d.Args) -> list[Any]:
+    kind = "TIMSetConvConversationsDeletedFromGroupCallback"
+    ids, convs = _convs(args[1], kind)
+    return [ConversationsDeletedFromGroup(d.text(args[0], kind), ids, convs,
+                                          d.integer(args[2], kind, "reason"), args)]
+
+
+def _log(args: d.Args) -> list[Any]:
+    kind = "TIMSetLogCallback"
+    return [SDKLogRecord(d.integer(args[0], kind, "level"), d.text(args[1], kind), args)]
+
+
+def _experimental(args: d.Args) -> list[Any]:
+    kind = "TIMSetExperimentalNotifyCallback"
+    data: Any = d.text(args[1], kind)
+    if data[:1] in ("{", "["):
+        data = d.json(args[1], kind)
+    return [ExperimentalNotify(d.text(args[0], kind), data, args)]
+
+
+_SESSION: dict[str, Spec] = {
+    "TIMAddRecvNewMsgCallback": (Message, _new_messages, True),
+    "TIMSetNetworkStatusListenerCallback": (NetworkStatusChanged, _network, False),
+    "TIMSetKickedOfflineCallback": (KickedOffline, lambda args: [KickedOffline()], False),
+    "TIMSetUserSigExpiredCallback": (UserSigExpired, lambda args: [UserSigExpired()], False),
+    "TIMSetLogCallback": (SDKLogRecord, _log, False),
+    "TIMSetExperimentalNotifyCallback": (ExperimentalNotify, _experimental, False),
+    "TIMSetConvEventCallback": (ConversationChanged, _conv_event, True),
+    "TIMSetConvTotalUnreadMessageCountChangedCallback": (UnreadTotalChanged, _unread, False),
+    "TIMSetConvUnreadMessageCountChangedByFilterCallback": (
+        UnreadTotalByFilterChanged, _unread_filter, False),
+    "TIMSetConvConversationGroupCreatedCallback": (
+        ConversationGroupCreated, _conv_group_created, False),
+    "TIMSetConvConversationGroupDeletedCallback": (
+        ConversationGroupDeleted, _conv_group_deleted, False),
+    "TIMSetConvConversationGroupNameChangedCallback": (
+        ConversationGroupRenamed, _conv_group_renamed, False),
+    "TIMSetConvConversationsAddedToGroupCallback": (
+        ConversationsAddedToGroup, _convs_added, False),
+    "TIMSetConvConversationsDeletedFromGroupCallback": (
+        ConversationsDeletedFromGroup, _convs_deleted, False),
 }
 
-CATALOG: dict[str, Entry] = {
-    setter: Entry(setter, *_TYPED.get(setter, (RawEvent, _raw_decoder(setter))))
-    for setter in CALLBACK_SETTERS
+_SPECS: dict[str, Spec] = {
+    **_SESSION,
+    **messages_events.SPECS,
+    **groups.SPECS,
+    **friendship.SPECS,
+    **profile.SPECS,
+    **signaling.SPECS,
+    **community.SPECS,
 }
+
+
+def _build() -> dict[str, Entry]:
+    missing = set(CALLBACK_SETTERS) - set(_SPECS)
+    extra = set(_SPECS) - set(CALLBACK_SETTERS)
+    if missing or extra:  # pragma: no cover - guarded by the catalog tests
+        raise RuntimeError(f"event catalog out of step with the ABI: missing {sorted(missing)}, "
+                           f"unknown {sorted(extra)}")
+    return {setter: Entry(setter, *_SPECS[setter]) for setter in CALLBACK_SETTERS}
+
+
+CATALOG: dict[str, Entry] = _build()
+
+#: event type → the setter (notification kind) that carries it
+EVENT_KINDS: dict[type, str] = {entry.event: setter for setter, entry in CATALOG.items()}
+if len(EVENT_KINDS) != len(CATALOG):  # pragma: no cover - guarded by the catalog tests
+    raise RuntimeError("an event type is shared by two notification kinds")

@@ -44,3 +44,43 @@ def get_bool(d: JSONObject, key: str, what: str, default: bool = False) -> bool:
     if not isinstance(value, bool):
         raise PayloadError(what, f"{key!r} should be a boolean, got {type(value).__name__}")
     return value
+
+
+def get_obj(d: JSONObject, key: str, what: str) -> JSONObject | None:
+    """``d[key]`` as a JSON object (``None`` when absent, null or empty)."""
+    value = d.get(key)
+    if value is None or value == {}:
+        return None
+    return obj(value, f"{what} {key!r}")
+
+
+def get_list(d: JSONObject, key: str, what: str) -> list[Any]:
+    """``d[key]`` as a JSON array (empty when absent)."""
+    value = d.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PayloadError(what, f"{key!r} should be an array, got {type(value).__name__}")
+    return value
+
+
+def get_str_list(d: JSONObject, key: str, what: str) -> tuple[str, ...]:
+    """``d[key]`` as a JSON array of strings (empty when absent)."""
+    return str_items(get_list(d, key, what), f"{what} {key!r}")
+
+
+def str_items(items: list[Any], what: str) -> tuple[str, ...]:
+    """Every item of ``items`` as a str, or PayloadError naming ``what``."""
+    for item in items:
+        if not isinstance(item, str):
+            raise PayloadError(what, f"expected strings, got {type(item).__name__}")
+    return tuple(items)
+
+
+def key_values(items: list[Any], key: str, value: str, what: str) -> dict[str, Any]:
+    """``[{key: k, value: v}, ...]`` as ``{k: v}`` (the SDK's custom-field arrays)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        d = obj(item, what)
+        out[get_str(d, key, what)] = d.get(value)
+    return out

@@ -1,0 +1,97 @@
+"""Helpers for the decoders: callback arguments (``bytes``/``None``, ``int``, ``bool``) to
+Python values, raising PayloadError naming the notification kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from aiotim.errors import PayloadError
+
+Args = tuple[Any, ...]
+Decoder = Callable[[Args], list[Any]]
+#: event type, decoder, and whether a payload yields one event per array element
+Spec = tuple[type, Decoder, bool]
+
+
+def text(value: bytes | None, kind: str) -> str:
+    """A callback string as ``str``; PayloadError when it is not UTF-8."""
+    if value is None:
+        return ""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PayloadError(kind, f"invalid UTF-8 at byte {exc.start}",
+                           excerpt=value[:64]) from None
+
+
+def json(value: bytes | None, kind: str) -> Any:
+    """A callback JSON string decoded; PayloadError when it is not valid UTF-8 JSON."""
+    if not value:
+        return None
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError as exc:
+        raise PayloadError(kind, f"malformed JSON: {exc}", excerpt=value[:64]) from None
+
+
+def array(value: bytes | None, kind: str) -> list[Any]:
+    """A callback JSON array (empty for an empty string)."""
+    data = json(value, kind)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise PayloadError(kind, f"expected a JSON array, got {type(data).__name__}",
+                           excerpt=value[:64] if value else None)
+    return data
+
+
+def items(value: bytes | None, kind: str) -> list[Any]:
+    """A JSON array's elements, or a single JSON object as one element (the SDK has sent both
+    shapes for some notifications across versions)."""
+    data = json(value, kind)
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        return [data]
+    if not isinstance(data, list):
+        raise PayloadError(kind, f"expected a JSON array or object, got {type(data).__name__}")
+    return data
+
+
+def obj(value: bytes | None, kind: str) -> dict[str, Any]:
+    """A callback JSON object (empty for an empty string)."""
+    data = json(value, kind)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise PayloadError(kind, f"expected a JSON object, got {type(data).__name__}",
+                           excerpt=value[:64] if value else None)
+    return data
+
+
+def strings(value: bytes | None, kind: str) -> tuple[str, ...]:
+    """A callback JSON array of strings."""
+    data = array(value, kind)
+    for item in data:
+        if not isinstance(item, str):
+            raise PayloadError(kind, f"expected an array of strings, got a {type(item).__name__}")
+    return tuple(data)
+
+
+def integer(value: Any, kind: str, name: str) -> int:
+    """An integer argument (the relay delivers ``int``; anything else is a bug upstream)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PayloadError(kind, f"{name} should be an integer, got {type(value).__name__}")
+    return value
+
+
+def boolean(value: Any, kind: str, name: str) -> bool:
+    """A ``bool`` argument (the relay may deliver it as 0/1)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise PayloadError(kind, f"{name} should be a boolean, got {value!r}")

@@ -1,0 +1,253 @@
+"""Community events: topics created, deleted and changed, topic custom data, permission groups
+and their members, and topic permissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiotim.errors import PayloadError
+from aiotim.events import _decode as d
+from aiotim.models._json import get_int, get_list, get_str, get_str_list, obj
+from aiotim.models.community import PermissionGroupInfo
+from aiotim.models.group import TopicInfo
+
+__all__ = [
+    "CommunityTopicChanged",
+    "CommunityTopicCreated",
+    "CommunityTopicDeleted",
+    "PermissionGroupChanged",
+    "PermissionGroupCreated",
+    "PermissionGroupDeleted",
+    "PermissionGroupMembersAdded",
+    "PermissionGroupMembersRemoved",
+    "TopicCustomDataReceived",
+    "TopicPermissionsAdded",
+    "TopicPermissionsDeleted",
+    "TopicPermissionsModified",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityTopicCreated:
+    """A topic was created in a community (``TIMSetCommunityCreateTopicCallback``)."""
+
+    group_id: str
+    topic_id: str
+    raw: tuple[Any, ...] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityTopicDeleted:
+    """A topic was deleted from a community (``TIMSetCommunityDeleteTopicCallback``, one event
+    per topic)."""
+
+    group_id: str
+    topic_id: str
+    raw: tuple[Any, ...] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityTopicChanged:
+    """A community topic's info changed (``TIMSetCommunityChangeTopicInfoCallback``)."""
+
+    group_id: str
+    topic: TopicInfo
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCustomDataReceived:
+    """Custom data sent to a topic through the REST API
+    (``TIMSetCommunityReceiveTopicRESTCustomDataCallback``)."""
+
+    topic_id: str
+    data: str
+    raw: tuple[Any, ...] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionGroupCreated:
+    """A permission group was created (``TIMSetCommunityCreatePermissionGroupCallback``)."""
+
+    group_id: str
+    info: PermissionGroupInfo
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionGroupDeleted:
+    """A permission group was deleted (``TIMSetCommunityDeletePermissionGroupCallback``, one
+    event per permission group)."""
+
+    group_id: str
+    permission_group_id: str
+    raw: tuple[Any, ...] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionGroupChanged:
+    """A permission group's info changed
+    (``TIMSetCommunityChangePermissionGroupInfoCallback``)."""
+
+    group_id: str
+    info: PermissionGroupInfo
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionGroupMembersAdded:
+    """Members were added to a permission group
+    (``TIMSetCommunityAddMembersToPermissionGroupCallback``)."""
+
+    group_id: str
+    permission_group_id: str
+    member_ids: tuple[str, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionGroupMembersRemoved:
+    """Members were removed from a permission group
+    (``TIMSetCommunityRemoveMembersFromPermissionGroupCallback``)."""
+
+    group_id: str
+    permission_group_id: str
+    member_ids: tuple[str, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicPermissionsAdded:
+    """A permission group got permissions on topics: topic id → permission bits
+    (``TIMSetCommunityAddTopicPermissionCallback``)."""
+
+    group_id: str
+    permission_group_id: str
+    permissions: dict[str, int] = field(hash=False)
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicPermissionsDeleted:
+    """A permission group lost its permissions on topics
+    (``TIMSetCommunityDeleteTopicPermissionCallback``)."""
+
+    group_id: str
+    permission_group_id: str
+    topic_ids: tuple[str, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicPermissionsModified:
+    """A permission group's permissions on topics changed: topic id → permission bits
+    (``TIMSetCommunityModifyTopicPermissionCallback``)."""
+
+    group_id: str
+    permission_group_id: str
+    permissions: dict[str, int] = field(hash=False)
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+
+# -- decoders ---------------------------------------------------------------------------------
+
+_WHAT = "permission group change"
+
+
+def _permission_map(result: dict[str, Any]) -> dict[str, int]:
+    value = result.get("topic_permission_map")
+    if isinstance(value, dict):  # tolerate a plain JSON map
+        items = [{"topic_permission_key": k, "topic_permission_value": v}
+                 for k, v in value.items()]
+    else:
+        items = get_list(result, "topic_permission_map", _WHAT)
+    out: dict[str, int] = {}
+    for item in items:
+        o = obj(item, _WHAT)
+        out[get_str(o, "topic_permission_key", _WHAT)] = get_int(o, "topic_permission_value",
+                                                                 _WHAT)
+    return out
+
+
+def _pair(kind: str, event: type) -> d.Decoder:
+    def decode(args: d.Args) -> list[Any]:
+        return [event(d.text(args[0], kind), d.text(args[1], kind), args)]
+    return decode
+
+
+def _per_id(kind: str, event: type) -> d.Decoder:
+    def decode(args: d.Args) -> list[Any]:
+        group_id = d.text(args[0], kind)
+        return [event(group_id, i, args) for i in d.strings(args[1], kind)]
+    return decode
+
+
+def _topic_changed(args: d.Args) -> list[Any]:
+    kind = "TIMSetCommunityChangeTopicInfoCallback"
+    info = d.obj(args[1], kind)
+    return [CommunityTopicChanged(d.text(args[0], kind), TopicInfo.from_json(info), info)]
+
+
+def _permission_group(kind: str, event: type) -> d.Decoder:
+    def decode(args: d.Args) -> list[Any]:
+        info = d.obj(args[1], kind)
+        return [event(d.text(args[0], kind), PermissionGroupInfo.from_json(info), info)]
+    return decode
+
+
+def _result(kind: str, event: type, what: str) -> d.Decoder:
+    def decode(args: d.Args) -> list[Any]:
+        result = d.obj(args[1], kind)
+        group_id = d.text(args[0], kind)
+        pg = get_str(result, "permission_group_id", _WHAT)
+        value: Any
+        if what == "members":
+            value = get_str_list(result, "member_id_list", _WHAT)
+        elif what == "topics":
+            value = get_str_list(result, "topic_id_list", _WHAT)
+        elif what == "permissions":
+            value = _permission_map(result)
+        else:  # pragma: no cover - a programming error in SPECS below
+            raise PayloadError(kind, f"unknown result shape {what!r}")
+        return [event(group_id, pg, value, result)]
+    return decode
+
+
+SPECS: dict[str, d.Spec] = {
+    "TIMSetCommunityCreateTopicCallback": (
+        CommunityTopicCreated, _pair("TIMSetCommunityCreateTopicCallback",
+                                     CommunityTopicCreated), False),
+    "TIMSetCommunityDeleteTopicCallback": (
+        CommunityTopicDeleted, _per_id("TIMSetCommunityDeleteTopicCallback",
+                                       CommunityTopicDeleted), True),
+    "TIMSetCommunityChangeTopicInfoCallback": (CommunityTopicChanged, _topic_changed, False),
+    "TIMSetCommunityReceiveTopicRESTCustomDataCallback": (
+        TopicCustomDataReceived, _pair("TIMSetCommunityReceiveTopicRESTCustomDataCallback",
+                                       TopicCustomDataReceived), False),
+    "TIMSetCommunityCreatePermissionGroupCallback": (
+        PermissionGroupCreated, _permission_group("TIMSetCommunityCreatePermissionGroupCallback",
+                                                  PermissionGroupCreated), False),
+    "TIMSetCommunityDeletePermissionGroupCallback": (
+        PermissionGroupDeleted, _per_id("TIMSetCommunityDeletePermissionGroupCallback",
+                                        PermissionGroupDeleted), True),
+    "TIMSetCommunityChangePermissionGroupInfoCallback": (
+        PermissionGroupChanged, _permission_group(
+            "TIMSetCommunityChangePermissionGroupInfoCallback", PermissionGroupChanged), False),
+    "TIMSetCommunityAddMembersToPermissionGroupCallback": (
+        PermissionGroupMembersAdded, _result("TIMSetCommunityAddMembersToPermissionGroupCallback",
+                                             PermissionGroupMembersAdded, "members"), False),
+    "TIMSetCommunityRemoveMembersFromPermissionGroupCallback": (
+        PermissionGroupMembersRemoved, _result(
+            "TIMSetCommunityRemoveMembersFromPermissionGroupCallback",
+            PermissionGroupMembersRemoved, "members"), False),
+    "TIMSetCommunityAddTopicPermissionCallback": (
+        TopicPermissionsAdded, _result("TIMSetCommunityAddTopicPermissionCallback",
+                                       TopicPermissionsAdded, "permissions"), False),
+    "TIMSetCommunityDeleteTopicPermissionCallback": (
+        TopicPermissionsDeleted, _result("TIMSetCommunityDeleteTopicPermissionCallback",
+                                         TopicPermissionsDeleted, "topics"), False),
+    "TIMSetCommunityModifyTopicPermissionCallback": (
+        TopicPermissionsModified, _result("TIMSetCommunityModifyTopicPermissionCallback",
+                                          TopicPermissionsModified, "permissions"), False),
+}
