@@ -67,18 +67,41 @@ _PLANS: dict[int, tuple[tuple[str, int, bool], ...]] = {
 _PLANS[_COMM_2] = _PLANS[CALLBACKS["TIMCommCallback"].index]
 
 
-def _record_args(rec: Any) -> tuple[Any, ...]:
-    out: list[Any] = []
-    for kind, i, unsigned in _PLANS[rec.kind]:
+def _compile_plan(plan: tuple[tuple[str, int, bool], ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function rebuilding a record's arguments after ``plan``, without a loop over the plan.
+
+    Hot path: one attribute access per array (``rec.str``, ``rec.len``, ``rec.ints``) and one
+    ``ffi.unpack`` per string; a NULL string (a false cdata pointer) stays ``None``.
+    """
+    pre: list[str] = []
+    items: list[str] = []
+    if any(k == "s" for k, _, _ in plan):
+        pre.append("s = rec.str; n = rec.len")
+    if any(k != "s" for k, _, _ in plan):
+        pre.append("iv = rec.ints")
+    for kind, i, unsigned in plan:
         if kind == "s":
-            ptr = rec.str[i]
-            out.append(None if ptr == NULL else ffi.unpack(ptr, rec.len[i]))
+            pre.append(f"p{i} = s[{i}]")
+            items.append(f"(unpack(p{i}, n[{i}]) if p{i} else None)")
         elif kind == "b":
-            out.append(bool(rec.ints[i]))
+            items.append(f"bool(iv[{i}])")
         else:
-            v = rec.ints[i]
-            out.append(v & 0xFFFFFFFFFFFFFFFF if unsigned else v)
-    return tuple(out)
+            items.append(f"(iv[{i}] & 0xFFFFFFFFFFFFFFFF)" if unsigned else f"iv[{i}]")
+    body = "".join(f"    {line}\n" for line in pre)
+    src = f"def extract(rec):\n{body}    return ({''.join(x + ', ' for x in items)})\n"
+    namespace: dict[str, Any] = {"unpack": ffi.unpack}
+    exec(src, namespace)
+    return namespace["extract"]  # type: ignore[no-any-return]
+
+
+_EXTRACT: dict[int, Callable[[Any], tuple[Any, ...]]] = {
+    kind: _compile_plan(plan) for kind, plan in _PLANS.items()
+}
+
+
+def _record_args(rec: Any) -> tuple[Any, ...]:
+    """A record's callback arguments as Python values (``bytes``/``None``, ``int``, ``bool``)."""
+    return _EXTRACT[rec.kind](rec)
 
 
 def function_info(name: str) -> Function:
@@ -267,7 +290,7 @@ class Bridge:
     def _dispatch(self, rec: Any, sink: NotificationSink) -> None:
         kind = rec.kind
         try:
-            args = _record_args(rec)
+            args = _EXTRACT[kind](rec)
             if kind in _RESULT_KINDS:
                 self.pending.resolve(rec.token, 1 if kind == _COMM_2 else 0, args)
             else:
@@ -282,7 +305,7 @@ class Bridge:
         n = 0
         try:
             rec = batch
-            while rec != NULL:
+            while rec:
                 self._dispatch(rec, sink)
                 n += 1
                 rec = rec.next
@@ -299,24 +322,37 @@ class Bridge:
         ``dropped_at_close`` and freed.
         """
         fd = self.fd
+        slot = self._slot
+        take, free = lib.aiotim_relay_take, lib.aiotim_relay_free
+        extract, setter_of_kind, result_kinds = _EXTRACT, _SETTER_OF_KIND, _RESULT_KINDS
+        resolve = self.pending.resolve
         while True:
             await anyio.wait_readable(fd)
-            batch = lib.aiotim_relay_take(self._slot)
+            batch = take(slot)
             rec = batch
             try:
                 n = 0
-                while rec != NULL:
-                    self._dispatch(rec, sink)
+                # _dispatch inlined: this loop runs once per event
+                while rec:
+                    kind = rec.kind
+                    try:
+                        if kind in result_kinds:
+                            resolve(rec.token, 1 if kind == _COMM_2 else 0, extract[kind](rec))
+                        else:
+                            sink(setter_of_kind[kind], extract[kind](rec), rec.t_push_ns)
+                    except Exception:  # one bad record must not stop the others
+                        log.exception("aiotim: dispatching a %s callback failed",
+                                      setter_of_kind.get(kind, "result"))
                     rec = rec.next
                     n += 1
                     if n == _CHUNK:
                         n = 0
                         await anyio.lowlevel.checkpoint()
             finally:
-                while rec != NULL:
+                while rec:
                     self.dropped_at_close += 1
                     rec = rec.next
-                lib.aiotim_relay_free(batch)
+                free(batch)
 
     # -- lifecycle ------------------------------------------------------------------------
 
