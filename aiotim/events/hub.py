@@ -32,6 +32,10 @@ class EventHub:
     def __init__(self, *, unclaimed_limit: int = 10_000) -> None:
         self.unclaimed_limit = unclaimed_limit
         self._streams: dict[str, weakref.WeakSet[Stream[Any]]] = {}
+        # Speed only: publish() fans out over a cached tuple of weak references per kind, not
+        # over the WeakSet (its iteration guard costs more than the rest of the fan-out).
+        # Dropped whenever a kind's set of streams changes; a collected stream's ref is None.
+        self._fanout: dict[str, tuple[weakref.ref[Stream[Any]], ...]] = {}
         self._unclaimed: dict[str, deque[Raw]] = {}
         self._claimed: set[str] = set()
         self._closed = False
@@ -52,9 +56,14 @@ class EventHub:
         tap = self._taps.get(kind)
         if tap is not None:
             tap(args)
-        streams = self._streams.get(kind)
-        if streams:
-            self._deliver(kind, args, list(streams))
+        refs = self._fanout.get(kind)
+        if refs is None:
+            refs = self._fanout[kind] = tuple(
+                weakref.ref(s) for s in self._streams.get(kind, ()))
+        if refs:
+            streams = [s for r in refs if (s := r()) is not None]
+            if streams:
+                self._deliver(kind, args, streams)
         elif kind not in self._claimed and not self._closed:
             buf = self._unclaimed.setdefault(kind, deque())
             if len(buf) >= self.unclaimed_limit:
@@ -98,6 +107,7 @@ class EventHub:
             stream._end()
             return stream
         self._streams.setdefault(kind, weakref.WeakSet()).add(stream)
+        self._fanout.pop(kind, None)
         self._claimed.add(kind)
         backlog = self._unclaimed.pop(kind, None)
         if backlog:
@@ -110,6 +120,7 @@ class EventHub:
         streams = self._streams.get(stream.kind)
         if streams is not None:
             streams.discard(stream)
+        self._fanout.pop(stream.kind, None)
 
     def stream_count(self, kind: str | None = None) -> int:
         """How many live streams there are (of ``kind``, or in all)."""
@@ -124,4 +135,5 @@ class EventHub:
             for stream in list(streams):
                 stream._end()
         self._streams.clear()
+        self._fanout.clear()
         self._unclaimed.clear()
