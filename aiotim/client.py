@@ -165,7 +165,11 @@ class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
     async def _logout_for_close(self) -> None:
         if self._state != "open" or self._bridge is None:
             return
-        if self.login_status not in (LoginStatus.LOGGED_IN, LoginStatus.LOGGING_IN):
+        # Only a completed login is logged out. While a login is pending, the real SDK queues
+        # TIMLogout behind it (observed: with no network the logout answers only when the login
+        # fails, ~30 s later), so closing would sit out the whole timeout; TIMUninit interrupts
+        # the pending login instead (its request ends with 7009 "interrupt because of uninit").
+        if self.login_status is not LoginStatus.LOGGED_IN:
             return
         with anyio.move_on_after(_LOGOUT_TIMEOUT_S, shield=True):
             try:
