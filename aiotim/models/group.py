@@ -44,6 +44,8 @@ class GroupTipType(enum.IntEnum):
     MEMBER_INFO_CHANGE = 7  # e.g. members muted
     MEMBER_MARK_CHANGE = 8
     TOPIC_INFO_CHANGE = 9
+    PINNED_MESSAGE_ADDED = 10
+    PINNED_MESSAGE_DELETED = 11
 
 
 def _enum_or_int(cls: type[enum.IntEnum], value: int) -> int:
