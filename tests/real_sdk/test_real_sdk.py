@@ -3,6 +3,18 @@
 What the SDK does here was observed on Linux x86-64; where it differs from ARCHITECTURE.md
 ("What the real SDK does"), the test says so. The SDK is a process singleton: every test opens
 its client(s) one after the other, never two at once.
+
+Observed here and not (or not so) in ARCHITECTURE.md:
+
+- ``TIMMsgSendMessage`` before login answers 6013 "not initialized" inside the call (id
+  ``-0-0``) only in the first millisecond or so after ``TIMInit``; once the SDK's own thread has
+  finished initialising it answers 6014 "not login", from that thread, with a real message id.
+- ``TIMSetConfig`` echoes the JSON it was given, verbatim, rather than an effective config.
+- ``TIMLogout`` during a pending login is queued behind it: with no network it answers (code 0)
+  only when the login fails with 9523, ~30 s later. ``TIMUninit`` interrupts the pending login
+  (its request ends with 7009 in the SDK's log).
+- The SDK prints its whole log to stdout ("TIM: ..." lines, plus an "[xlog]" banner) unless
+  ``set_config_is_log_output_console`` is set to false with ``TIMSetConfig``.
 """
 
 from __future__ import annotations
