@@ -15,8 +15,8 @@
  * a run and joins its thread. */
 int TIMLoopbackFirehose(uint64_t count, const char* json_msg_array);
 
-/* Like TIMLoopbackFirehose, but paced: callback i fires at start + i / rate seconds (sleeping,
- * then spinning the last 100 us). The time spent inside each callback, as the firing thread
+/* Like TIMLoopbackFirehose, but paced: callback i fires at start + i / rate seconds (sleeping
+ * until then, never spinning). The time spent inside each callback, as the firing thread
  * sees it, is kept for the first 65536 callbacks of the run: TIMLoopbackFirehoseSample.
  * Returns 0, -1 before TIMInit, -4 for a NULL payload or a zero rate. */
 int TIMLoopbackFirehosePaced(uint64_t count, uint64_t rate, const char* json_msg_array);

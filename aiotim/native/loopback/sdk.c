@@ -3,11 +3,13 @@
  * (PROTOCOL.md "What the SDK does locally"), callback registration, the generic forwarding of
  * API calls, and the loopback-only exports.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -601,18 +603,12 @@ static uint64_t mono_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Wait until `t` (CLOCK_MONOTONIC ns): sleep while it is far, spin the last 100 us. */
+/* Sleep until `t` (CLOCK_MONOTONIC ns), never spinning: the paced thread's timer slack is set
+ * to 1 us, and a late wake-up is caught up by the next callbacks (the schedule is absolute). */
 static void wait_until(uint64_t t)
 {
-    for (;;) {
-        uint64_t now = mono_ns();
-        if (now >= t)
-            return;
-        if (t - now > 100000) {
-            uint64_t wake = t - 80000;
-            struct timespec ts = {(time_t)(wake / 1000000000u), (long)(wake % 1000000000u)};
-            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-        }
+    struct timespec ts = {(time_t)(t / 1000000000u), (long)(t % 1000000000u)};
+    while (mono_ns() < t && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
     }
 }
 
@@ -625,6 +621,7 @@ static void *firehose_main(void *arg)
         for (uint64_t i = 0; i < fh->count && !atomic_load(&S->stopping); i++)
             lb_fire_recv(args);
     } else {
+        prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
         uint64_t t0 = mono_ns();
         for (uint64_t i = 0; i < fh->count && !atomic_load(&S->stopping); i++) {
             wait_until(t0 + i * 1000000000u / fh->rate);
