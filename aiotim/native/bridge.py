@@ -7,12 +7,15 @@ Python values. Everything above it sees ``(setter_name, args)`` notifications an
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any
 
 import anyio
 import anyio.lowlevel
+import sniffio
 
 from aiotim.errors import ClientClosed, check_result
 from aiotim.native._ffi import NULL, ffi, lib
@@ -102,6 +105,40 @@ _EXTRACT: dict[int, Callable[[Any], tuple[Any, ...]]] = {
 def _record_args(rec: Any) -> tuple[Any, ...]:
     """A record's callback arguments as Python values (``bytes``/``None``, ``int``, ``bool``)."""
     return _EXTRACT[rec.kind](rec)
+
+
+async def _readable_waiter(fd: int) -> Callable[[], Awaitable[None]]:
+    """An ``await``-able "wait until ``fd`` is readable" for the running event loop.
+
+    On asyncio the eventfd stays registered with the loop for the pump's whole life (one
+    ``add_reader``; each wake-up is a plain future), instead of ``anyio.wait_readable``'s
+    register/unregister pair of ``epoll_ctl`` calls and its future per wake-up; the reader is
+    removed when the pump's task ends. Other backends use ``anyio.wait_readable``.
+    """
+    if sniffio.current_async_library() != "asyncio":
+        return partial(anyio.wait_readable, fd)
+    loop = asyncio.get_running_loop()
+    waiter: list[asyncio.Future[None]] = []
+
+    def on_readable() -> None:
+        if waiter:
+            fut = waiter.pop()
+            if not fut.done():
+                fut.set_result(None)
+
+    async def wait() -> None:
+        fut = loop.create_future()
+        waiter.append(fut)
+        try:
+            await fut
+        finally:
+            waiter.clear()
+
+    loop.add_reader(fd, on_readable)
+    task = asyncio.current_task()
+    assert task is not None
+    task.add_done_callback(lambda _: loop.remove_reader(fd))
+    return wait
 
 
 def function_info(name: str) -> Function:
@@ -326,8 +363,9 @@ class Bridge:
         take, free = lib.aiotim_relay_take, lib.aiotim_relay_free
         extract, setter_of_kind, result_kinds = _EXTRACT, _SETTER_OF_KIND, _RESULT_KINDS
         resolve = self.pending.resolve
+        wait_readable = await _readable_waiter(fd)
         while True:
-            await anyio.wait_readable(fd)
+            await wait_readable()
             batch = take(slot)
             rec = batch
             try:
