@@ -24,7 +24,7 @@ from anyio.abc import TaskGroup
 from aiotim.bot import BotMixin
 from aiotim.conversations import ConversationsMixin
 from aiotim.enums import LoginStatus
-from aiotim.errors import ClientClosed, check_result, redact
+from aiotim.errors import ClientClosed, TIMError, UnsupportedBySDK, check_result, redact
 from aiotim.event_streams import EventStreamsMixin
 from aiotim.events.hub import EventHub
 from aiotim.events.stream import OverflowPolicy, Stream
@@ -78,6 +78,9 @@ class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
             on close for a loopback SDK; ``$XDG_DATA_HOME/aiotim/<sdk_app_id>`` otherwise).
         log_dir: the SDK's log file directory (default: ``<data_dir>/logs``).
         unclaimed_limit: how many notifications of a kind are kept until a stream claims them.
+        sdk_console_log: let the SDK print its own log to stdout (the real SDK does by
+            default, hundreds of lines a second). Off by default: the SDK's log goes to the
+            ``aiotim.sdk`` logger instead, with UserSigs redacted.
 
     Raises:
         SDKNotFound: no SDK was given and ``AIOTIM_SDK_PATH`` is unset, or the file is missing.
@@ -91,6 +94,7 @@ class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
         data_dir: str | os.PathLike[str] | None = None,
         log_dir: str | os.PathLike[str] | None = None,
         unclaimed_limit: int = 10_000,
+        sdk_console_log: bool = False,
     ) -> None:
         if isinstance(sdk_app_id, bool) or not isinstance(sdk_app_id, int) or sdk_app_id <= 0:
             raise ValueError(f"sdk_app_id must be a positive int, got {sdk_app_id!r}")
@@ -99,6 +103,7 @@ class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
         self._data_dir = Path(data_dir) if data_dir is not None else None
         self._log_dir = Path(log_dir) if log_dir is not None else None
         self._tmp_dir: str | None = None
+        self._sdk_console_log = sdk_console_log
         self._lib: SDKLibrary | None = None
         self._bridge: Bridge | None = None
         self._hub = EventHub(unclaimed_limit=unclaimed_limit)
@@ -123,8 +128,10 @@ class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
             self._hub.tap("TIMSetLogCallback", self._on_sdk_log)
             bridge.register_notifications()
             config = self._init_config()
+            self._configure_sdk_log(bridge)  # before TIMInit too: it logs from the start
             rc = bridge.call_sync("TIMInit", self.sdk_app_id, orjson.dumps(config))
             check_result(rc, "TIMInit")
+            self._configure_sdk_log(bridge)
         except BaseException:
             bridge.unregister_notifications()
             bridge.close()
@@ -196,6 +203,15 @@ class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
                     _libraries_in_use.discard(id(self._lib))
         self._hub.close()
         self._cleanup_dirs()
+
+    def _configure_sdk_log(self, bridge: Bridge) -> None:
+        # Fire and forget: the SDK answers through the relay, and an answer nobody awaits just
+        # frees its pending slot.
+        config = {"set_config_is_log_output_console": self._sdk_console_log}
+        try:
+            bridge.start_call("TIMSetConfig", [orjson.dumps(config)])
+        except (TIMError, UnsupportedBySDK) as exc:
+            log.warning("aiotim: could not configure the SDK's console log: %s", exc)
 
     def _cleanup_dirs(self) -> None:
         if self._tmp_dir is not None:
