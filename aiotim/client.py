@@ -28,7 +28,7 @@ from aiotim.errors import ClientClosed, TIMError, UnsupportedBySDK, check_result
 from aiotim.event_streams import EventStreamsMixin
 from aiotim.events.hub import EventHub
 from aiotim.events.stream import OverflowPolicy, Stream
-from aiotim.events.types import KickedOffline, NetworkStatusChanged, RawEvent, UserSigExpired
+from aiotim.events.types import KickedOffline, NetworkStatusChanged, UserSigExpired
 from aiotim.messages import MessagesMixin
 from aiotim.native import Bridge, SDKLibrary, SDKSource, open_sdk, resolve_source
 from aiotim.native.abi import CALLBACK_SETTERS
@@ -348,9 +348,10 @@ class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
         """The UserSig expiring while logged in."""
         return self._stream("TIMSetUserSigExpiredCallback")
 
-    def raw_events(self, setter: str) -> Stream[RawEvent]:
+    def raw_events(self, setter: str) -> Stream[Any]:
         """Every notification of the setter ``setter`` (e.g. ``"TIMSetGroupTipsEventCallback"``),
-        as a :class:`RawEvent` — or as its typed event where one exists.
+        addressed by the C setter's name: its typed event (see :data:`aiotim.events.CATALOG`),
+        whose ``.raw`` keeps the callback's payload.
 
         Raises:
             KeyError: ``setter`` is not a notification setter of the TIM ABI.

@@ -31,7 +31,7 @@ from aiotim.events.signaling import (
 from aiotim.models import C2C, Group
 
 if TYPE_CHECKING:
-    from aiotim.events.stream import Stream
+    from aiotim.events.stream import OverflowPolicy, Stream
 
 __all__ = ["EventStreamsMixin"]
 
@@ -65,13 +65,18 @@ class EventStreamsMixin:
     """
 
     if TYPE_CHECKING:
-        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None,
+        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
+                    maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
                     ) -> Stream[Any]: ...
 
     def events(self, event_type: type[E], *,
-               where: Callable[[E], bool] | None = None) -> Stream[E]:
+               where: Callable[[E], bool] | None = None, maxsize: int | None = None,
+               overflow: OverflowPolicy = "drop_oldest") -> Stream[E]:
         """Every event of ``event_type`` (any type of :data:`aiotim.events.CATALOG`, e.g.
         ``aiotim.GroupTipsEvent``), in the order the SDK reports them.
+
+        ``maxsize`` and ``overflow`` bound the stream (see :class:`aiotim.Stream`): a lossy
+        policy yields :class:`aiotim.Gap` items where events were dropped.
 
         Raises:
             TypeError: ``event_type`` is not a class.
@@ -84,7 +89,7 @@ class EventStreamsMixin:
         if kind is None:
             raise KeyError(f"{event_type.__qualname__} is not an event type of "
                            "aiotim.events.CATALOG (see docs/events.md for the list)")
-        return self._stream(kind, where)
+        return self._stream(kind, where, maxsize=maxsize, overflow=overflow)
 
     # -- messages -------------------------------------------------------------------------
 
