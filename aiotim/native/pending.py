@@ -9,11 +9,13 @@ memory.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 
 __all__ = ["CallResult", "PendingCall", "PendingCalls"]
 
@@ -35,9 +37,14 @@ class CallResult:
 
 
 class PendingCall:
-    """One call in flight: resolved once, by its final callback."""
+    """One call in flight: resolved once, by its final callback.
 
-    __slots__ = ("_event", "function", "id", "interim", "is_final", "on_interim", "result")
+    Hot path: nothing is allocated for waiting until :meth:`wait` finds no result yet (a call
+    may complete inside the C call), and then, on asyncio, only a bare future of the running
+    loop (no ``anyio.Event`` and its ``asyncio.Event``); other backends use ``anyio.Event``.
+    """
+
+    __slots__ = ("_waiter", "function", "id", "interim", "is_final", "on_interim", "result")
 
     def __init__(
         self,
@@ -52,7 +59,7 @@ class PendingCall:
         self.on_interim = on_interim
         self.interim: list[tuple[int, tuple[Any, ...]]] = []
         self.result: CallResult | None = None
-        self._event = anyio.Event()
+        self._waiter: asyncio.Future[None] | anyio.Event | None = None
 
     @property
     def done(self) -> bool:
@@ -61,14 +68,36 @@ class PendingCall:
 
     async def wait(self) -> CallResult:
         """Wait for the final callback and return what it delivered."""
-        await self._event.wait()
+        if self.result is None:
+            loop = asyncio._get_running_loop()
+            if loop is not None:
+                fut = self._waiter = loop.create_future()
+                try:
+                    await fut
+                finally:
+                    self._waiter = None
+            else:
+                event = self._waiter = anyio.Event()
+                await event.wait()
+        else:
+            await anyio.lowlevel.checkpoint()  # a cancellation point either way
         assert self.result is not None
         return self.result
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is None:
+            return
+        if isinstance(waiter, asyncio.Future):
+            if not waiter.done():
+                waiter.set_result(None)
+        else:
+            waiter.set()
 
     def _deliver(self, slot: int, args: tuple[Any, ...]) -> bool:
         if self.is_final(slot, args):
             self.result = CallResult(args, slot, self.interim)
-            self._event.set()
+            self._wake()
             return True
         self.interim.append((slot, args))
         if self.on_interim is not None:
@@ -119,4 +148,4 @@ class PendingCalls:
         calls, self._calls = self._calls, {}
         for call in calls.values():
             call.result = CallResult((exc_factory(call),), -1)
-            call._event.set()
+            call._wake()
