@@ -141,6 +141,22 @@ async def _readable_waiter(fd: int) -> Callable[[], Awaitable[None]]:
     return wait
 
 
+_TOKEN_MASK = (1 << 40) - 1  # relay.h: user_data bits 0..39
+_WITH_CALLBACK = frozenset(name for name, f in _ALL_FUNCTIONS.items() if f.callbacks)
+_SIGNATURES: dict[str, tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]] = {}
+
+
+def _signature(fn: Function) -> tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]:
+    """``fn``'s params as (kind, ctype, name), and the names of those the caller passes."""
+    found = _SIGNATURES.get(fn.name)
+    if found is None:
+        found = _SIGNATURES[fn.name] = (
+            tuple((p.kind, p.ctype, p.name) for p in fn.params),
+            tuple(p.name for p in fn.params if p.kind in ("str", "int", "bool")),
+        )
+    return found
+
+
 def function_info(name: str) -> Function:
     """The prototype of ``name`` (TIM ABI or loopback extension).
 
@@ -192,6 +208,11 @@ class Bridge:
         self.dropped_at_close = 0
         self._comm = lib.aiotim_trampoline(CALLBACKS["TIMCommCallback"].index)
         self._comm_2 = lib.aiotim_trampoline(_COMM_2)
+        # user_data of this relay with token 0: the slot and generation bits are fixed while
+        # the relay is open, so a call's user_data is this | its id (no C call per call)
+        self._ud_base: int = lib.aiotim_relay_user_data(slot, 0)
+        # (callback typedef, position) -> the trampoline cast to it, made once
+        self._tramps: dict[tuple[str, int], Any] = {}
 
     # -- notifications ---------------------------------------------------------------------
 
@@ -253,7 +274,7 @@ class Bridge:
         """
         self._check_open()
         fn = function_info(function)
-        if not fn.callbacks:
+        if function not in _WITH_CALLBACK:
             raise TypeError(f"{function} takes no callback: use call_sync")
         cfn = self.sdk.fn(function)
         call = self.pending.register(function, is_final, on_interim)
@@ -284,42 +305,45 @@ class Bridge:
             raise result.args[0]
         return result
 
+    def _tramp(self, ctype: str, n_cb: int) -> Any:
+        key = (ctype, n_cb)
+        found = self._tramps.get(key)
+        if found is None:
+            tramp = self._comm_2 if n_cb == 1 else lib.aiotim_trampoline(CALLBACKS[ctype].index)
+            found = self._tramps[key] = ffi.cast(ctype, tramp)
+        return found
+
     def _convert(self, fn: Function, args: Sequence[Any], call: PendingCall | None,
                  ) -> tuple[list[Any], list[Any]]:
-        expected = [p for p in fn.params if p.kind in ("str", "int", "bool")]
+        params, expected = _signature(fn)
         if len(args) != len(expected):
-            names = ", ".join(p.name for p in expected)
+            names = ", ".join(expected)
             raise TypeError(f"{fn.name} takes {len(expected)} arguments ({names}), "
                             f"got {len(args)}")
         it = iter(args)
         c_args: list[Any] = []
         outs: list[Any] = []
         n_cb = 0
-        for p in fn.params:
-            if p.kind == "str":
-                c_args.append(_c_str(next(it), fn.name, p.name))
-            elif p.kind == "int":
+        for kind, ctype, name in params:
+            if kind == "str":
+                c_args.append(_c_str(next(it), fn.name, name))
+            elif kind == "int":
                 value = next(it)
                 if isinstance(value, bool) or not isinstance(value, int):
-                    raise TypeError(f"{fn.name}: argument {p.name!r} must be an int")
+                    raise TypeError(f"{fn.name}: argument {name!r} must be an int")
                 c_args.append(value)
-            elif p.kind == "bool":
+            elif kind == "bool":
                 c_args.append(bool(next(it)))
-            elif p.kind == "out":
+            elif kind == "out":
                 buf = ffi.new("char[]", _OUT_BUFFER_SIZE)
                 outs.append(buf)
                 c_args.append(buf)
-            elif p.kind == "callback":
-                if call is None:
-                    c_args.append(ffi.cast(p.ctype, NULL))
-                else:
-                    tramp = self._comm_2 if n_cb == 1 else lib.aiotim_trampoline(
-                        CALLBACKS[p.ctype].index)
-                    c_args.append(ffi.cast(p.ctype, tramp))
+            elif kind == "callback":
+                c_args.append(ffi.cast(ctype, NULL) if call is None else self._tramp(ctype, n_cb))
                 n_cb += 1
             else:  # user_data
-                token = call.id if call is not None else 0
-                c_args.append(ffi.cast("void *", lib.aiotim_relay_user_data(self._slot, token)))
+                token = call.id & _TOKEN_MASK if call is not None else 0
+                c_args.append(ffi.cast("void *", self._ud_base | token))
         return c_args, outs
 
     # -- the pump -------------------------------------------------------------------------
