@@ -7,6 +7,9 @@
 #include "relay.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -189,12 +192,24 @@ aiotim_rec *aiotim_relay_take(int slot) {
     return head;
 }
 
+/* A batch at least this long was a burst (a firehose, an offline sync): give the memory it
+ * held back to the system once it is freed. glibc keeps freed heap memory of a thread's arena
+ * mapped otherwise, so RSS would stay at the burst's peak. */
+#define TRIM_AFTER_RECORDS 4096
+
 void aiotim_relay_free(aiotim_rec *batch) {
+    size_t n = 0;
     while (batch) {
         aiotim_rec *next = batch->next;
         free(batch);
         batch = next;
+        n++;
     }
+#ifdef __GLIBC__
+    if (n >= TRIM_AFTER_RECORDS) malloc_trim(0);
+#else
+    (void)n;
+#endif
 }
 
 void aiotim_relay_close(int slot) {
