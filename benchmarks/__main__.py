@@ -1,0 +1,207 @@
+"""Run every benchmark, each in a fresh process, print a table and write benchmarks/RESULTS.md.
+
+Usage: python -m benchmarks [--quick] [--json FILE] [--no-write]
+
+Every comparison is made side by side in the same run and reported as a ratio: the machine's
+speed and noise cancel out of ratios, not out of absolute figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = ("throughput", "latency", "calls", "memory")
+
+#: summary key → (target, "min" or "max", unit)
+TARGETS: dict[str, tuple[float, str, str]] = {
+    "events_vs_floor": (0.8, "min", "x"),
+    "events_vs_naive": (6.0, "min", "x"),
+    "latency_p99_us_10k": (250.0, "max", "us"),
+    "stall_p99_us_busy": (5.0, "max", "us"),
+    "calls_vs_naive_c100": (3.0, "min", "x"),
+    "rss_growth_mb": (10.0, "max", "MB"),
+    "pending_left": (0, "max", ""),
+}
+
+
+def run_script(name: str, quick: bool) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", f"benchmarks.{name}"] + (["--quick"] if quick else [])
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=HERE.parent, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"benchmarks.{name} failed ({proc.returncode})")
+    print(f"  {name}: {took:.0f} s", file=sys.stderr)
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def summarize(raw: dict[str, Any], backend: str) -> dict[str, Any]:
+    tp, lat, calls, mem = raw["throughput"], raw["latency"], raw["calls"], raw["memory"]
+    a = lat.get(f"aiotim_{backend}", {})
+    n = lat.get(f"naive_{backend}", {})
+    out: dict[str, Any] = {
+        "events_per_s": tp["rates"].get(f"aiotim_{backend}"),
+        "events_vs_naive": tp.get(f"{backend}_vs_naive"),
+        "events_vs_floor": tp.get(f"{backend}_vs_floor"),
+    }
+    for case in ("idle", "busy"):
+        for rate, label in ((1_000, "1k"), (10_000, "10k"), (100_000, "100k")):
+            r = a.get(f"{case}_{rate}")
+            if r:
+                sfx = label if case == "idle" else f"{label}_busy"
+                out[f"latency_p50_us_{sfx}"] = r["latency"]["p50_us"]
+                out[f"latency_p99_us_{sfx}"] = r["latency"]["p99_us"]
+                out[f"latency_p999_us_{sfx}"] = r["latency"]["p999_us"]
+        r = a.get(f"{case}_10000")
+        if r:
+            st = r["stall_sdk_view"]
+            out[f"stall_p50_us_{case}"] = st["p50_us"]
+            out[f"stall_p99_us_{case}"] = st["p99_us"]
+            out[f"stall_max_us_{case}"] = st["max_us"]
+            out[f"stall_relay_hist_p99_le_us_{case}"] = r["stall_relay_hist_p99_le_us"]
+        r = n.get(f"{case}_10000")
+        if r:
+            out[f"naive_stall_p50_us_{case}"] = r["stall_sdk_view"]["p50_us"]
+            out[f"naive_stall_p99_us_{case}"] = r["stall_sdk_view"]["p99_us"]
+            out[f"naive_stall_max_us_{case}"] = r["stall_sdk_view"]["max_us"]
+    for c in (1, 100, 10_000):
+        out[f"calls_per_s_c{c}"] = calls["rates"].get(f"aiotim_{backend}", {}).get(str(c))
+        out[f"calls_vs_naive_c{c}"] = calls.get(f"{backend}_vs_naive_c{c}")
+    if backend == "asyncio":
+        out["events_vs_janus"] = tp.get("asyncio_vs_janus")
+        out["rss_growth_mb"] = mem["rss_growth_mb"]
+        out["tracemalloc_growth_kb"] = mem["tracemalloc_growth_kb"]
+        out["pending_left"] = mem["pending_left"]
+    return out
+
+
+def verdict(key: str, value: Any) -> str:
+    if key not in TARGETS or value is None:
+        return ""
+    target, how, unit = TARGETS[key]
+    ok = value >= target if how == "min" else value <= target
+    return f"{'≥' if how == 'min' else '≤'} {target:g}{unit}: {'met' if ok else 'MISSED'}"
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.2f}"
+    return str(value)
+
+
+def environment() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    env = {
+        "machine": f"{platform.system()} {platform.release()} {platform.machine()}, {cpu}, "
+                   f"{os.cpu_count()} CPUs",
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+    }
+    libs = []
+    for dist in ("aiotim", "anyio", "trio", "orjson", "cffi", "janus", "uvloop", "sniffio"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            libs.append(f"{dist} {metadata.version(dist)}")
+    env["libraries"] = ", ".join(libs)
+    try:
+        env["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE,
+                                       capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        env["commit"] = "unknown"
+    return env
+
+
+def table(summary: dict[str, dict[str, Any]]) -> list[str]:
+    backends = list(summary)
+    keys: list[str] = []
+    for s in summary.values():
+        keys += [k for k in s if k not in keys]
+    lines = ["| figure | " + " | ".join(backends) + " | target |",
+             "|---|" + "---|" * len(backends) + "---|"]
+    for k in keys:
+        row = [fmt(summary[b].get(k)) for b in backends]
+        target = verdict(k, summary["asyncio"].get(k))
+        lines.append(f"| {k} | " + " | ".join(row) + f" | {target} |")
+    return lines
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller counts: under two minutes")
+    ap.add_argument("--json", metavar="FILE", help="write the results as JSON to FILE")
+    ap.add_argument("--no-write", action="store_true", help="do not rewrite RESULTS.md")
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    raw = {name: run_script(name, args.quick) for name in SCRIPTS}
+    backends = [k.removeprefix("aiotim_") for k in raw["throughput"]["rates"]
+                if k.startswith("aiotim_")]
+    backends.sort(key=lambda b: (b != "asyncio", b))
+    summary = {b: summarize(raw, b) for b in backends}
+    env = environment()
+    took = time.perf_counter() - t0
+
+    lines = table(summary)
+    print("\n".join(lines))
+    print(f"\n({'quick' if args.quick else 'full'} run, {took:.0f} s; {env['machine']}; "
+          f"{env['python']})")
+
+    doc = [
+        "# Benchmark results",
+        "",
+        f"`python -m benchmarks{' --quick' if args.quick else ''}`, {took:.0f} s, commit "
+        f"{env['commit']}.",
+        "",
+        f"- machine: {env['machine']}",
+        f"- Python: {env['python']}",
+        f"- libraries: {env['libraries']}",
+        "",
+        "Ratios are measured side by side in the same run (the naive consumer, janus and the",
+        "floor run interleaved with aiotim, best of the rounds for each). Absolute figures",
+        "depend on the machine (and on its neighbours: this one is shared and noisy).",
+        "See the docstrings of `benchmarks/*.py` for what each figure measures.",
+        "",
+        *lines,
+        "",
+        "Keys: `events_*` throughput (new messages through `async for`); `latency_*` SDK-thread",
+        "entry to consumer receipt under a paced firehose (`_busy`: loop running CPU-bound",
+        "Python in 1 ms slices); `stall_*` time the SDK's thread spent inside aiotim's callback",
+        "at 10k/s, as the firing thread measures it (`naive_stall_*`: a ctypes Python callback);",
+        "`stall_relay_hist_p99_le_us_*` the relay's own log2 histogram (upper bucket bound);",
+        "`calls_*` awaitable TIMLoopbackEcho calls; `rss_growth_mb` / `tracemalloc_growth_kb`",
+        "after the events and calls of `benchmarks/memory.py`; `pending_left` entries left in",
+        "the pending-call table.",
+        "",
+    ]
+    if not args.no_write:
+        (HERE / "RESULTS.md").write_text("\n".join(doc), encoding="utf-8")
+    if args.json:
+        Path(args.json).write_text(json.dumps(
+            {"environment": env, "quick": args.quick, "seconds": took, **summary,
+             "raw": raw}, indent=2, sort_keys=True), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

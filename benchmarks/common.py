@@ -1,0 +1,218 @@
+"""Shared pieces of the benchmarks: the payload, clients, the naive ctypes SDK, statistics.
+
+Every benchmark script can run on its own (``python -m benchmarks.throughput --quick``) and
+prints one JSON object on its last line; ``python -m benchmarks`` runs them all in fresh
+processes and tabulates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+import aiotim
+from aiotim.models import Message
+from aiotim.native.loader import SDKSource, loopback_library_path
+
+APP_ID = 1400000123
+
+#: One new message per callback, the shape the loopback cloud pushes (about 400 bytes).
+PAYLOAD = orjson.dumps([{
+    "message_msg_id": "144115212345678901-1700000000-123456789",
+    "message_conv_id": "alice",
+    "message_conv_type": 1,
+    "message_sender": "alice",
+    "message_seq": 42,
+    "message_rand": 123456789,
+    "message_server_time": 1700000000,
+    "message_client_time": 1700000000,
+    "message_is_from_self": False,
+    "message_is_read": False,
+    "message_status": 2,
+    "message_elem_array": [{"elem_type": 0, "text_elem_content": "hello, benchmark"}],
+}])
+
+
+def work(payload: bytes) -> int:
+    """The per-callback work every consumer does: decode, build the Messages, read ``.text``."""
+    n = 0
+    for m in orjson.loads(payload):
+        if Message.from_json(m).text is not None:
+            n += 1
+    return n
+
+
+def backends() -> list[str]:
+    """asyncio, trio, and uvloop when it is installed."""
+    out = ["asyncio", "trio"]
+    with contextlib.suppress(ImportError):
+        import uvloop  # noqa: F401
+        out.append("uvloop")
+    return out
+
+
+def anyio_run(fn: Callable[[], Any], backend: str) -> Any:
+    """Run ``fn`` with anyio on ``backend`` (``uvloop``: asyncio with uvloop's loop)."""
+    import anyio
+    if backend == "uvloop":
+        return anyio.run(fn, backend="asyncio", backend_options={"use_uvloop": True})
+    return anyio.run(fn, backend=backend)
+
+
+@contextlib.asynccontextmanager
+async def loopback_client() -> AsyncIterator[aiotim.Client]:
+    """An initialised client on a private copy of the loopback SDK (no cloud, no login: the
+    firehose and the echo need only TIMInit)."""
+    source = SDKSource(loopback_library_path(), private_copy=True)
+    async with aiotim.Client(APP_ID, sdk=source) as client:
+        yield client
+
+
+class NaiveSDK:
+    """A private copy of the loopback SDK loaded with ctypes, for the naive consumers: what a
+    user writes without aiotim (a Python callback per event, run on the SDK's thread)."""
+
+    RECV = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_void_p)
+    COMM = ctypes.CFUNCTYPE(None, ctypes.c_int32, ctypes.c_char_p, ctypes.c_char_p,
+                            ctypes.c_void_p)
+
+    def __init__(self) -> None:
+        fd, tmp = tempfile.mkstemp(prefix="naive-sdk-", suffix=".so")
+        with os.fdopen(fd, "wb") as out, open(loopback_library_path(), "rb") as src:
+            shutil.copyfileobj(src, out)
+        try:
+            self.lib = ctypes.CDLL(tmp, mode=os.RTLD_LOCAL)
+        finally:
+            os.unlink(tmp)
+        lib = self.lib
+        lib.TIMInit.argtypes = [ctypes.c_uint64, ctypes.c_char_p]
+        lib.TIMLoopbackFirehose.argtypes = [ctypes.c_uint64, ctypes.c_char_p]
+        lib.TIMLoopbackFirehosePaced.argtypes = [ctypes.c_uint64, ctypes.c_uint64,
+                                                 ctypes.c_char_p]
+        lib.TIMLoopbackFirehoseSample.argtypes = [ctypes.c_uint64]
+        lib.TIMLoopbackFirehoseSample.restype = ctypes.c_int64
+        lib.TIMLoopbackEcho.argtypes = [ctypes.c_char_p, self.COMM, ctypes.c_void_p]
+        lib.TIMAddRecvNewMsgCallback.argtypes = [self.RECV, ctypes.c_void_p]
+        lib.TIMRemoveRecvNewMsgCallback.argtypes = [self.RECV]
+        self._dir = tempfile.mkdtemp(prefix="naive-data-")
+        self._keep: list[Any] = []
+
+    def __enter__(self) -> NaiveSDK:
+        cfg = orjson.dumps({"sdk_config_config_file_path": self._dir,
+                            "sdk_config_log_file_path": self._dir})
+        rc = self.lib.TIMInit(APP_ID, cfg)
+        assert rc == 0, rc
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lib.TIMUninit()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def on_recv(self, fn: Callable[[bytes | None, Any], None]) -> Any:
+        """Register ``fn(json_msg_array, user_data)`` as a new-message callback."""
+        cb = self.RECV(fn)
+        self._keep.append(cb)
+        self.lib.TIMAddRecvNewMsgCallback(cb, None)
+        return cb
+
+    def off_recv(self, cb: Any) -> None:
+        self.lib.TIMRemoveRecvNewMsgCallback(cb)
+
+    def samples(self, limit: int = 65536) -> list[int]:
+        """Time inside each callback of the last paced run, from the firing thread's view."""
+        out = []
+        for i in range(limit):
+            v = self.lib.TIMLoopbackFirehoseSample(i)
+            if v < 0:
+                break
+            out.append(v)
+        return out
+
+
+def client_samples(client: aiotim.Client, limit: int = 65536) -> list[int]:
+    """``TIMLoopbackFirehoseSample`` of a client's SDK copy (see :meth:`NaiveSDK.samples`)."""
+    fn = client._native.sdk.fn("TIMLoopbackFirehoseSample")
+    out = []
+    for i in range(limit):
+        v = fn(i)
+        if v < 0:
+            break
+        out.append(v)
+    return out
+
+
+def pct(values: list[int] | list[float], q: float) -> float:
+    """The q-th percentile (nearest rank) of ``values``; nan when empty."""
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = min(len(s) - 1, max(0, round(q / 100 * len(s) + 0.5) - 1))
+    return float(s[k])
+
+
+def summarize_ns(values: list[int]) -> dict[str, float]:
+    """p50/p99/p99.9/max in microseconds."""
+    return {
+        "p50_us": pct(values, 50) / 1e3,
+        "p99_us": pct(values, 99) / 1e3,
+        "p999_us": pct(values, 99.9) / 1e3,
+        "max_us": (max(values) / 1e3) if values else float("nan"),
+        "n": len(values),
+    }
+
+
+async def busy_loop(stop: Callable[[], bool], slice_s: float = 0.001) -> int:
+    """CPU-bound pure-Python work in slices of ``slice_s``, yielding between them."""
+    import anyio.lowlevel
+    slices = 0
+    while not stop():
+        end = time.perf_counter() + slice_s
+        x = 0
+        while time.perf_counter() < end:
+            for i in range(200):
+                x += i * i % 7
+        slices += 1
+        await anyio.lowlevel.checkpoint()
+    return slices
+
+
+@contextlib.contextmanager
+def timed() -> Iterator[list[float]]:
+    """``with timed() as t: ...`` then ``t[0]`` is the elapsed seconds."""
+    out: list[float] = []
+    t0 = time.perf_counter()
+    try:
+        yield out
+    finally:
+        out.append(time.perf_counter() - t0)
+
+
+def parse_args(doc: str | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=doc)
+    ap.add_argument("--quick", action="store_true", help="smaller counts (CI, smoke)")
+    ap.add_argument("--backend", action="append", help="asyncio, trio, uvloop (default: all)")
+    return ap.parse_args()
+
+
+def emit(result: dict[str, Any]) -> None:
+    """Print the script's result as the last line of its output (read by the runner)."""
+    sys.stdout.flush()
+    print(json.dumps(result, sort_keys=True), flush=True)
+
+
+def rss_mb() -> float:
+    """This process's resident set size in MB (from /proc)."""
+    text = Path("/proc/self/statm").read_text()
+    return int(text.split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6

@@ -1,0 +1,163 @@
+"""Latency and SDK-thread stall under a paced firehose (``TIMLoopbackFirehosePaced``).
+
+Latency: from the relay trampoline's entry on the SDK thread (``t_push_ns``, CLOCK_MONOTONIC,
+the third argument of the hub's ``publish``, read by a wrapper around it) to the consumer's
+receipt of the message (``time.monotonic_ns()`` after ``await stream.__anext__()``), at 1k, 10k
+and 100k events/s, with the loop idle and with the loop busy (another task running pure-Python
+work in 1 ms slices).
+
+Stall: the time the SDK's firing thread spends inside the callback, for each callback, measured
+by the loopback around the call (``TIMLoopbackFirehoseSample``), for aiotim's C trampoline and
+for a naive ctypes callback (which takes the GIL on the SDK thread), idle and busy, at 10k/s.
+The relay's own counters (log2 buckets of the time inside the trampoline) are reported too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from typing import Any
+
+import anyio
+
+import aiotim
+from aiotim.native.loader import SDKSource, loopback_library_path
+from benchmarks.common import (
+    APP_ID,
+    PAYLOAD,
+    NaiveSDK,
+    anyio_run,
+    backends,
+    busy_loop,
+    client_samples,
+    emit,
+    parse_args,
+    summarize_ns,
+    work,
+)
+
+RATES = (1_000, 10_000, 100_000)
+
+
+def _hist_pct(hist: list[int], q: float) -> float:
+    """Upper bound (ns) of the log2 bucket holding the q-th percentile."""
+    total = sum(hist)
+    if not total:
+        return float("nan")
+    need = q / 100 * total
+    acc = 0
+    for i, n in enumerate(hist):
+        acc += n
+        if acc >= need:
+            return float(2 ** (i + 1))
+    return float(2 ** len(hist))
+
+
+def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
+    async def main() -> dict[str, Any]:
+        stamps: deque[int] = deque()
+        client = aiotim.Client(APP_ID, sdk=SDKSource(loopback_library_path(), private_copy=True))
+        publish = client._hub.publish
+
+        def publish_stamped(kind: str, args: tuple[Any, ...], t_ns: int = 0) -> None:
+            if kind == "TIMAddRecvNewMsgCallback":
+                stamps.append(t_ns)
+            publish(kind, args, t_ns)
+
+        client._hub.publish = publish_stamped  # type: ignore[method-assign]
+        out: dict[str, Any] = {}
+        async with client:
+            stream = client.new_messages()
+            fire = client._native.sdk.fn("TIMLoopbackFirehosePaced")
+            for busy in (False, True):
+                for rate in RATES:
+                    count = max(200, int(rate * duration))
+                    lat: list[int] = []
+                    done = anyio.Event()
+                    before = client._native.stats()
+                    async with anyio.create_task_group() as tg:
+                        if busy:
+                            tg.start_soon(busy_loop, done.is_set)
+                        await anyio.sleep(0.01)
+                        assert fire(count, rate, PAYLOAD) == 0
+                        for _ in range(count):
+                            msg = await stream.__anext__()
+                            now = time.monotonic_ns()
+                            assert msg.text is not None
+                            lat.append(now - stamps.popleft())
+                        done.set()
+                    after = client._native.stats()
+                    hist = [a - b for a, b in zip(after.stall_hist, before.stall_hist,
+                                                  strict=True)]
+                    key = f"{'busy' if busy else 'idle'}_{rate}"
+                    out[key] = {
+                        "latency": summarize_ns(lat),
+                        "stall_sdk_view": summarize_ns(client_samples(client)),
+                        "stall_relay_hist_p99_le_us": _hist_pct(hist, 99) / 1e3,
+                        "stall_relay_max_us": after.stall_max_ns / 1e3,
+                    }
+            stream.close()
+        return out
+
+    return dict(anyio_run(main, backend))
+
+
+def naive_stall(backend: str, rate: int, duration: float) -> dict[str, Any]:
+    """The naive ctypes callback (asyncio.Queue / trio channel), idle and busy."""
+    async def main() -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        with NaiveSDK() as sdk:
+            if backend == "trio":
+                import math
+
+                import trio
+                token = trio.lowlevel.current_trio_token()
+                send, recv = trio.open_memory_channel[bytes](math.inf)
+                soon, put = token.run_sync_soon, send.send_nowait
+                get = recv.receive
+            else:
+                loop = asyncio.get_running_loop()
+                q: asyncio.Queue[bytes] = asyncio.Queue()
+                soon, put, get = loop.call_soon_threadsafe, q.put_nowait, q.get
+            cb = sdk.on_recv(lambda b, ud: soon(put, b))
+            for busy in (False, True):
+                count = max(200, int(rate * duration))
+                done = anyio.Event()
+                async with anyio.create_task_group() as tg:
+                    if busy:
+                        tg.start_soon(busy_loop, done.is_set)
+                    await anyio.sleep(0.01)
+                    assert sdk.lib.TIMLoopbackFirehosePaced(count, rate, PAYLOAD) == 0
+                    for _ in range(count):
+                        work(await get())
+                    done.set()
+                out[f"{'busy' if busy else 'idle'}_{rate}"] = {
+                    "stall_sdk_view": summarize_ns(sdk.samples())}
+            sdk.off_recv(cb)
+        return out
+
+    return dict(anyio_run(main, backend))
+
+
+def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
+    duration = 0.5 if quick else 2.0
+    out: dict[str, Any] = {}
+    for b in which or backends():
+        out[f"aiotim_{b}"] = aiotim_paced(b, duration)
+        out[f"naive_{b}"] = naive_stall(b, 10_000, duration)
+    return out
+
+
+if __name__ == "__main__":
+    args = parse_args(__doc__)
+    result = run(args.quick, args.backend)
+    for name, cases in result.items():
+        for case, r in cases.items():
+            lat = r.get("latency")
+            st = r["stall_sdk_view"]
+            text = (f"latency p50 {lat['p50_us']:8.1f} p99 {lat['p99_us']:8.1f} "
+                    f"p99.9 {lat['p999_us']:8.1f} us  " if lat else " " * 50)
+            print(f"{name:>16} {case:>12}: {text}stall p50 {st['p50_us']:6.2f} "
+                  f"p99 {st['p99_us']:6.2f} max {st['max_us']:8.1f} us")
+    emit(result)
