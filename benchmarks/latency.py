@@ -141,7 +141,7 @@ def naive_stall(backend: str, rate: int, duration: float) -> dict[str, Any]:
 
 
 def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
-    duration = 0.5 if quick else 2.0
+    duration = 0.3 if quick else 2.0
     out: dict[str, Any] = {}
     for b in which or backends():
         out[f"aiotim_{b}"] = aiotim_paced(b, duration)

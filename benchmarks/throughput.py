@@ -110,8 +110,8 @@ def naive_rate(count: int, backend: str, warm: int, *, use_janus: bool = False) 
 
 
 def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
-    count = 40_000 if quick else 500_000
-    warm = 10_000
+    count = 30_000 if quick else 200_000
+    warm = 5_000 if quick else 20_000
     rounds = 2 if quick else 3
     bks = which or backends()
     best: dict[str, float] = {}
