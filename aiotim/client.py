@@ -23,7 +23,7 @@ from anyio.abc import TaskGroup
 
 from aiotim.bot import BotMixin
 from aiotim.conversations import ConversationsMixin
-from aiotim.enums import LoginStatus
+from aiotim.enums import LoginStatus, LogLevel
 from aiotim.errors import ClientClosed, TIMError, UnsupportedBySDK, check_result, redact
 from aiotim.event_streams import EventStreamsMixin
 from aiotim.events.hub import EventHub
@@ -81,6 +81,7 @@ class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
         sdk_console_log: let the SDK print its own log to stdout (the real SDK does by
             default, hundreds of lines a second). Off by default: the SDK's log goes to the
             ``aiotim.sdk`` logger instead, with UserSigs redacted.
+        sdk_log_level: the SDK's log level (its log files and the ``aiotim.sdk`` logger).
 
     Raises:
         SDKNotFound: no SDK was given and ``AIOTIM_SDK_PATH`` is unset, or the file is missing.
@@ -95,6 +96,7 @@ class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
         log_dir: str | os.PathLike[str] | None = None,
         unclaimed_limit: int = 10_000,
         sdk_console_log: bool = False,
+        sdk_log_level: LogLevel = LogLevel.INFO,
     ) -> None:
         if isinstance(sdk_app_id, bool) or not isinstance(sdk_app_id, int) or sdk_app_id <= 0:
             raise ValueError(f"sdk_app_id must be a positive int, got {sdk_app_id!r}")
@@ -104,6 +106,7 @@ class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
         self._log_dir = Path(log_dir) if log_dir is not None else None
         self._tmp_dir: str | None = None
         self._sdk_console_log = sdk_console_log
+        self._sdk_log_level = LogLevel(sdk_log_level)
         self._lib: SDKLibrary | None = None
         self._bridge: Bridge | None = None
         self._hub = EventHub(unclaimed_limit=unclaimed_limit)
@@ -207,7 +210,10 @@ class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
     def _configure_sdk_log(self, bridge: Bridge) -> None:
         # Fire and forget: the SDK answers through the relay, and an answer nobody awaits just
         # frees its pending slot.
-        config = {"set_config_is_log_output_console": self._sdk_console_log}
+        # Observed on the real SDK (8.0.5903, Linux): set_config_log_level also governs what
+        # reaches the log callback, and a TIMSetConfig without it turns that log off.
+        config = {"set_config_is_log_output_console": self._sdk_console_log,
+                  "set_config_log_level": int(self._sdk_log_level)}
         try:
             bridge.start_call("TIMSetConfig", [orjson.dumps(config)])
         except (TIMError, UnsupportedBySDK) as exc:
