@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import anyio
+import orjson
 import pytest
 
 import aiotim
@@ -142,3 +143,34 @@ class TestHandlers:
         async with cloud_and_clients("bot") as (_, (bot,)):
             with pytest.raises(TypeError, match="where="):
                 bot.on(aiotim.KickedOffline, sender="x")
+
+
+class TestConcurrencyBound:
+    async def test_max_concurrency_bounds_handlers_across_conversations(self) -> None:
+        """Six conversations, max_concurrency=2: at most two handlers run at once (and two do)."""
+        async with cloud_and_clients("bot") as (cloud, (bot,)):
+            running = peak = handled = 0
+            done = anyio.Event()
+
+            @bot.on(aiotim.Message)
+            async def slow(msg: aiotim.Message) -> None:
+                nonlocal running, peak, handled
+                running += 1
+                peak = max(peak, running)
+                await anyio.sleep(0.03)
+                running -= 1
+                handled += 1
+                if handled == 6:
+                    done.set()
+
+            batch = [{"message_msg_id": f"m{i}", "message_conv_id": f"user{i}",
+                      "message_conv_type": 1, "message_sender": f"user{i}",
+                      "message_elem_array": [{"elem_type": 0, "text_elem_content": "hi"}]}
+                     for i in range(6)]
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(lambda: bot.serve(max_concurrency=2))
+                await cloud.emit("bot", "TIMAddRecvNewMsgCallback", orjson.dumps(batch))
+                with anyio.fail_after(10):
+                    await done.wait()
+                tg.cancel_scope.cancel()
+            assert peak == 2
