@@ -132,12 +132,18 @@ class TestBeforeLogin:
     async def test_network_stream_shows_connecting_then_connect_failed(
         self, client: aiotim.Client
     ) -> None:
-        """The network stream starts with CONNECTING, then CONNECT_FAILED with 9512."""
+        """The network stream starts with CONNECTING, then CONNECT_FAILED with 9512.
+
+        Observed (once in a CI run): CONNECTING, CONNECTING, then CONNECT_FAILED; so
+        repeated CONNECTING events before the first CONNECT_FAILED are allowed.
+        """
         async with client:
             stream = client.network_status()
             with anyio.fail_after(10):
                 first = await stream.__anext__()
                 second = await stream.__anext__()
+                while second.status is aiotim.NetworkStatus.CONNECTING:
+                    second = await stream.__anext__()
             assert first.status is aiotim.NetworkStatus.CONNECTING
             assert second.status is aiotim.NetworkStatus.CONNECT_FAILED
             assert second.code == 9512 and second.desc == "ERR_ADDRESS_UNREACHABLE"
