@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aiotim.errors import PayloadError
+from aiotim.events._decode import Decoder
 from aiotim.events.catalog import CATALOG
 from aiotim.events.stream import DEFAULT_HIGH_WATER, OverflowPolicy, Stream
 
@@ -26,6 +27,10 @@ T = TypeVar("T")
 Raw = tuple[tuple[Any, ...], int]  # (callback args, SDK-thread timestamp ns)
 
 
+def _nothing(args: tuple[Any, ...]) -> list[Any]:
+    return []
+
+
 class EventHub:
     """Routes ``(setter, args)`` notifications to streams."""
 
@@ -33,9 +38,10 @@ class EventHub:
         self.unclaimed_limit = unclaimed_limit
         self._streams: dict[str, weakref.WeakSet[Stream[Any]]] = {}
         # Speed only: publish() fans out over a cached tuple of weak references per kind, not
-        # over the WeakSet (its iteration guard costs more than the rest of the fan-out).
-        # Dropped whenever a kind's set of streams changes; a collected stream's ref is None.
-        self._fanout: dict[str, tuple[weakref.ref[Stream[Any]], ...]] = {}
+        # over the WeakSet (its iteration guard costs more than the rest of the fan-out), with
+        # the kind's decoder. Dropped whenever a kind's set of streams changes; a collected
+        # stream's ref is None.
+        self._fanout: dict[str, tuple[tuple[weakref.ref[Stream[Any]], ...], Decoder]] = {}
         self._unclaimed: dict[str, deque[Raw]] = {}
         self._claimed: set[str] = set()
         self._closed = False
@@ -56,11 +62,26 @@ class EventHub:
         tap = self._taps.get(kind)
         if tap is not None:
             tap(args)
-        refs = self._fanout.get(kind)
-        if refs is None:
-            refs = self._fanout[kind] = tuple(
-                weakref.ref(s) for s in self._streams.get(kind, ()))
+        route = self._fanout.get(kind)
+        if route is None:
+            entry = CATALOG.get(kind)
+            route = self._fanout[kind] = (
+                tuple(weakref.ref(s) for s in self._streams.get(kind, ())),
+                entry.decode if entry is not None else _nothing)
+        refs, decode = route
         if refs:
+            if len(refs) == 1:  # the common case: one stream of the kind
+                stream = refs[0]()
+                if stream is None:
+                    return
+                try:
+                    items = decode(args)
+                except PayloadError as exc:
+                    self._bad_payload(kind, exc)
+                    return
+                for item in items:
+                    stream._put(item)
+                return
             streams = [s for r in refs if (s := r()) is not None]
             if streams:
                 self._deliver(kind, args, streams)
@@ -76,12 +97,15 @@ class EventHub:
                                 self.unclaimed_limit)
             buf.append((args, t_ns))
 
+    def _bad_payload(self, kind: str, exc: PayloadError) -> None:
+        self.payload_errors[kind] = self.payload_errors.get(kind, 0) + 1
+        log.error("aiotim: dropped a malformed %s payload: %s", kind, exc)
+
     def _decode(self, kind: str, args: tuple[Any, ...]) -> list[Any]:
         try:
             return CATALOG[kind].decode(args)
         except PayloadError as exc:
-            self.payload_errors[kind] = self.payload_errors.get(kind, 0) + 1
-            log.error("aiotim: dropped a malformed %s payload: %s", kind, exc)
+            self._bad_payload(kind, exc)
             return []
 
     def _deliver(self, kind: str, args: tuple[Any, ...], streams: list[Stream[Any]]) -> None:

@@ -14,6 +14,7 @@ the point where it overflowed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -63,6 +64,14 @@ class _Overflowed:
 _OVERFLOWED = _Overflowed()
 
 
+def _wake(waiter: asyncio.Future[None] | anyio.Event) -> None:
+    if isinstance(waiter, asyncio.Future):
+        if not waiter.done():
+            waiter.set_result(None)
+    else:
+        waiter.set()
+
+
 class Stream(Generic[T]):
     """An async iterator over the events of one kind (optionally filtered)."""
 
@@ -110,7 +119,7 @@ class Stream(Generic[T]):
         self._dropped_front = 0  # drop_oldest: events dropped before the queue's head
         #: events dropped by this stream's overflow policy, in all
         self.dropped = 0
-        self._waiter: anyio.Event | None = None
+        self._waiter: asyncio.Future[None] | anyio.Event | None = None
         self._closed = False
 
     # -- fed by the hub ----------------------------------------------------------------
@@ -132,7 +141,7 @@ class Stream(Generic[T]):
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
-            waiter.set()
+            _wake(waiter)
 
     def _overflow(self, item: Any) -> None:
         items = self._items
@@ -167,7 +176,7 @@ class Stream(Generic[T]):
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
-            waiter.set()
+            _wake(waiter)
 
     # -- consumer side -----------------------------------------------------------------
 
@@ -198,12 +207,33 @@ class Stream(Generic[T]):
         return item  # type: ignore[no-any-return]
 
     async def __anext__(self) -> T:
-        while not self._items and not self._dropped_front:
+        items = self._items
+        while not items and not self._dropped_front:
             if self._closed:
                 raise StopAsyncIteration
-            waiter = self._waiter = anyio.Event()
-            await waiter.wait()
-        return self._pop()
+            # On asyncio a bare future of the running loop (no anyio.Event and the
+            # asyncio.Event inside it); other backends wait on an anyio.Event.
+            loop = asyncio._get_running_loop()
+            if loop is not None:
+                fut = self._waiter = loop.create_future()
+                try:
+                    await fut
+                finally:
+                    if self._waiter is fut:
+                        self._waiter = None
+            else:
+                event = self._waiter = anyio.Event()
+                await event.wait()
+        if self._dropped_front:
+            return self._pop()
+        item = items.popleft()  # _pop() inlined: this runs once per event
+        if item.__class__ is _GapMarker:
+            return Gap(item.count)  # type: ignore[return-value]  # lossy streams yield T | Gap
+        if item is _OVERFLOWED:
+            items.clear()
+            raise StreamOverflow(self.kind, self.maxsize or 0)
+        self._n -= 1
+        return item  # type: ignore[no-any-return]
 
     def get_nowait(self) -> T:
         """The next queued event; ``anyio.WouldBlock`` when none is queued."""

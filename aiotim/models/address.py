@@ -53,12 +53,32 @@ class System(_AddressBase):
 Address = C2C | Group | System
 
 
+_CACHE: dict[tuple[str, int], Address] = {}
+_CACHE_MAX = 4096
+
+
 def address_of(conv_id: str, conv_type: int) -> Address:
     """The address for a ``(conv_id, conv_type)`` pair of the SDK's JSON.
 
+    Addresses are immutable, so equal ones are shared: a small cache (cleared when it grows
+    past a few thousand conversations) saves building one per decoded message.
+
     Raises:
-        ValueError: an unknown conversation type.
+        ValueError: an unknown conversation type, or an empty or NUL-containing id.
     """
+    if type(conv_id) is not str or type(conv_type) is not int:  # exact keys only
+        return _make(conv_id, conv_type)
+    key = (conv_id, conv_type)
+    found = _CACHE.get(key)
+    if found is None:
+        found = _make(conv_id, conv_type)
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()
+        _CACHE[key] = found
+    return found
+
+
+def _make(conv_id: str, conv_type: int) -> Address:
     if conv_type == 1:
         return C2C(conv_id)
     if conv_type == 2:
