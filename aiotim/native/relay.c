@@ -11,6 +11,7 @@
 #include <malloc.h>
 #endif
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ typedef struct relay {
     bool signalled;
     uint16_t gen;
     int efd;
+    int writers; /* pushers between "signalled" and their eventfd write (atomic) */
     aiotim_relay_stats stats;
 } relay;
 
@@ -164,27 +166,40 @@ static void relay_push(const void *user_data, int32_t kind, int nstr, const char
     else r->head = rec;
     r->tail = rec;
     r->stats.pushed++;
+    int efd = -1;
     if (!r->signalled) {
-        /* Written under the lock so that close() can never leave us writing to a reused fd. */
+        /* The eventfd write happens after the unlock (the mutex is held for the append only);
+         * close() waits for `writers` to drop to 0 before it closes the fd, so the fd cannot
+         * be closed (or reused) under us. A write that lands after the pump took this record
+         * only makes one spurious, empty wake-up. */
         r->signalled = true;
         r->stats.batches++;
-        uint64_t one = 1;
-        ssize_t n = write(r->efd, &one, sizeof one);
-        (void)n; /* EAGAIN only if the counter is saturated: it is readable anyway */
+        efd = r->efd;
+        __atomic_fetch_add(&r->writers, 1, __ATOMIC_RELAXED);
     }
     pthread_mutex_unlock(&r->mu);
+    if (efd >= 0) {
+        uint64_t one = 1;
+        ssize_t n = write(efd, &one, sizeof one);
+        (void)n; /* EAGAIN only if the counter is saturated: it is readable anyway */
+        __atomic_fetch_sub(&r->writers, 1, __ATOMIC_RELEASE);
+    }
     stall_account(r, t0);
 }
 
 aiotim_rec *aiotim_relay_take(int slot) {
     relay *r = slot_relay(slot);
     if (!r) return NULL;
-    pthread_mutex_lock(&r->mu);
-    if (r->efd >= 0) {
+    /* Clear the eventfd before taking the inbox, outside the lock (the fd changes only in
+     * open/close, on the loop's thread, like this call): a record pushed after this read is
+     * either taken below or signals again once "signalled" is cleared. */
+    int efd = r->efd;
+    if (efd >= 0) {
         uint64_t v;
-        ssize_t n = read(r->efd, &v, sizeof v);
+        ssize_t n = read(efd, &v, sizeof v);
         (void)n; /* EAGAIN: nothing signalled, fine */
     }
+    pthread_mutex_lock(&r->mu);
     aiotim_rec *head = r->head;
     r->head = r->tail = NULL;
     r->signalled = false;
@@ -222,7 +237,13 @@ void aiotim_relay_close(int slot) {
     r->open = false;
     r->signalled = false;
     r->gen++; /* every user_data handed out so far is now stale */
-    if (r->efd >= 0) close(r->efd);
+    int efd = r->efd;
+    pthread_mutex_unlock(&r->mu);
+    /* No new writer can pick up this fd (the relay is closed); wait out those that did.
+     * relays_mu is still held, so the slot cannot be reopened meanwhile. */
+    while (__atomic_load_n(&r->writers, __ATOMIC_ACQUIRE) != 0) sched_yield();
+    pthread_mutex_lock(&r->mu);
+    if (efd >= 0) close(efd);
     r->efd = -1;
     pthread_mutex_unlock(&r->mu);
     pthread_mutex_unlock(&relays_mu);
