@@ -56,19 +56,39 @@ _FINAL: dict[str, FinalCheck] = {
 }
 
 
+# function name -> (has a callback, completes through the read-member-list typedef, final check)
+_FACTS: dict[str, tuple[bool, bool, FinalCheck | None]] = {}
+
+
+def _facts(function: str) -> tuple[bool, bool, FinalCheck | None]:
+    fn = function_info(function)
+    found = _FACTS[function] = (
+        bool(fn.callbacks),
+        bool(fn.callbacks)
+        and fn.callbacks[0].ctype == "TIMMsgGroupMessageReadMemberListCallback",
+        _FINAL.get(function),
+    )
+    return found
+
+
 async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
                    on_interim: Interim | None = None) -> Any:
     """Call ``function`` with ``args``; see :meth:`aiotim.Client.call_raw`."""
-    fn = function_info(function)
-    if not fn.callbacks:
+    facts = _FACTS.get(function)
+    if facts is None:
+        facts = _facts(function)
+    has_callback, read_member_list, is_final = facts
+    if not has_callback:
         return bridge.call_sync(function, *args)
     interim = None
     if on_interim is not None:
         def interim(slot: int, cb_args: tuple[Any, ...]) -> None:
             on_interim(_decode(cb_args[2]))
-    result = await bridge.call(function, *args, is_final=_FINAL.get(function),
-                               on_interim=interim)
-    if fn.callbacks[0].ctype == "TIMMsgGroupMessageReadMemberListCallback":
+    result = await bridge.call(function, *args, is_final=is_final, on_interim=interim)
+    if read_member_list:
         members, next_seq, is_finished = result.args
         return {"members": _decode(members), "next_seq": next_seq, "is_finished": is_finished}
-    return _comm_value(function, result.args)
+    code, desc, json_bytes = result.args
+    if code != 0:
+        raise error_from_code(code, (desc or b"").decode("utf-8", "replace"), function=function)
+    return _decode(json_bytes)
