@@ -224,5 +224,5 @@ async def eventually(predicate: Callable[[], bool], limit: float = 5) -> None:
     """Wait until ``predicate()`` holds, for state that lives on the cloud's thread."""
     with anyio.fail_after(limit):
         # Polling on purpose: the state is on another thread, there is no event to await.
-        while not predicate():  # noqa: ASYNC110
+        while not predicate():
             await anyio.sleep(0.005)
