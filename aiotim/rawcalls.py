@@ -11,6 +11,7 @@ Most functions call their ``TIMCommCallback`` once. Three do not:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -71,9 +72,37 @@ def _facts(function: str) -> tuple[bool, bool, FinalCheck | None]:
     return found
 
 
+_get_running_loop = asyncio._get_running_loop
+_loads = orjson.loads
+_JSONDecodeError = orjson.JSONDecodeError
+
+
 async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
                    on_interim: Interim | None = None) -> Any:
     """Call ``function`` with ``args``; see :meth:`aiotim.Client.call_raw`."""
+    try:
+        start = bridge.fast_starts[function]
+    except KeyError:
+        start = bridge.fast_starts[function] = (
+            None if function in _FINAL else bridge.fast_starter(function))
+    if start is not None:
+        loop = _get_running_loop()
+        if loop is not None:  # asyncio, a single-shot TIMCommCallback: the fast path
+            call_id, fut = start(args, loop)
+            try:
+                code, desc, json_bytes = await fut
+            except BaseException:
+                bridge.pending.discard(call_id)  # cancelled: a late result is dropped
+                raise
+            if code != 0:
+                raise error_from_code(code, (desc or b"").decode("utf-8", "replace"),
+                                      function=function)
+            if not json_bytes:
+                return None
+            try:
+                return _loads(json_bytes)
+            except _JSONDecodeError:
+                return json_bytes.decode("utf-8", "replace")
     facts = _FACTS.get(function)
     if facts is None:
         facts = _facts(function)

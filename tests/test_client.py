@@ -179,6 +179,37 @@ class TestCallMechanics:
             msg = await alice.send_text(aiotim.C2C("bob"), "still works")
             assert msg.text == "still works"
 
+    async def test_cancelled_single_shot_call_raw_leaves_nothing_behind(self) -> None:
+        """The same for a single-shot call_raw (asyncio's fast path: a bare future slot)."""
+        async with cloud_and_clients("alice") as (cloud, (alice,)):
+            cloud.delay = 0.3
+            with anyio.move_on_after(0.05):
+                await alice.call_raw("TIMConvGetConvList")
+            assert alice.stats()["pending"] == 0
+            cloud.delay = 0
+            await anyio.sleep(0.6)
+            assert alice.stats()["dropped_late"] == 1
+            assert isinstance(await alice.call_raw("TIMConvGetConvList"), list)
+
+    async def test_close_wakes_a_waiting_single_shot_call(self) -> None:
+        """Closing the client while a call_raw waits: it raises ClientClosed, naming the call."""
+        async with cloud_and_clients("alice") as (cloud, (alice,)):
+            cloud.delay = 5
+            raised: list[BaseException] = []
+
+            async def waiter() -> None:
+                try:
+                    await alice.call_raw("TIMConvGetConvList")
+                except aiotim.ClientClosed as exc:
+                    raised.append(exc)
+
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(waiter)
+                await anyio.sleep(0.05)
+                alice._close_native()
+            assert raised and "TIMConvGetConvList" in str(raised[0])
+            cloud.delay = 0
+
     async def test_nonzero_timresult_raises_without_waiting(self) -> None:
         """Invalid JSON is refused by the SDK's return code (-3) before any callback."""
         async with cloud_and_clients("alice") as (_, (alice,)):

@@ -17,7 +17,7 @@ import anyio
 import anyio.lowlevel
 import sniffio
 
-from aiotim.errors import ClientClosed, check_result
+from aiotim.errors import ClientClosed, check_result, error_from_result
 from aiotim.native._ffi import NULL, ffi, lib
 from aiotim.native.abi import (
     CALLBACK_SETTERS,
@@ -45,6 +45,7 @@ _OUT_BUFFER_SIZE = 128  # the headers: "no smaller than 128 bytes"
 # firehose triggers almost no collection, at 4096 it did young, middle and full ones that cost
 # ~15% of the throughput. A checkpoint costs a loop iteration, ~0.1 us per record here.
 _CHUNK = 64
+_COMM = CALLBACKS["TIMCommCallback"].index
 _COMM_2 = len(CALLBACKS)  # the second TIMCommCallback trampoline (two-callback functions)
 _SETTER_OF_KIND = {cb.index: name for name, cb in CALLBACK_SETTERS.items()}
 _SETTER_INDEX = {name: i for i, name in enumerate(CALLBACK_SETTERS)}
@@ -162,6 +163,15 @@ def _signature(fn: Function) -> tuple[tuple[tuple[str, str, str], ...], tuple[st
     return found
 
 
+#: Starts a fast call: (args, running asyncio loop) -> (call id, future of the callback's args).
+FastStart = Callable[[Sequence[Any], asyncio.AbstractEventLoop],
+                     tuple[int, "asyncio.Future[tuple[Any, ...]]"]]
+
+
+def _bad_int(function: str, name: str) -> TypeError:
+    return TypeError(f"{function}: argument {name!r} must be an int")
+
+
 def function_info(name: str) -> Function:
     """The prototype of ``name`` (TIM ABI or loopback extension).
 
@@ -218,6 +228,8 @@ class Bridge:
         self._ud_base: int = lib.aiotim_relay_user_data(slot, 0)
         # (callback typedef, position) -> the trampoline cast to it, made once
         self._tramps: dict[tuple[str, int], Any] = {}
+        #: function -> its fast starter, or None (no fast path); filled by call_raw
+        self.fast_starts: dict[str, FastStart | None] = {}
 
     # -- notifications ---------------------------------------------------------------------
 
@@ -310,6 +322,80 @@ class Bridge:
             raise result.args[0]
         return result
 
+    def fast_starter(self, function: str) -> FastStart | None:
+        """A starter compiled for ``function``, or ``None`` if it has no fast path.
+
+        The fast path: a function with one ``TIMCommCallback`` (single-shot) and no output
+        buffer, awaited on asyncio. The starter converts the arguments with code made once for
+        the function (no loop over its parameters), registers a ``(future, function)`` slot,
+        makes the C call and checks its TIMResult (a failure frees the slot and raises); the
+        pump sets the future's result to ``(code, desc, json)`` — ``desc`` is ``None`` when
+        ``code`` is 0. The caller discards the slot if its await is cancelled.
+
+        Raises:
+            KeyError: no such function.
+            UnsupportedBySDK: the loaded SDK does not export it.
+        """
+        fn = function_info(function)
+        kinds = [p.kind for p in fn.params]
+        if ([p.ctype for p in fn.params if p.kind == "callback"] != ["TIMCommCallback"]
+                or "out" in kinds or kinds.count("user_data") != 1):
+            return None
+        params, expected = _signature(fn)
+        ns: dict[str, Any] = {
+            "bridge": self, "cfn": self.sdk.fn(function), "calls": self.pending._calls,
+            "pending": self.pending, "tramp": self._tramp("TIMCommCallback", 0),
+            "base": self._ud_base, "cast": ffi.cast, "FN": function, "c_str": _c_str,
+            "bad_int": _bad_int, "ClientClosed": ClientClosed, "error": error_from_result,
+            "MAX_ID": (1 << 40) - 1, "NARGS": len(expected),
+            "ARITY": f"{function} takes {len(expected)} arguments ({', '.join(expected)}), "
+                     f"got {{}}",
+        }
+        body = ["if len(args) != NARGS:", "    raise TypeError(ARITY.format(len(args)))"]
+        c_args = []
+        j = 0
+        for i, (kind, _, name) in enumerate(params):
+            if kind == "str":
+                body += [f"c{i} = args[{j}]",
+                         f"if c{i}.__class__ is not bytes or b'\\0' in c{i}:",
+                         f"    c{i} = c_str(c{i}, FN, {name!r})"]
+                j += 1
+            elif kind == "int":
+                body += [f"c{i} = args[{j}]",
+                         f"if c{i}.__class__ is not int and (isinstance(c{i}, bool)"
+                         f" or not isinstance(c{i}, int)):",
+                         f"    raise bad_int(FN, {name!r})"]
+                j += 1
+            elif kind == "bool":
+                body.append(f"c{i} = bool(args[{j}])")
+                j += 1
+            elif kind == "callback":
+                body.append(f"c{i} = tramp")
+            else:  # user_data
+                body.append(f"c{i} = cast('void *', base | cid)")
+            c_args.append(f"c{i}")
+        # the slot is registered after the conversion (nothing to free if it fails) and
+        # before the C call (the SDK may call back inside it)
+        register = ["if bridge._closed:", "    raise ClientClosed('the client is closed')",
+                    "cid = pending._next_id",
+                    "pending._next_id = cid + 1 if cid < MAX_ID else 1",
+                    "fut = loop.create_future()",
+                    "calls[cid] = (fut, FN)"]
+        ud_at = next(k for k, line in enumerate(body) if "cast(" in line)
+        body[ud_at:ud_at] = register
+        body += ["try:",
+                 f"    rc = cfn({', '.join(c_args)})",
+                 "except BaseException:",
+                 "    calls.pop(cid, None)",
+                 "    raise",
+                 "if rc != 0:",
+                 "    calls.pop(cid, None)",
+                 "    raise error(rc, function=FN)",
+                 "return cid, fut"]
+        src = "def start(args, loop):\n" + "".join(f"    {line}\n" for line in body)
+        exec(src, ns)
+        return ns["start"]  # type: ignore[no-any-return]
+
     def _tramp(self, ctype: str, n_cb: int) -> Any:
         key = (ctype, n_cb)
         found = self._tramps.get(key)
@@ -391,7 +477,10 @@ class Bridge:
         slot = self._slot
         take, free = lib.aiotim_relay_take, lib.aiotim_relay_free
         extract, setter_of_kind, result_kinds = _EXTRACT, _SETTER_OF_KIND, _RESULT_KINDS
-        resolve = self.pending.resolve
+        pending = self.pending
+        resolve = pending.resolve
+        calls = pending._calls
+        unpack = ffi.unpack
         wait_readable = await _readable_waiter(fd)
         while True:
             await wait_readable()
@@ -403,7 +492,24 @@ class Bridge:
                 while rec:
                     kind = rec.kind
                     try:
-                        if kind in result_kinds:
+                        if kind == _COMM and (entry := calls.get(rec.token)).__class__ is tuple:
+                            # a fast slot (see fast_starter): its future gets (code, desc, json)
+                            del calls[rec.token]
+                            fut = entry[0]
+                            if fut.done():  # cancelled, its task not resumed yet
+                                pending.dropped_late += 1
+                            else:
+                                code = rec.ints[0]
+                                s = rec.str
+                                p = s[1]  # str[0] desc, str[1] json
+                                js = unpack(p, rec.len[1]) if p else None
+                                if code:
+                                    p = s[0]
+                                    fut.set_result((code, unpack(p, rec.len[0]) if p else None,
+                                                    js))
+                                else:
+                                    fut.set_result((0, None, js))
+                        elif kind in result_kinds:
                             resolve(rec.token, 1 if kind == _COMM_2 else 0, extract[kind](rec))
                         else:
                             sink(setter_of_kind[kind], extract[kind](rec), rec.t_push_ns)

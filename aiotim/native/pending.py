@@ -5,11 +5,16 @@ thread), freed when its final callback arrives, when the C call returns non-zero
 awaiting task is cancelled. A result whose id is no longer in the table (it came after a cancel)
 is dropped and counted: ``user_data`` is never a pointer, so a late result cannot touch freed
 memory.
+
+A slot is a :class:`PendingCall`, or, for a single-shot call awaited on asyncio (the hot path of
+``call_raw``), a bare ``(future, function name)`` tuple: the pump sets the future's result to
+the callback's arguments (see ``Bridge.fast_starter``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,7 +114,8 @@ class PendingCalls:
     """The table of calls in flight for one client."""
 
     def __init__(self) -> None:
-        self._calls: dict[int, PendingCall] = {}
+        # never rebound: the pump and the fast starters hold this dict
+        self._calls: dict[int, PendingCall | tuple[asyncio.Future[Any], str]] = {}
         self._next_id = 1
         #: results that arrived for an id no longer pending (cancelled, or already final)
         self.dropped_late = 0
@@ -140,12 +146,29 @@ class PendingCalls:
         if call is None:
             self.dropped_late += 1
             return
+        if call.__class__ is tuple:  # a fast slot: single-shot
+            del self._calls[call_id]
+            fut = call[0]
+            if fut.done():  # cancelled, its task not resumed yet
+                self.dropped_late += 1
+            else:
+                fut.set_result(args)
+            return
+        assert isinstance(call, PendingCall)
         if call._deliver(slot, args):
             del self._calls[call_id]
 
     def fail_all(self, exc_factory: Callable[[PendingCall], BaseException]) -> None:
         """Resolve nothing more: wake every waiter (client closing) — they raise."""
-        calls, self._calls = self._calls, {}
-        for call in calls.values():
+        calls = list(self._calls.values())
+        self._calls.clear()
+        for call in calls:
+            if isinstance(call, tuple):
+                fut, function = call
+                if not fut.done():
+                    exc = exc_factory(PendingCall(0, function, _first_is_final, None))
+                    with contextlib.suppress(RuntimeError):  # its loop is closed (atexit)
+                        fut.set_exception(exc)
+                continue
             call.result = CallResult((exc_factory(call),), -1)
             call._wake()
