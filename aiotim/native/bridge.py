@@ -492,9 +492,10 @@ class Bridge:
                 while rec:
                     kind = rec.kind
                     try:
-                        if kind == _COMM and (entry := calls.get(rec.token)).__class__ is tuple:
+                        if kind == _COMM and (entry := calls.get(
+                                token := rec.token)).__class__ is tuple:
                             # a fast slot (see fast_starter): its future gets (code, desc, json)
-                            del calls[rec.token]
+                            del calls[token]
                             fut = entry[0]
                             if fut.done():  # cancelled, its task not resumed yet
                                 pending.dropped_late += 1
