@@ -11,12 +11,12 @@ Most functions call their ``TIMCommCallback`` once. Three do not:
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
 import orjson
 
+from aiotim._wakeup import running_asyncio_loop
 from aiotim.errors import error_from_code
 from aiotim.native import Bridge
 from aiotim.native.bridge import function_info
@@ -72,7 +72,6 @@ def _facts(function: str) -> tuple[bool, bool, FinalCheck | None]:
     return found
 
 
-_get_running_loop = asyncio._get_running_loop
 _loads = orjson.loads
 _JSONDecodeError = orjson.JSONDecodeError
 
@@ -86,7 +85,7 @@ async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
         start = bridge.fast_starts[function] = (
             None if function in _FINAL else bridge.fast_starter(function))
     if start is not None:
-        loop = _get_running_loop()
+        loop = running_asyncio_loop()
         if loop is not None:  # asyncio, a single-shot TIMCommCallback: the fast path
             call_id, fut = start(args, loop)
             try:

@@ -14,7 +14,6 @@ the point where it overflowed.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import anyio
 
+from aiotim._wakeup import Waiter, new_waiter, wait, wake
 from aiotim.errors import StreamOverflow
 
 if TYPE_CHECKING:
@@ -62,14 +62,6 @@ class _Overflowed:
 
 
 _OVERFLOWED = _Overflowed()
-
-
-def _wake(waiter: asyncio.Future[None] | anyio.Event) -> None:
-    if isinstance(waiter, asyncio.Future):
-        if not waiter.done():
-            waiter.set_result(None)
-    else:
-        waiter.set()
 
 
 class Stream(Generic[T]):
@@ -119,7 +111,7 @@ class Stream(Generic[T]):
         self._dropped_front = 0  # drop_oldest: events dropped before the queue's head
         #: events dropped by this stream's overflow policy, in all
         self.dropped = 0
-        self._waiter: asyncio.Future[None] | anyio.Event | None = None
+        self._waiter: Waiter | None = None
         self._closed = False
 
     # -- fed by the hub ----------------------------------------------------------------
@@ -141,7 +133,7 @@ class Stream(Generic[T]):
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
-            _wake(waiter)
+            wake(waiter)
 
     def _overflow(self, item: Any) -> None:
         items = self._items
@@ -176,7 +168,7 @@ class Stream(Generic[T]):
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
-            _wake(waiter)
+            wake(waiter)
 
     # -- consumer side -----------------------------------------------------------------
 
@@ -211,19 +203,12 @@ class Stream(Generic[T]):
         while not items and not self._dropped_front:
             if self._closed:
                 raise StopAsyncIteration
-            # On asyncio a bare future of the running loop (no anyio.Event and the
-            # asyncio.Event inside it); other backends wait on an anyio.Event.
-            loop = asyncio._get_running_loop()
-            if loop is not None:
-                fut = self._waiter = loop.create_future()
-                try:
-                    await fut
-                finally:
-                    if self._waiter is fut:
-                        self._waiter = None
-            else:
-                event = self._waiter = anyio.Event()
-                await event.wait()
+            waiter = self._waiter = new_waiter()
+            try:
+                await wait(waiter)
+            finally:
+                if self._waiter is waiter:
+                    self._waiter = None
         if self._dropped_front:
             return self._pop()
         item = items.popleft()  # _pop() inlined: this runs once per event

@@ -15,8 +15,8 @@ from typing import Any
 
 import anyio
 import anyio.lowlevel
-import sniffio
 
+from aiotim._wakeup import running_asyncio_loop
 from aiotim.errors import ClientClosed, check_result, error_from_result
 from aiotim.native._ffi import NULL, ffi, lib
 from aiotim.native.abi import (
@@ -121,9 +121,9 @@ async def _readable_waiter(fd: int) -> Callable[[], Awaitable[None]]:
     register/unregister pair of ``epoll_ctl`` calls and its future per wake-up; the reader is
     removed when the pump's task ends. Other backends use ``anyio.wait_readable``.
     """
-    if sniffio.current_async_library() != "asyncio":
+    loop = running_asyncio_loop()
+    if loop is None:
         return partial(anyio.wait_readable, fd)
-    loop = asyncio.get_running_loop()
     waiter: list[asyncio.Future[None]] = []
 
     def on_readable() -> None:

@@ -22,6 +22,8 @@ from typing import Any
 import anyio
 import anyio.lowlevel
 
+from aiotim._wakeup import Waiter, new_waiter, wait, wake
+
 __all__ = ["CallResult", "PendingCall", "PendingCalls"]
 
 #: Decides whether a callback ends its call: (callback slot, args) -> final?
@@ -64,7 +66,7 @@ class PendingCall:
         self.on_interim = on_interim
         self.interim: list[tuple[int, tuple[Any, ...]]] = []
         self.result: CallResult | None = None
-        self._waiter: asyncio.Future[None] | anyio.Event | None = None
+        self._waiter: Waiter | None = None
 
     @property
     def done(self) -> bool:
@@ -74,30 +76,19 @@ class PendingCall:
     async def wait(self) -> CallResult:
         """Wait for the final callback and return what it delivered."""
         if self.result is None:
-            loop = asyncio._get_running_loop()
-            if loop is not None:
-                fut = self._waiter = loop.create_future()
-                try:
-                    await fut
-                finally:
-                    self._waiter = None
-            else:
-                event = self._waiter = anyio.Event()
-                await event.wait()
+            waiter = self._waiter = new_waiter()
+            try:
+                await wait(waiter)
+            finally:
+                self._waiter = None
         else:
             await anyio.lowlevel.checkpoint()  # a cancellation point either way
         assert self.result is not None
         return self.result
 
     def _wake(self) -> None:
-        waiter = self._waiter
-        if waiter is None:
-            return
-        if isinstance(waiter, asyncio.Future):
-            if not waiter.done():
-                waiter.set_result(None)
-        else:
-            waiter.set()
+        if self._waiter is not None:
+            wake(self._waiter)
 
     def _deliver(self, slot: int, args: tuple[Any, ...]) -> bool:
         if self.is_final(slot, args):
