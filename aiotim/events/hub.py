@@ -70,21 +70,16 @@ class EventHub:
                 entry.decode if entry is not None else _nothing)
         refs, decode = route
         if refs:
-            if len(refs) == 1:  # the common case: one stream of the kind
-                stream = refs[0]()
-                if stream is None:
-                    return
-                try:
-                    items = decode(args)
-                except PayloadError as exc:
-                    self._bad_payload(kind, exc)
-                    return
-                for item in items:
-                    stream._put(item)
+            try:
+                items = decode(args)  # once, shared by every stream of the kind
+            except PayloadError as exc:
+                self._bad_payload(kind, exc)
                 return
-            streams = [s for r in refs if (s := r()) is not None]
-            if streams:
-                self._deliver(kind, args, streams)
+            for ref in refs:
+                stream = ref()
+                if stream is not None:
+                    for item in items:
+                        stream._put(item)
         elif kind not in self._claimed and not self._closed:
             buf = self._unclaimed.setdefault(kind, deque())
             if len(buf) >= self.unclaimed_limit:
@@ -107,11 +102,6 @@ class EventHub:
         except PayloadError as exc:
             self._bad_payload(kind, exc)
             return []
-
-    def _deliver(self, kind: str, args: tuple[Any, ...], streams: list[Stream[Any]]) -> None:
-        for item in self._decode(kind, args):
-            for stream in streams:
-                stream._put(item)
 
     def subscribe(
         self,
