@@ -18,10 +18,11 @@ import anyio
 
 from aiotim.events.catalog import CATALOG
 from aiotim.filters import conversation_key, message_filter
+from aiotim.messages import MessagesMixin
 from aiotim.models import C2C, Group, Message
 
 if TYPE_CHECKING:
-    from aiotim.events.stream import OverflowPolicy, Stream
+    from aiotim.events.stream import Stream
 
 __all__ = ["BotMixin", "ConversationSession", "Waiter", "kind_for"]
 
@@ -123,19 +124,8 @@ class _Registration:
         self.predicate = predicate
 
 
-class BotMixin:
+class BotMixin(MessagesMixin):
     """Handlers and waiting helpers. Mixed into :class:`aiotim.Client`."""
-
-    if TYPE_CHECKING:
-        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
-                    maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
-                    ) -> Stream[Any]: ...
-        def new_messages(self, *, conv: C2C | Group | None = None, sender: str | None = None,
-                         text: str | re.Pattern[str] | None = None,
-                         where: Callable[[Message], bool] | None = None,
-                         maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
-                         ) -> Stream[Message]: ...
-        async def send_text(self, conv: C2C | Group, text: str) -> Message: ...
 
     def _init_bot(self) -> None:
         self._handlers: list[_Registration] = []

@@ -59,7 +59,7 @@ def _close_open_clients() -> None:
         client._close_native()
 
 
-class Client(MessagesMixin, ConversationsMixin, EventStreamsMixin, BotMixin):
+class Client(BotMixin, MessagesMixin, ConversationsMixin, EventStreamsMixin):
     """An IM client: one SDK instance, logged in as one user at a time.
 
     Use it as an async context manager::

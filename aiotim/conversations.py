@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from aiotim._core import ClientCore
 from aiotim.errors import PayloadError
 from aiotim.models import Conversation
 
 if TYPE_CHECKING:
-    from aiotim.events.stream import OverflowPolicy, Stream
+    from aiotim.events.stream import Stream
     from aiotim.events.types import ConversationChanged, UnreadTotalChanged
 
 __all__ = ["ConversationsMixin"]
 
 
-class ConversationsMixin:
+class ConversationsMixin(ClientCore):
     """The conversation list. Mixed into :class:`aiotim.Client`."""
-
-    if TYPE_CHECKING:
-        async def _call_json(self, function: str, *args: Any) -> Any: ...
-        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
-                    maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
-                    ) -> Stream[Any]: ...
 
     async def conversations(self) -> list[Conversation]:
         """The logged-in user's conversations with unread counts and last messages

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aiotim._core import ClientCore
 from aiotim.events.catalog import EVENT_KINDS
 from aiotim.events.friendship import (
     BlacklistAdded,
@@ -57,17 +58,12 @@ def _inviter_or_invitee(user: str | None, attr: str) -> Callable[[Any], bool] | 
     return lambda e: getattr(e, attr) == user
 
 
-class EventStreamsMixin:
+class EventStreamsMixin(ClientCore):
     """Typed event streams. Mixed into :class:`aiotim.Client`.
 
     Every method returns a :class:`aiotim.Stream` subscribed at once; ``where`` keeps only the
     events for which it returns true.
     """
-
-    if TYPE_CHECKING:
-        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
-                    maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
-                    ) -> Stream[Any]: ...
 
     def events(self, event_type: type[E], *,
                where: Callable[[E], bool] | None = None, maxsize: int | None = None,

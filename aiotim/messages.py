@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from aiotim._core import ClientCore
 from aiotim.errors import PayloadError
 from aiotim.filters import message_filter
 from aiotim.models import C2C, CustomElem, Group, Message, TextElem
@@ -24,14 +25,8 @@ def _check_address(conv: Any) -> C2C | Group:
     return conv
 
 
-class MessagesMixin:
+class MessagesMixin(ClientCore):
     """Sending and reading messages. Mixed into :class:`aiotim.Client`."""
-
-    if TYPE_CHECKING:
-        async def _call_json(self, function: str, *args: Any) -> Any: ...
-        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
-                    maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
-                    ) -> Stream[Any]: ...
 
     async def _send(self, conv: C2C | Group, elems: list[dict[str, Any]]) -> Message:
         conv = _check_address(conv)
