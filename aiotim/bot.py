@@ -18,7 +18,7 @@ import anyio
 
 from aiotim.events.catalog import CATALOG
 from aiotim.filters import conversation_key, message_filter
-from aiotim.messages import MessagesMixin
+from aiotim.messages import MessagesMixin, check_address
 from aiotim.models import C2C, Group, Message
 
 if TYPE_CHECKING:
@@ -152,9 +152,7 @@ class BotMixin(MessagesMixin):
     def conversation(self, conv: C2C | Group) -> ConversationSession:
         """A conversation to drive: ``async with client.conversation(C2C("bob")) as c:
         reply = await c.ask("hi")``."""
-        if not isinstance(conv, C2C | Group):
-            raise TypeError(f"expected aiotim.C2C(...) or aiotim.Group(...), got {conv!r}")
-        return ConversationSession(self, conv)
+        return ConversationSession(self, check_address(conv))
 
     def on(self, event: type | str, *, conv: C2C | Group | None = None,
            sender: str | None = None, text: str | re.Pattern[str] | None = None,

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["MessagesMixin"]
 
 
-def _check_address(conv: Any) -> C2C | Group:
+def check_address(conv: Any) -> C2C | Group:
+    """``conv`` if it is a conversation address one can send to; TypeError otherwise."""
     if not isinstance(conv, C2C | Group):
         raise TypeError(f"expected aiotim.C2C(user_id) or aiotim.Group(group_id), got {conv!r}")
     return conv
@@ -29,7 +30,7 @@ class MessagesMixin(ClientCore):
     """Sending and reading messages. Mixed into :class:`aiotim.Client`."""
 
     async def _send(self, conv: C2C | Group, elems: list[dict[str, Any]]) -> Message:
-        conv = _check_address(conv)
+        conv = check_address(conv)
         param = orjson.dumps({"message_elem_array": elems})
         result = await self._call_json("TIMMsgSendMessage", conv.id, conv.conv_type, param)
         if not isinstance(result, dict):
@@ -70,7 +71,7 @@ class MessagesMixin(ClientCore):
             count: how many messages at most.
             before: continue from this message (exclusive) towards older ones.
         """
-        conv = _check_address(conv)
+        conv = check_address(conv)
         if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
             raise ValueError(f"count must be a positive int, got {count!r}")
         param: dict[str, Any] = {"msg_getmsglist_param_count": count,
