@@ -1,4 +1,4 @@
-"""Build wiring only: the cffi relay extension and the loopback SDK shared library."""
+"""Build wiring only: the cffi relay extension, the record converter and the loopback SDK."""
 
 from glob import glob
 
@@ -17,7 +17,16 @@ loopback = Extension(
     libraries=["pthread"],
 )
 
+# The pump's per-record work (relay records -> Python values): a CPython extension, since cffi
+# cannot build Python objects in C. It reads the records' layout from relay.h and frees them.
+records = Extension(
+    "aiotim.native._records",
+    sources=["aiotim/native/records.c"],
+    include_dirs=["aiotim/native"],
+    extra_compile_args=[*STRICT, "-Wno-missing-field-initializers"],
+)
+
 setup(
     cffi_modules=["native_build/build_relay.py:ffibuilder"],
-    ext_modules=[loopback],
+    ext_modules=[loopback, records],
 )

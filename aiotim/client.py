@@ -146,7 +146,7 @@ class Client(BotMixin, MessagesMixin, ConversationsMixin, EventStreamsMixin):
         _open_clients.add(self)
         tg = self._tg = anyio.create_task_group()
         await tg.__aenter__()
-        tg.start_soon(bridge.pump, self._hub.publish)
+        tg.start_soon(bridge.pump, self._hub.publish_many)
         return self
 
     async def __aexit__(
@@ -169,7 +169,7 @@ class Client(BotMixin, MessagesMixin, ConversationsMixin, EventStreamsMixin):
                     await tg.__aexit__(None, None, None)
             finally:
                 if self._bridge is not None and self._state == "open":
-                    self._bridge.drain(self._hub.publish)
+                    self._bridge.drain(self._hub.publish_many)
                 self._close_native()
 
     async def _logout_for_close(self) -> None:

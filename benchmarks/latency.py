@@ -1,7 +1,7 @@
 """Latency and SDK-thread stall under a paced firehose (``TIMLoopbackFirehosePaced``).
 
 Latency: from the relay trampoline's entry on the SDK thread (``t_push_ns``, CLOCK_MONOTONIC,
-the third argument of the hub's ``publish``, read by a wrapper around it) to the consumer's
+the third argument of the hub's ``publish_many``, read by a wrapper around it) to the consumer's
 receipt of the message (``time.monotonic_ns()`` after ``await stream.__anext__()``), at 1k, 10k
 and 100k events/s, with the loop idle and with the loop busy (another task running pure-Python
 work in 1 ms slices).
@@ -58,14 +58,14 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
     async def main() -> dict[str, Any]:
         stamps: deque[int] = deque()
         client = aiotim.Client(APP_ID, sdk=SDKSource(loopback_library_path(), private_copy=True))
-        publish = client._hub.publish
+        publish = client._hub.publish_many
 
-        def publish_stamped(kind: str, args: tuple[Any, ...], t_ns: int = 0) -> None:
+        def publish_stamped(kind: str, batch: list[tuple[Any, ...]], t_ns: list[int]) -> None:
             if kind == "TIMAddRecvNewMsgCallback":
-                stamps.append(t_ns)
-            publish(kind, args, t_ns)
+                stamps.extend(t_ns)
+            publish(kind, batch, t_ns)
 
-        client._hub.publish = publish_stamped  # type: ignore[method-assign]
+        client._hub.publish_many = publish_stamped  # type: ignore[method-assign]
         out: dict[str, Any] = {}
         async with client:
             stream = client.new_messages()

@@ -12,8 +12,9 @@ from typing import Any
 import anyio
 import pytest
 
-from aiotim.native._ffi import NULL, ffi, lib
+from aiotim.native._ffi import NULL, ffi, lib, records
 from aiotim.native.abi import CALLBACK_SETTERS, CALLBACKS
+from aiotim.native.bridge import _configure_records
 from aiotim.native.pending import PendingCalls
 
 pytestmark = pytest.mark.anyio
@@ -98,6 +99,94 @@ class TestRecords:
         lib.aiotim_relay_get_stats(relay.slot, stats)
         assert (stats.pushed, stats.batches) == (3, 1)
         assert [t for _, t, _, _ in relay.take()] == [0, 1, 2]
+
+
+def _convert_all(relay: Relay, limit: int = 64) -> list[Any]:
+    addr = int(ffi.cast("uintptr_t", lib.aiotim_relay_take(relay.slot)))
+    runs: list[Any] = []
+    while addr:
+        chunk, addr = records.convert(addr, limit)
+        runs += chunk
+    return runs
+
+
+class TestConvert:
+    """records.convert: relay records to Python values, grouped into runs, and freed."""
+
+    NEW_MSG = CALLBACKS["TIMRecvNewMsgCallback"].index
+    COMM = CALLBACKS["TIMCommCallback"].index
+
+    def test_notifications_of_one_kind_form_one_run_and_results_stand_alone(
+            self, relay: Relay) -> None:
+        """new, new, result, new → [run of 2, result, run of 1], each with its stamps."""
+        recv = tramp("TIMRecvNewMsgCallback")
+        recv(b"[1]", relay.ud(0))
+        recv(b"[2]", relay.ud(0))
+        tramp("TIMCommCallback")(-7, b"oops", NULL, relay.ud(42))
+        recv(b"[3]", relay.ud(0))
+        runs = _convert_all(relay)
+        assert [(k, t, p) for k, t, p, _ in runs] == [
+            (self.NEW_MSG, -1, [(b"[1]",), (b"[2]",)]),
+            (self.COMM, 42, (-7, b"oops", None)),
+            (self.NEW_MSG, -1, [(b"[3]",)]),
+        ]
+        stamps = [*runs[0][3], runs[1][3], *runs[2][3]]
+        assert all(isinstance(t, int) and t > 0 for t in stamps)
+        assert stamps == sorted(stamps)
+
+    def test_bool_and_uint64_arguments_keep_their_types(self, relay: Relay) -> None:
+        """bool arguments come back as bool, uint64 ones as non-negative ints."""
+        tramp("TIMMsgGroupMessageReadMemberListCallback")(b"[]", 2**64 - 1, True, relay.ud(9))
+        tramp("TIMMyFollowersListChangedCallback")(NULL, False, relay.ud(0))
+        [(_, token, args, _), (_, _, [args2], _)] = _convert_all(relay)
+        assert token == 9
+        assert args == (b"[]", 2**64 - 1, True)
+        assert args2 == (None, False) and type(args2[1]) is bool
+
+    def test_limit_splits_a_batch_and_the_rest_continues_in_order(self, relay: Relay) -> None:
+        """convert(addr, 2) converts two records and hands back the next one's address."""
+        for i in range(5):
+            tramp("TIMCommCallback")(i, NULL, NULL, relay.ud(i))
+        addr = int(ffi.cast("uintptr_t", lib.aiotim_relay_take(relay.slot)))
+        seen = []
+        while addr:
+            runs, addr = records.convert(addr, 2)
+            assert len(runs) <= 2
+            seen += [t for _, t, _, _ in runs]
+        assert seen == [0, 1, 2, 3, 4]
+
+    def test_discard_frees_the_rest_and_counts_it(self, relay: Relay) -> None:
+        """discard(addr) frees a chain without converting it and says how many it freed."""
+        for i in range(4):
+            tramp("TIMCommCallback")(0, NULL, NULL, relay.ud(i))
+        addr = int(ffi.cast("uintptr_t", lib.aiotim_relay_take(relay.slot)))
+        _, rest = records.convert(addr, 1)
+        assert records.discard(rest) == 3
+        assert records.discard(0) == 0
+
+    def test_a_kind_without_a_plan_is_reported_not_converted(self, relay: Relay) -> None:
+        """A record of a kind with no plan comes back as (kind, -2, None, stamp)."""
+        plans: list[str | None] = [None] * (len(CALLBACKS) + 1)
+        try:
+            records.configure(plans, [])
+            tramp("TIMCommCallback")(0, NULL, NULL, relay.ud(1))
+            [(kind, token, payload, _)] = _convert_all(relay)
+            assert (kind, token, payload) == (self.COMM, -2, None)
+        finally:
+            _configure_records()
+
+    @pytest.mark.parametrize(("plans", "message"), [
+        (["sx"], "bad plan letter x"),
+        (["sssssss"], "too many arguments"),
+        ([None] * 200, "at most 128 kinds"),
+    ])
+    def test_bad_plans_are_refused_and_the_old_ones_kept(
+            self, relay: Relay, plans: list[str | None], message: str) -> None:
+        """configure() checks every plan before it replaces any."""
+        with pytest.raises(ValueError, match=message):
+            records.configure(plans, [])
+        tramp("TIMCommCallback")(3, b"d", b"j", relay.ud(2))
+        assert [p for _, _, p, _ in _convert_all(relay)] == [(3, b"d", b"j")]
 
 
 class TestThreads:

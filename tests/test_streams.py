@@ -6,6 +6,7 @@ import gc
 import logging
 
 import anyio
+import orjson
 import pytest
 
 from aiotim import Gap, StreamOverflow, UnreadTotalChanged
@@ -57,6 +58,70 @@ class TestDelivery:
         publish(hub, 1, 2, 3, 4)
         assert totals(await take(even, 2)) == [2, 4]
         assert totals(await take(every, 4)) == [1, 2, 3, 4]
+
+
+def message_payload(i: int) -> bytes:
+    return orjson.dumps([{"message_msg_id": f"m{i}", "message_conv_id": "alice",
+                          "message_conv_type": 1, "message_sender": "alice",
+                          "message_elem_array": [{"elem_type": 0, "text_elem_content": str(i)}]}])
+
+
+class TestRuns:
+    """publish_many: the pump hands over a run of notifications of one kind at once."""
+
+    async def test_a_run_reaches_plain_filtered_and_bounded_streams_in_order(self) -> None:
+        """One run of 6 → every stream sees what it would have seen event by event."""
+        hub = EventHub()
+        plain = hub.subscribe(KIND)
+        odd = hub.subscribe(KIND, lambda e: e.total % 2 == 1)
+        bounded = hub.subscribe(KIND, maxsize=2, overflow="drop_oldest")
+        hub.publish_many(KIND, [(v,) for v in range(1, 7)], [0] * 6)
+        assert totals(await take(plain, 6)) == [1, 2, 3, 4, 5, 6]
+        assert totals(await take(odd, 3)) == [1, 3, 5]
+        assert totals(await take(bounded, 3)) == [Gap(4), 5, 6]
+
+    async def test_a_malformed_payload_in_a_run_costs_only_itself(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """new messages [ok, not JSON, a JSON object, ok] → the two good ones, 2 errors."""
+        hub = EventHub()
+        kind = "TIMAddRecvNewMsgCallback"
+        s = hub.subscribe(kind)
+        batch = [(message_payload(1),), (b"{not json",), (b'{"a": 1}',), (message_payload(2),)]
+        with caplog.at_level(logging.ERROR, logger="aiotim.events"):
+            hub.publish_many(kind, batch, [0] * 4)
+        got = await take(s, 2)
+        assert [m.text for m in got] == ["1", "2"]  # type: ignore[attr-defined]
+        assert len(s) == 0
+        assert hub.payload_errors == {kind: 2}
+        assert sum("malformed" in r.getMessage() for r in caplog.records) == 2
+
+    async def test_a_run_of_empty_and_null_payloads_yields_nothing(self) -> None:
+        """An empty string, JSON null and [] are no messages, and no errors."""
+        hub = EventHub()
+        kind = "TIMAddRecvNewMsgCallback"
+        s = hub.subscribe(kind)
+        hub.publish_many(kind, [(b"",), (b"null",), (b"[]",), (None,)], [0] * 4)
+        assert len(s) == 0 and hub.payload_errors == {}
+
+    async def test_a_run_with_no_stream_is_kept_within_the_unclaimed_limit(self) -> None:
+        """A run of 5 with no stream and a limit of 3: the newest 3 wait for the first stream."""
+        hub = EventHub(unclaimed_limit=3)
+        hub.publish_many(KIND, [(v,) for v in range(1, 6)], [0] * 5)
+        assert hub.unclaimed_dropped == {KIND: 2}
+        assert totals(await take(hub.subscribe(KIND), 3)) == [3, 4, 5]
+
+    async def test_one_run_past_the_high_water_mark_warns_once(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Runs of 4 into a stream with high_water=3: one warning, all 8 kept."""
+        hub = EventHub()
+        s = hub.subscribe(KIND, high_water=3)
+        with caplog.at_level(logging.WARNING, logger="aiotim.events"):
+            hub.publish_many(KIND, [(v,) for v in range(4)], [0] * 4)
+            hub.publish_many(KIND, [(v,) for v in range(4)], [0] * 4)
+        assert len(s) == 8
+        assert sum("waiting in one stream" in r.getMessage() for r in caplog.records) == 1
 
 
 class TestOverflow:

@@ -12,6 +12,9 @@ from aiotim.errors import PayloadError
 
 Args = tuple[Any, ...]
 Decoder = Callable[[Args], list[Any]]
+#: decodes a run of notifications at once (speed only); any exception sends the run through the
+#: kind's checked Decoder, one notification at a time
+BatchDecoder = Callable[[list[Args]], list[Any]]
 #: event type, decoder, and whether a payload yields one event per array element
 Spec = tuple[type, Decoder, bool]
 

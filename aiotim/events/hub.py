@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aiotim.errors import PayloadError
-from aiotim.events._decode import Decoder
+from aiotim.events._decode import BatchDecoder, Decoder
 from aiotim.events.catalog import CATALOG
 from aiotim.events.stream import DEFAULT_HIGH_WATER, OverflowPolicy, Stream
 
@@ -37,11 +37,12 @@ class EventHub:
     def __init__(self, *, unclaimed_limit: int = 10_000) -> None:
         self.unclaimed_limit = unclaimed_limit
         self._streams: dict[str, weakref.WeakSet[Stream[Any]]] = {}
-        # Speed only: publish() fans out over a cached tuple of weak references per kind, not
+        # Speed only: publish_many() fans out over a cached tuple of weak references per kind, not
         # over the WeakSet (its iteration guard costs more than the rest of the fan-out), with
         # the kind's decoder. Dropped whenever a kind's set of streams changes; a collected
         # stream's ref is None.
-        self._fanout: dict[str, tuple[tuple[weakref.ref[Stream[Any]], ...], Decoder]] = {}
+        self._fanout: dict[str, tuple[tuple[weakref.ref[Stream[Any]], ...], Decoder,
+                                      BatchDecoder | None]] = {}
         self._unclaimed: dict[str, deque[Raw]] = {}
         self._claimed: set[str] = set()
         self._closed = False
@@ -58,50 +59,76 @@ class EventHub:
         self._claimed.add(kind)
 
     def publish(self, kind: str, args: tuple[Any, ...], t_ns: int = 0) -> None:
-        """Called by the pump for each notification, in SDK order."""
+        """One notification (see :meth:`publish_many`)."""
+        self.publish_many(kind, [args], [t_ns])
+
+    def publish_many(self, kind: str, batch: list[tuple[Any, ...]], stamps: list[int]) -> None:
+        """Called by the pump with a run of notifications of one kind, in SDK order: each
+        callback's args and its SDK-thread timestamp (ns)."""
         tap = self._taps.get(kind)
         if tap is not None:
-            tap(args)
+            for args in batch:
+                tap(args)
         route = self._fanout.get(kind)
         if route is None:
             entry = CATALOG.get(kind)
             route = self._fanout[kind] = (
                 tuple(weakref.ref(s) for s in self._streams.get(kind, ())),
-                entry.decode if entry is not None else _nothing)
-        refs, decode = route
+                entry.decode if entry is not None else _nothing,
+                entry.decode_batch if entry is not None else None)
+        refs, decode, decode_batch = route
         if refs:
-            try:
-                items = decode(args)  # once, shared by every stream of the kind
-            except PayloadError as exc:
-                self._bad_payload(kind, exc)
-                return
+            # decoded once, shared by every stream of the kind
+            items = None
+            if decode_batch is not None:
+                try:
+                    items = decode_batch(batch)
+                except Exception:  # the checked decoder below names the problem
+                    items = None
+            if items is None:
+                items = self._decode_each(kind, decode, batch)
             for ref in refs:
                 stream = ref()
                 if stream is not None:
-                    for item in items:
-                        stream._put(item)
+                    stream._put_many(items)
         elif kind not in self._claimed and not self._closed:
             buf = self._unclaimed.setdefault(kind, deque())
-            if len(buf) >= self.unclaimed_limit:
-                buf.popleft()
-                n = self.unclaimed_dropped.get(kind, 0) + 1
-                self.unclaimed_dropped[kind] = n
-                if n == 1:
-                    log.warning("aiotim: %s events are piling up with no stream to take them; "
-                                "the oldest are being dropped (limit %d)", kind,
-                                self.unclaimed_limit)
-            buf.append((args, t_ns))
+            for args, t_ns in zip(batch, stamps, strict=True):
+                if len(buf) >= self.unclaimed_limit:
+                    buf.popleft()
+                    n = self.unclaimed_dropped.get(kind, 0) + 1
+                    self.unclaimed_dropped[kind] = n
+                    if n == 1:
+                        log.warning("aiotim: %s events are piling up with no stream to take "
+                                    "them; the oldest are being dropped (limit %d)", kind,
+                                    self.unclaimed_limit)
+                buf.append((args, t_ns))
+
+    def _decode_each(self, kind: str, decode: Decoder, batch: list[tuple[Any, ...]],
+                     ) -> list[Any]:
+        if len(batch) == 1:
+            return self._decode_one(kind, decode, batch[0])
+        items: list[Any] = []
+        for args in batch:
+            items += self._decode_one(kind, decode, args)
+        return items
+
+    def _decode_one(self, kind: str, decode: Decoder, args: tuple[Any, ...]) -> list[Any]:
+        try:
+            return decode(args)
+        except PayloadError as exc:
+            self._bad_payload(kind, exc)
+        except Exception:  # a decoder bug: this notification is lost, not the others
+            self.payload_errors[kind] = self.payload_errors.get(kind, 0) + 1
+            log.exception("aiotim: decoding a %s payload failed", kind)
+        return []
 
     def _bad_payload(self, kind: str, exc: PayloadError) -> None:
         self.payload_errors[kind] = self.payload_errors.get(kind, 0) + 1
         log.error("aiotim: dropped a malformed %s payload: %s", kind, exc)
 
     def _decode(self, kind: str, args: tuple[Any, ...]) -> list[Any]:
-        try:
-            return CATALOG[kind].decode(args)
-        except PayloadError as exc:
-            self._bad_payload(kind, exc)
-            return []
+        return self._decode_one(kind, CATALOG[kind].decode, args)
 
     def subscribe(
         self,

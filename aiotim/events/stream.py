@@ -135,6 +135,26 @@ class Stream(Generic[T]):
             self._waiter = None
             wake(waiter)
 
+    def _put_many(self, items: list[Any]) -> None:
+        """:meth:`_put` each of ``items`` (one queue extension when nothing filters or bounds
+        the stream)."""
+        if self.where is not None or self.maxsize is not None or self._closed:
+            for item in items:
+                self._put(item)
+            return
+        if not items:
+            return
+        self._items.extend(items)
+        n = self._n = self._n + len(items)
+        if n > self._high_water and not self._warned:
+            self._warned = True
+            log.warning("aiotim: %d %s events are waiting in one stream (consumer too "
+                        "slow?); pass maxsize= and overflow= to bound it", n, self.kind)
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            wake(waiter)
+
     def _overflow(self, item: Any) -> None:
         items = self._items
         if self._policy == "raise":

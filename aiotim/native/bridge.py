@@ -18,7 +18,7 @@ import anyio.lowlevel
 
 from aiotim._wakeup import running_asyncio_loop
 from aiotim.errors import ClientClosed, check_result, error_from_result
-from aiotim.native._ffi import NULL, ffi, lib
+from aiotim.native._ffi import NULL, ffi, lib, records
 from aiotim.native.abi import (
     CALLBACK_SETTERS,
     CALLBACKS,
@@ -34,8 +34,9 @@ __all__ = ["Bridge", "NotificationSink", "RelayStats", "function_info"]
 
 log = logging.getLogger("aiotim.native")
 
-#: Receives every notification: (setter name, decoded args, SDK-thread timestamp in ns).
-NotificationSink = Callable[[str, tuple[Any, ...], int], None]
+#: Receives notifications, a run of one kind at a time, in SDK order: (setter name, each
+#: callback's args, each one's SDK-thread timestamp in ns).
+NotificationSink = Callable[[str, list[tuple[Any, ...]], list[int]], None]
 
 _ALL_FUNCTIONS = {**FUNCTIONS, **LOOPBACK_FUNCTIONS}
 _OUT_BUFFER_SIZE = 128  # the headers: "no smaller than 128 bytes"
@@ -56,61 +57,27 @@ _RESULT_KINDS = {
 }
 
 
-def _arg_plan(cb: Callback) -> tuple[tuple[str, int, bool], ...]:
-    """How to rebuild ``cb``'s arguments from a record: (kind, index, is uint64)."""
-    plan = []
-    n_str = n_int = 0
-    for p in cb.args:
-        if p.kind == "str":
-            plan.append(("s", n_str, False))
-            n_str += 1
-        else:
-            plan.append(("b" if p.kind == "bool" else "i", n_int, p.ctype == "uint64_t"))
-            n_int += 1
-    return tuple(plan)
+def _arg_plan(cb: Callback) -> str:
+    """How records._records rebuilds ``cb``'s arguments: a letter per argument, in order
+    (``s`` string, ``i`` int, ``u`` uint64, ``b`` bool); strings and integers come from the
+    record's ``str`` and ``ints`` arrays, each in argument order (see relay_tramp.inc)."""
+    return "".join("s" if p.kind == "str" else "b" if p.kind == "bool"
+                   else "u" if p.ctype == "uint64_t" else "i" for p in cb.args)
 
 
-_PLANS: dict[int, tuple[tuple[str, int, bool], ...]] = {
-    cb.index: _arg_plan(cb) for cb in CALLBACKS.values()
-}
-_PLANS[_COMM_2] = _PLANS[CALLBACKS["TIMCommCallback"].index]
+def _configure_records() -> None:
+    plans: list[str | None] = [None] * (len(CALLBACKS) + 1)
+    for cb in CALLBACKS.values():
+        plans[cb.index] = _arg_plan(cb)
+    plans[_COMM_2] = plans[_COMM]
+    records.configure(plans, sorted(_RESULT_KINDS))
 
 
-def _compile_plan(plan: tuple[tuple[str, int, bool], ...]) -> Callable[[Any], tuple[Any, ...]]:
-    """A function rebuilding a record's arguments after ``plan``, without a loop over the plan.
-
-    Hot path: one attribute access per array (``rec.str``, ``rec.len``, ``rec.ints``) and one
-    ``ffi.unpack`` per string; a NULL string (a false cdata pointer) stays ``None``.
-    """
-    pre: list[str] = []
-    items: list[str] = []
-    if any(k == "s" for k, _, _ in plan):
-        pre.append("s = rec.str; n = rec.len")
-    if any(k != "s" for k, _, _ in plan):
-        pre.append("iv = rec.ints")
-    for kind, i, unsigned in plan:
-        if kind == "s":
-            pre.append(f"p{i} = s[{i}]")
-            items.append(f"(unpack(p{i}, n[{i}]) if p{i} else None)")
-        elif kind == "b":
-            items.append(f"bool(iv[{i}])")
-        else:
-            items.append(f"(iv[{i}] & 0xFFFFFFFFFFFFFFFF)" if unsigned else f"iv[{i}]")
-    body = "".join(f"    {line}\n" for line in pre)
-    src = f"def extract(rec):\n{body}    return ({''.join(x + ', ' for x in items)})\n"
-    namespace: dict[str, Any] = {"unpack": ffi.unpack}
-    exec(src, namespace)
-    return namespace["extract"]  # type: ignore[no-any-return]
-
-
-_EXTRACT: dict[int, Callable[[Any], tuple[Any, ...]]] = {
-    kind: _compile_plan(plan) for kind, plan in _PLANS.items()
-}
-
-
-def _record_args(rec: Any) -> tuple[Any, ...]:
-    """A record's callback arguments as Python values (``bytes``/``None``, ``int``, ``bool``)."""
-    return _EXTRACT[rec.kind](rec)
+_configure_records()
+_convert_records = records.convert
+_discard_records = records.discard
+_TRIM_AFTER_RECORDS = 4096  # a batch this long was a burst: give its memory back (relay.c)
+_NO_PLAN = -2
 
 
 async def _readable_waiter(fd: int) -> Callable[[], Awaitable[None]]:
@@ -439,94 +406,70 @@ class Bridge:
 
     # -- the pump -------------------------------------------------------------------------
 
-    def _dispatch(self, rec: Any, sink: NotificationSink) -> None:
-        kind = rec.kind
-        try:
-            args = _EXTRACT[kind](rec)
-            if kind in _RESULT_KINDS:
-                self.pending.resolve(rec.token, 1 if kind == _COMM_2 else 0, args)
-            else:
-                sink(_SETTER_OF_KIND[kind], args, rec.t_push_ns)
-        except Exception:  # one bad record must not stop the others
-            log.exception("aiotim: dispatching a %s callback failed",
-                          _SETTER_OF_KIND.get(kind, "result"))
+    def _deliver(self, runs: list[tuple[int, int, Any, Any]], sink: NotificationSink) -> None:
+        """Hand converted records (see records.c) to the sink and to the pending calls."""
+        pending = self.pending
+        calls = pending._calls
+        for kind, token, payload, stamps in runs:
+            try:
+                if token == -1:
+                    sink(_SETTER_OF_KIND[kind], payload, stamps)
+                elif kind == _COMM and (entry := calls.get(token)).__class__ is tuple:
+                    # a fast slot (see fast_starter): its future gets (code, desc, json)
+                    del calls[token]
+                    fut = entry[0]
+                    if fut.done():  # cancelled, its task not resumed yet
+                        pending.dropped_late += 1
+                    else:
+                        fut.set_result(payload)
+                elif token == _NO_PLAN:
+                    log.error("aiotim: a relay record of unknown kind %d was dropped", kind)
+                else:
+                    pending.resolve(token, 1 if kind == _COMM_2 else 0, payload)
+            except Exception:  # one bad run must not stop the others
+                log.exception("aiotim: dispatching a %s callback failed",
+                              _SETTER_OF_KIND.get(kind, "result"))
+
+    def _take(self) -> int:
+        """The waiting batch's address (0: none)."""
+        return int(ffi.cast("uintptr_t", lib.aiotim_relay_take(self._slot)))
 
     def drain(self, sink: NotificationSink) -> int:
         """Take every waiting record and dispatch it now; returns how many were handled."""
-        batch = lib.aiotim_relay_take(self._slot)
+        addr = self._take()
         n = 0
-        try:
-            rec = batch
-            while rec:
-                self._dispatch(rec, sink)
-                n += 1
-                rec = rec.next
-        finally:
-            lib.aiotim_relay_free(batch)
+        while addr:
+            runs, addr = _convert_records(addr, _CHUNK)
+            n += sum(len(p) if t == -1 else 1 for _, t, p, _ in runs)
+            self._deliver(runs, sink)
         return n
 
     async def pump(self, sink: NotificationSink) -> None:
         """Forever: wait for the relay's eventfd, then dispatch the whole batch in SDK order.
 
-        Run it in the client's task group. A large batch yields to the event loop every
-        ``_CHUNK`` records, so a firehose cannot starve other tasks; if the pump is cancelled
-        (the client is closing) in the middle of a batch, the rest of it is counted in
-        ``dropped_at_close`` and freed.
+        Run it in the client's task group. Records are converted (and freed) ``_CHUNK`` at a
+        time, and the pump yields to the event loop between chunks, so a firehose cannot starve
+        other tasks; if the pump is cancelled (the client is closing) in the middle of a batch,
+        the rest of it is counted in ``dropped_at_close`` and freed.
         """
-        fd = self.fd
-        slot = self._slot
-        take, free = lib.aiotim_relay_take, lib.aiotim_relay_free
-        extract, setter_of_kind, result_kinds = _EXTRACT, _SETTER_OF_KIND, _RESULT_KINDS
-        pending = self.pending
-        resolve = pending.resolve
-        calls = pending._calls
-        unpack = ffi.unpack
-        wait_readable = await _readable_waiter(fd)
+        wait_readable = await _readable_waiter(self.fd)
+        deliver = self._deliver
         while True:
             await wait_readable()
-            batch = take(slot)
-            rec = batch
+            addr = self._take()
+            chunks = 0
             try:
-                n = 0
-                # _dispatch inlined: this loop runs once per event
-                while rec:
-                    kind = rec.kind
-                    try:
-                        if kind == _COMM and (entry := calls.get(
-                                token := rec.token)).__class__ is tuple:
-                            # a fast slot (see fast_starter): its future gets (code, desc, json)
-                            del calls[token]
-                            fut = entry[0]
-                            if fut.done():  # cancelled, its task not resumed yet
-                                pending.dropped_late += 1
-                            else:
-                                code = rec.ints[0]
-                                s = rec.str
-                                p = s[1]  # str[0] desc, str[1] json
-                                js = unpack(p, rec.len[1]) if p else None
-                                if code:
-                                    p = s[0]
-                                    fut.set_result((code, unpack(p, rec.len[0]) if p else None,
-                                                    js))
-                                else:
-                                    fut.set_result((0, None, js))
-                        elif kind in result_kinds:
-                            resolve(rec.token, 1 if kind == _COMM_2 else 0, extract[kind](rec))
-                        else:
-                            sink(setter_of_kind[kind], extract[kind](rec), rec.t_push_ns)
-                    except Exception:  # one bad record must not stop the others
-                        log.exception("aiotim: dispatching a %s callback failed",
-                                      setter_of_kind.get(kind, "result"))
-                    rec = rec.next
-                    n += 1
-                    if n == _CHUNK:
-                        n = 0
+                while addr:
+                    runs, addr = _convert_records(addr, _CHUNK)
+                    deliver(runs, sink)
+                    chunks += 1
+                    if addr:
                         await anyio.lowlevel.checkpoint()
             finally:
-                while rec:
-                    self.dropped_at_close += 1
-                    rec = rec.next
-                free(batch)
+                if addr:
+                    self.dropped_at_close += _discard_records(addr)
+                if chunks * _CHUNK >= _TRIM_AFTER_RECORDS:
+                    lib.aiotim_relay_trim()
 
     # -- lifecycle ------------------------------------------------------------------------
 

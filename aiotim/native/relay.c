@@ -227,6 +227,12 @@ void aiotim_relay_free(aiotim_rec *batch) {
 #endif
 }
 
+void aiotim_relay_trim(void) {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 void aiotim_relay_close(int slot) {
     relay *r = slot_relay(slot);
     if (!r) return;

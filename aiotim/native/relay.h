@@ -49,6 +49,8 @@ uint64_t aiotim_relay_user_data(int slot, uint64_t token);
 aiotim_rec *aiotim_relay_take(int slot);
 /* Free a batch returned by aiotim_relay_take. */
 void aiotim_relay_free(aiotim_rec *batch);
+/* Give freed heap memory back to the system (after a large batch was freed elsewhere). */
+void aiotim_relay_trim(void);
 /* Close: later records for this relay are dropped and counted; frees what was queued. */
 void aiotim_relay_close(int slot);
 /* Copy the relay's counters into *out. */

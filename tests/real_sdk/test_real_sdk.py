@@ -203,7 +203,7 @@ class TestCallbackThreads:
         """Make the call, then take what the relay already holds; (pending call, out buffers)."""
         bridge = client._native
         call, outs = bridge.start_call(function, args)
-        bridge.drain(client._hub.publish)  # results queued *inside* the C call resolve now
+        bridge.drain(client._hub.publish_many)  # results queued *inside* the C call resolve now
         return call, outs
 
     async def test_set_config_calls_back_inside_the_call(self, client: aiotim.Client) -> None:

@@ -1,0 +1,271 @@
+/*
+ * records.c: aiotim.native._records, the pump's per-record work in C.
+ *
+ * The pump takes a batch of relay records (aiotim_relay_take) and hands its address here.
+ * convert() turns up to `limit` records into Python values and frees them, so that Python does
+ * one call per chunk of records instead of a dozen cffi attribute reads per record:
+ *
+ *   convert(addr, limit) -> (runs, next_addr)
+ *
+ * `runs` is a list of 4-tuples, in record order:
+ *   (kind, -1, [args, ...], [t_push_ns, ...])   consecutive notifications of one kind
+ *   (kind, token, args, t_push_ns)              a call's result (kind marked by configure())
+ *   (kind, -2, None, t_push_ns)                 a record of a kind with no plan (a bug)
+ * `args` is the callback's arguments as a tuple: bytes (or None for a NULL string), int, bool,
+ * rebuilt after the kind's plan. `next_addr` is the first record not converted (0: none left).
+ *
+ *   configure(plans, result_kinds)  plans[kind]: a string of 's' (string), 'i' (int64),
+ *                                   'u' (uint64), 'b' (bool), one letter per argument
+ *   discard(addr) -> count          free a chain of records without converting it
+ *
+ * Records are malloc'ed by relay.c in the same process; they are freed here with free().
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "relay.h"
+
+#define MAX_KINDS 128
+#define MAX_PLAN (AIOTIM_REC_MAX_STR + AIOTIM_REC_MAX_INT)
+
+static char plans[MAX_KINDS][MAX_PLAN + 1];
+static unsigned char has_plan[MAX_KINDS];
+static unsigned char is_result[MAX_KINDS];
+
+static PyObject *configure(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *plan_seq, *results;
+    if (!PyArg_ParseTuple(args, "OO", &plan_seq, &results)) return NULL;
+    PyObject *fast = PySequence_Fast(plan_seq, "plans must be a sequence");
+    if (!fast) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    if (n > MAX_KINDS) {
+        Py_DECREF(fast);
+        return PyErr_Format(PyExc_ValueError, "at most %d kinds, got %zd", MAX_KINDS, n);
+    }
+    char new_plans[MAX_KINDS][MAX_PLAN + 1];
+    unsigned char new_has[MAX_KINDS] = {0}, new_result[MAX_KINDS] = {0};
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(fast, k);
+        new_plans[k][0] = '\0';
+        if (item == Py_None) continue;
+        Py_ssize_t len;
+        const char *plan = PyUnicode_AsUTF8AndSize(item, &len);
+        if (!plan) {
+            Py_DECREF(fast);
+            return NULL;
+        }
+        int nstr = 0, nint = 0;
+        for (Py_ssize_t i = 0; i < len; i++) {
+            if (plan[i] == 's') nstr++;
+            else if (plan[i] == 'i' || plan[i] == 'u' || plan[i] == 'b') nint++;
+            else {
+                Py_DECREF(fast);
+                return PyErr_Format(PyExc_ValueError, "kind %zd: bad plan letter %c", k,
+                                    plan[i]);
+            }
+        }
+        if (nstr > AIOTIM_REC_MAX_STR || nint > AIOTIM_REC_MAX_INT) {
+            Py_DECREF(fast);
+            return PyErr_Format(PyExc_ValueError, "kind %zd: plan %s has too many arguments",
+                                k, plan);
+        }
+        memcpy(new_plans[k], plan, (size_t)len + 1);
+        new_has[k] = 1;
+    }
+    Py_DECREF(fast);
+    PyObject *it = PyObject_GetIter(results);
+    if (!it) return NULL;
+    PyObject *kind_obj;
+    while ((kind_obj = PyIter_Next(it))) {
+        long kind = PyLong_AsLong(kind_obj);
+        Py_DECREF(kind_obj);
+        if (kind == -1 && PyErr_Occurred()) break;
+        if (kind < 0 || kind >= MAX_KINDS) {
+            PyErr_Format(PyExc_ValueError, "result kind %ld out of range", kind);
+            break;
+        }
+        new_result[kind] = 1;
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred()) return NULL;
+    memcpy(plans, new_plans, sizeof plans);
+    memcpy(has_plan, new_has, sizeof has_plan);
+    memcpy(is_result, new_result, sizeof is_result);
+    Py_RETURN_NONE;
+}
+
+static PyObject *record_args(const aiotim_rec *rec, const char *plan) {
+    Py_ssize_t n = (Py_ssize_t)strlen(plan);
+    PyObject *t = PyTuple_New(n);
+    if (!t) return NULL;
+    int si = 0, ii = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *v;
+        switch (plan[k]) {
+        case 's': {
+            const char *p = rec->str[si];
+            v = p ? PyBytes_FromStringAndSize(p, (Py_ssize_t)rec->len[si]) : Py_NewRef(Py_None);
+            si++;
+            break;
+        }
+        case 'u':
+            v = PyLong_FromUnsignedLongLong((unsigned long long)rec->ints[ii++]);
+            break;
+        case 'b':
+            v = PyBool_FromLong(rec->ints[ii++] != 0);
+            break;
+        default: /* 'i' */
+            v = PyLong_FromLongLong(rec->ints[ii++]);
+        }
+        if (!v) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, k, v);
+    }
+    return t;
+}
+
+static Py_ssize_t free_chain(aiotim_rec *rec) {
+    Py_ssize_t n = 0;
+    while (rec) {
+        aiotim_rec *next = rec->next;
+        free(rec);
+        rec = next;
+        n++;
+    }
+    return n;
+}
+
+/* Append a run (kind, token, payload, stamp) to runs (steals nothing); 0, or -1 with an
+ * exception set. */
+static int append_run(PyObject *runs, long kind, long long token, PyObject *payload,
+                      PyObject *stamp) {
+    PyObject *run = PyTuple_New(4);
+    if (!run) return -1;
+    PyObject *k = PyLong_FromLong(kind), *t = PyLong_FromLongLong(token);
+    if (!k || !t) {
+        Py_XDECREF(k);
+        Py_XDECREF(t);
+        Py_DECREF(run);
+        return -1;
+    }
+    PyTuple_SET_ITEM(run, 0, k);
+    PyTuple_SET_ITEM(run, 1, t);
+    PyTuple_SET_ITEM(run, 2, Py_NewRef(payload));
+    PyTuple_SET_ITEM(run, 3, Py_NewRef(stamp));
+    int rc = PyList_Append(runs, run);
+    Py_DECREF(run);
+    return rc;
+}
+
+static PyObject *convert(PyObject *self, PyObject *args) {
+    (void)self;
+    unsigned long long addr;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "Kn", &addr, &limit)) return NULL;
+    aiotim_rec *rec = (aiotim_rec *)(uintptr_t)addr;
+    Py_ssize_t n = 0;
+    PyObject *runs = PyList_New(0);
+    if (!runs) goto fail;
+    PyObject *cur_args = NULL, *cur_stamps = NULL; /* borrowed from the last run */
+    int cur_kind = -1;
+    for (; rec && n < limit; n++) {
+        int kind = rec->kind;
+        PyObject *stamp = PyLong_FromUnsignedLongLong(rec->t_push_ns);
+        if (!stamp) goto fail;
+        if (kind < 0 || kind >= MAX_KINDS || !has_plan[kind]) {
+            int rc = append_run(runs, kind, -2, Py_None, stamp);
+            Py_DECREF(stamp);
+            if (rc < 0) goto fail;
+            cur_kind = -1;
+        } else {
+            PyObject *a = record_args(rec, plans[kind]);
+            if (!a) {
+                Py_DECREF(stamp);
+                goto fail;
+            }
+            int rc;
+            if (is_result[kind]) {
+                rc = append_run(runs, kind, (long long)rec->token, a, stamp);
+                cur_kind = -1;
+            } else if (kind == cur_kind) {
+                rc = PyList_Append(cur_args, a);
+                if (rc == 0) rc = PyList_Append(cur_stamps, stamp);
+            } else {
+                PyObject *la = PyList_New(1), *ls = PyList_New(1);
+                if (!la || !ls) {
+                    Py_XDECREF(la);
+                    Py_XDECREF(ls);
+                    rc = -1;
+                } else {
+                    PyList_SET_ITEM(la, 0, Py_NewRef(a));
+                    PyList_SET_ITEM(ls, 0, Py_NewRef(stamp));
+                    rc = append_run(runs, kind, -1, la, ls);
+                    cur_args = la; /* the run holds them */
+                    cur_stamps = ls;
+                    Py_DECREF(la);
+                    Py_DECREF(ls);
+                    cur_kind = rc == 0 ? kind : -1;
+                }
+            }
+            Py_DECREF(a);
+            Py_DECREF(stamp);
+            if (rc < 0) goto fail;
+        }
+        aiotim_rec *next = rec->next;
+        free(rec);
+        rec = next;
+    }
+    PyObject *next_addr = PyLong_FromUnsignedLongLong((unsigned long long)(uintptr_t)rec);
+    if (!next_addr) goto fail;
+    PyObject *out = PyTuple_Pack(2, runs, next_addr);
+    Py_DECREF(next_addr);
+    if (!out) goto fail;
+    Py_DECREF(runs);
+    return out;
+fail:
+    Py_XDECREF(runs);
+    {
+        /* Nothing can be handed back: free the rest (the current record included) so the
+         * caller has nothing left to own, and say how many records were lost (those converted
+         * so far went with `runs`). */
+        Py_ssize_t lost = n + free_chain(rec);
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyErr_Format(PyExc_MemoryError,
+                     "aiotim: converting relay records failed (%zd records dropped)", lost);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+    }
+    return NULL;
+}
+
+static PyObject *discard(PyObject *self, PyObject *arg) {
+    (void)self;
+    unsigned long long addr = PyLong_AsUnsignedLongLong(arg);
+    if (addr == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    return PyLong_FromSsize_t(free_chain((aiotim_rec *)(uintptr_t)addr));
+}
+
+static PyMethodDef methods[] = {
+    {"configure", configure, METH_VARARGS, "configure(plans, result_kinds): set the plans."},
+    {"convert", convert, METH_VARARGS,
+     "convert(addr, limit) -> (runs, next_addr): convert and free up to limit records."},
+    {"discard", discard, METH_O, "discard(addr) -> count: free a chain of records."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "aiotim.native._records",
+    "Relay records to Python values (the pump's per-record work).", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__records(void) { return PyModule_Create(&module); }
