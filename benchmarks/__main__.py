@@ -51,6 +51,7 @@ def summarize(raw: dict[str, Any], backend: str) -> dict[str, Any]:
     tp, lat, calls, mem = raw["throughput"], raw["latency"], raw["calls"], raw["memory"]
     a = lat.get(f"aiotim_{backend}", {})
     n = lat.get(f"naive_{backend}", {})
+    fl = lat.get(f"floor_{backend}", {})
     out: dict[str, Any] = {
         "events_per_s": tp["rates"].get(f"aiotim_{backend}"),
         "events_vs_naive": tp.get(f"{backend}_vs_naive"),
@@ -64,6 +65,16 @@ def summarize(raw: dict[str, Any], backend: str) -> dict[str, Any]:
                 out[f"latency_p50_us_{sfx}"] = r["latency"]["p50_us"]
                 out[f"latency_p99_us_{sfx}"] = r["latency"]["p99_us"]
                 out[f"latency_p999_us_{sfx}"] = r["latency"]["p999_us"]
+        if case == "idle":
+            for rate, label in ((1_000, "1k"), (10_000, "10k")):
+                f = fl.get(f"idle_{rate}")
+                if f:
+                    out[f"latency_floor_p50_us_{label}"] = f["latency"]["p50_us"]
+                    out[f"latency_floor_p99_us_{label}"] = f["latency"]["p99_us"]
+            r, f = a.get("idle_10000"), fl.get("idle_10000")
+            if r and f:
+                out["latency_p99_vs_floor_10k"] = (r["latency"]["p99_us"]
+                                                   / f["latency"]["p99_us"])
         r = a.get(f"{case}_10000")
         if r:
             st = r["stall_sdk_view"]
@@ -191,7 +202,10 @@ def main() -> int:
         "`stall_relay_hist_p99_le_us_*` the relay's own log2 histogram (upper bucket bound);",
         "`calls_*` awaitable TIMLoopbackEcho calls; `rss_growth_mb` / `tracemalloc_growth_kb`",
         "after the events and calls of `benchmarks/memory.py`; `pending_left` entries left in",
-        "the pending-call table.",
+        "the pending-call table. `latency_floor_*`: the same pacing in C, a thread woken",
+        "through an eventfd in `epoll_wait` (`benchmarks/wakeprobe.c`), measured just before",
+        "the backend's run: the least latency a consumer that sleeps between events gets on",
+        "this machine; `latency_p99_vs_floor_10k` is aiotim's p99 over it (below 1: better).",
         "",
     ]
     if not args.no_write:

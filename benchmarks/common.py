@@ -13,6 +13,7 @@ import ctypes
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -216,3 +217,22 @@ def rss_mb() -> float:
     """This process's resident set size in MB (from /proc)."""
     text = Path("/proc/self/statm").read_text()
     return int(text.split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def wake_floor(count: int, rate: int) -> list[int]:
+    """Latencies (ns) of ``count`` paced wake-ups of a C thread waiting in epoll on an eventfd
+    (``benchmarks/wakeprobe.c``, compiled here with ``cc``): the machine's floor for the
+    latency benchmark."""
+    src = Path(__file__).with_name("wakeprobe.c")
+    with tempfile.TemporaryDirectory(prefix="wakeprobe-") as tmp:
+        so = Path(tmp) / "wakeprobe.so"
+        subprocess.run([os.environ.get("CC", "cc"), "-O2", "-shared", "-fPIC", "-pthread",
+                        "-o", str(so), str(src)], check=True)
+        probe = ctypes.CDLL(str(so))
+    probe.wake_probe.argtypes = [ctypes.c_uint64, ctypes.c_uint64,
+                                 ctypes.POINTER(ctypes.c_int64)]
+    out = (ctypes.c_int64 * count)()
+    rc = probe.wake_probe(count, rate, out)  # ctypes releases the GIL around the call
+    if rc != 0:
+        raise OSError(-rc, "wake_probe failed")
+    return list(out)

@@ -10,6 +10,9 @@ Stall: the time the SDK's firing thread spends inside the callback, for each cal
 by the loopback around the call (``TIMLoopbackFirehoseSample``), for aiotim's C trampoline and
 for a naive ctypes callback (which takes the GIL on the SDK thread), idle and busy, at 10k/s.
 The relay's own counters (log2 buckets of the time inside the trampoline) are reported too.
+
+Floor: the same pacing in C, woken through an eventfd in ``epoll_wait`` (``wakeprobe.c``): what
+any consumer that sleeps between events gets on this machine, measured before each backend.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from benchmarks.common import (
     emit,
     parse_args,
     summarize_ns,
+    wake_floor,
     work,
 )
 
@@ -144,6 +148,11 @@ def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
     duration = 0.3 if quick else 2.0
     out: dict[str, Any] = {}
     for b in which or backends():
+        # the machine's floor, measured next to each backend's run (the noise drifts)
+        out[f"floor_{b}"] = {
+            f"idle_{rate}": {"latency": summarize_ns(wake_floor(max(200, int(rate * duration)),
+                                                                rate))}
+            for rate in RATES}
         out[f"aiotim_{b}"] = aiotim_paced(b, duration)
         out[f"naive_{b}"] = naive_stall(b, 10_000, duration)
     return out
@@ -155,6 +164,10 @@ if __name__ == "__main__":
     for name, cases in result.items():
         for case, r in cases.items():
             lat = r.get("latency")
+            if "stall_sdk_view" not in r:
+                print(f"{name:>16} {case:>12}: latency p50 {lat['p50_us']:8.1f} "
+                      f"p99 {lat['p99_us']:8.1f} p99.9 {lat['p999_us']:8.1f} us")
+                continue
             st = r["stall_sdk_view"]
             text = (f"latency p50 {lat['p50_us']:8.1f} p99 {lat['p99_us']:8.1f} "
                     f"p99.9 {lat['p999_us']:8.1f} us  " if lat else " " * 50)

@@ -14,7 +14,7 @@ import pytest
 
 from aiotim.native._ffi import NULL, ffi, lib, records
 from aiotim.native.abi import CALLBACK_SETTERS, CALLBACKS
-from aiotim.native.bridge import _configure_records
+from aiotim.native.bridge import Bridge, _configure_records
 from aiotim.native.pending import PendingCalls
 
 pytestmark = pytest.mark.anyio
@@ -240,6 +240,62 @@ class TestPendingCalls:
         assert result.args == (0, b"", b"{}")
         assert [a[2] for a in seen] == [b'{"cur":1}', b'{"cur":2}']
         assert len(table) == 0
+
+
+class TestPump:
+    """Bridge.pump on a relay fed by calling the new-message trampoline (no SDK loaded)."""
+
+    @staticmethod
+    def fire(bridge: Bridge, n: int) -> None:
+        ud = ffi.cast("void *", lib.aiotim_relay_user_data(
+            bridge._slot, list(CALLBACK_SETTERS).index("TIMAddRecvNewMsgCallback")))
+        recv = tramp("TIMRecvNewMsgCallback")
+        for i in range(n):
+            recv(b"[%d]" % i, ud)
+
+    async def test_a_batch_arrives_whole_in_order_in_runs(self) -> None:
+        """1000 records in one batch reach the sink in order, as runs of at most 64."""
+        bridge = Bridge(None)  # type: ignore[arg-type]  # the pump needs no SDK
+        got: list[bytes] = []
+        sizes: list[int] = []
+
+        def sink(kind: str, batch: list[tuple[Any, ...]], stamps: list[int]) -> None:
+            assert kind == "TIMAddRecvNewMsgCallback" and len(stamps) == len(batch)
+            sizes.append(len(batch))
+            got.extend(a[0] for a in batch)
+
+        try:
+            self.fire(bridge, 1000)
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(bridge.pump, sink)
+                with anyio.fail_after(5):
+                    while len(got) < 1000:
+                        await anyio.sleep(0.001)
+                tg.cancel_scope.cancel()
+        finally:
+            bridge.close()
+        assert got == [b"[%d]" % i for i in range(1000)]
+        assert max(sizes) == 64
+        assert bridge.dropped_at_close == 0
+
+    async def test_cancelled_mid_batch_the_rest_is_counted_and_freed(self) -> None:
+        """The pump cancelled after its first chunk: the other 936 records are dropped at
+        close, counted, and the relay is empty afterwards."""
+        bridge = Bridge(None)  # type: ignore[arg-type]
+        got: list[Any] = []
+        try:
+            self.fire(bridge, 1000)
+            async with anyio.create_task_group() as tg:
+                def sink(kind: str, batch: list[tuple[Any, ...]], stamps: list[int]) -> None:
+                    got.extend(batch)
+                    tg.cancel_scope.cancel()  # the client closing, between two chunks
+
+                tg.start_soon(bridge.pump, sink)
+            assert len(got) == 64
+            assert bridge.dropped_at_close == 1000 - 64
+            assert lib.aiotim_relay_take(bridge._slot) == NULL
+        finally:
+            bridge.close()
 
 
 def test_every_setter_maps_to_its_own_typedef() -> None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from functools import partial
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anyio
@@ -78,40 +77,6 @@ _convert_records = records.convert
 _discard_records = records.discard
 _TRIM_AFTER_RECORDS = 4096  # a batch this long was a burst: give its memory back (relay.c)
 _NO_PLAN = -2
-
-
-async def _readable_waiter(fd: int) -> Callable[[], Awaitable[None]]:
-    """An ``await``-able "wait until ``fd`` is readable" for the running event loop.
-
-    On asyncio the eventfd stays registered with the loop for the pump's whole life (one
-    ``add_reader``; each wake-up is a plain future), instead of ``anyio.wait_readable``'s
-    register/unregister pair of ``epoll_ctl`` calls and its future per wake-up; the reader is
-    removed when the pump's task ends. Other backends use ``anyio.wait_readable``.
-    """
-    loop = running_asyncio_loop()
-    if loop is None:
-        return partial(anyio.wait_readable, fd)
-    waiter: list[asyncio.Future[None]] = []
-
-    def on_readable() -> None:
-        if waiter:
-            fut = waiter.pop()
-            if not fut.done():
-                fut.set_result(None)
-
-    async def wait() -> None:
-        fut = loop.create_future()
-        waiter.append(fut)
-        try:
-            await fut
-        finally:
-            waiter.clear()
-
-    loop.add_reader(fd, on_readable)
-    task = asyncio.current_task()
-    assert task is not None
-    task.add_done_callback(lambda _: loop.remove_reader(fd))
-    return wait
 
 
 _TOKEN_MASK = (1 << 40) - 1  # relay.h: user_data bits 0..39
@@ -452,24 +417,73 @@ class Bridge:
         other tasks; if the pump is cancelled (the client is closing) in the middle of a batch,
         the rest of it is counted in ``dropped_at_close`` and freed.
         """
-        wait_readable = await _readable_waiter(self.fd)
+        loop = running_asyncio_loop()
+        if loop is not None:
+            await self._pump_asyncio(loop, sink)
+            return
+        fd = self.fd
         deliver = self._deliver
-        while True:
-            await wait_readable()
-            addr = self._take()
-            chunks = 0
-            try:
+        addr = 0
+        try:
+            while True:
+                await anyio.wait_readable(fd)
+                addr = self._take()
+                chunks = 0
                 while addr:
-                    runs, addr = _convert_records(addr, _CHUNK)
+                    head, addr = addr, 0  # converted records are freed, even on an error
+                    runs, addr = _convert_records(head, _CHUNK)
                     deliver(runs, sink)
                     chunks += 1
                     if addr:
                         await anyio.lowlevel.checkpoint()
-            finally:
-                if addr:
-                    self.dropped_at_close += _discard_records(addr)
                 if chunks * _CHUNK >= _TRIM_AFTER_RECORDS:
                     lib.aiotim_relay_trim()
+        finally:
+            if addr:
+                self.dropped_at_close += _discard_records(addr)
+
+    async def _pump_asyncio(self, loop: asyncio.AbstractEventLoop, sink: NotificationSink,
+                            ) -> None:
+        """The pump on asyncio: the work is done in the eventfd's reader callback itself (one
+        loop iteration from the wake-up to the consumers' wake-ups, instead of a second one
+        to resume a pump task); a long batch goes on chunk by chunk with ``call_soon``."""
+        fd = self.fd
+        deliver = self._deliver
+        addr = chunks = 0
+        later: asyncio.Handle | None = None
+
+        def step() -> None:
+            nonlocal addr, chunks, later
+            later = None
+            if not addr:
+                addr = self._take()
+                chunks = 0
+                if not addr:
+                    return
+            head, addr = addr, 0  # converted records are freed, even on an error
+            runs, addr = _convert_records(head, _CHUNK)
+            chunks += 1
+            try:
+                deliver(runs, sink)
+            finally:
+                if addr:
+                    later = loop.call_soon(step)
+                elif chunks * _CHUNK >= _TRIM_AFTER_RECORDS:
+                    lib.aiotim_relay_trim()
+
+        def on_readable() -> None:
+            if later is None:  # else a batch is going on: its next step takes the new records
+                step()
+
+        loop.add_reader(fd, on_readable)
+        try:
+            await loop.create_future()  # until cancelled
+        finally:
+            loop.remove_reader(fd)
+            if later is not None:
+                later.cancel()
+            if addr:
+                self.dropped_at_close += _discard_records(addr)
 
     # -- lifecycle ------------------------------------------------------------------------
 
