@@ -7,6 +7,7 @@ around the call, and the trampoline itself never touches Python.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import anyio
@@ -189,6 +190,40 @@ class TestConvert:
         assert [p for _, _, p, _ in _convert_all(relay)] == [(3, b"d", b"j")]
 
 
+class TestPoll:
+    """aiotim_relay_poll leaves the signal disarmed while it finds records."""
+
+    @staticmethod
+    def batches(relay: Relay) -> int:
+        stats = ffi.new("aiotim_relay_stats *")
+        lib.aiotim_relay_get_stats(relay.slot, stats)
+        return int(stats.batches)
+
+    def test_records_after_a_fruitful_poll_do_not_signal_until_a_poll_finds_none(
+            self, relay: Relay) -> None:
+        """push → signal; poll takes it; two pushes → no signal, the next poll takes them; an
+        empty poll re-arms: the next push signals again."""
+        comm = tramp("TIMCommCallback")
+        comm(0, NULL, NULL, relay.ud(1))
+        assert self.batches(relay) == 1
+        assert records.discard(int(ffi.cast("uintptr_t", lib.aiotim_relay_poll(relay.slot)))) == 1
+        comm(0, NULL, NULL, relay.ud(2))
+        comm(0, NULL, NULL, relay.ud(3))
+        assert self.batches(relay) == 1  # no system call for these two
+        assert records.discard(int(ffi.cast("uintptr_t", lib.aiotim_relay_poll(relay.slot)))) == 2
+        assert lib.aiotim_relay_poll(relay.slot) == NULL  # re-arms
+        comm(0, NULL, NULL, relay.ud(4))
+        assert self.batches(relay) == 2
+
+    def test_take_always_rearms(self, relay: Relay) -> None:
+        """After a take that found records, the next push signals."""
+        comm = tramp("TIMCommCallback")
+        comm(0, NULL, NULL, relay.ud(1))
+        assert [t for _, t, _, _ in relay.take()] == [1]
+        comm(0, NULL, NULL, relay.ud(2))
+        assert self.batches(relay) == 2
+
+
 class TestThreads:
     def test_many_threads_lose_nothing_and_keep_per_thread_order(self, relay: Relay) -> None:
         """4 threads × 5,000 callbacks: every record arrives once, each thread's in order."""
@@ -277,6 +312,41 @@ class TestPump:
         assert got == [b"[%d]" % i for i in range(1000)]
         assert max(sizes) == 64
         assert bridge.dropped_at_close == 0
+
+    async def test_a_producer_thread_in_bursts_and_pauses_loses_nothing(self) -> None:
+        """20,000 records from a thread, in bursts with pauses (so the pump goes back and forth
+        between polling with the signal disarmed and waiting for the eventfd): all arrive,
+        in order, and the pump ends idle with the signal armed."""
+        bridge = Bridge(None)  # type: ignore[arg-type]
+        got: list[bytes] = []
+
+        def sink(kind: str, batch: list[tuple[Any, ...]], stamps: list[int]) -> None:
+            got.extend(a[0] for a in batch)
+
+        def produce() -> None:
+            ud = ffi.cast("void *", lib.aiotim_relay_user_data(
+                bridge._slot, list(CALLBACK_SETTERS).index("TIMAddRecvNewMsgCallback")))
+            recv = tramp("TIMRecvNewMsgCallback")
+            for i in range(20_000):
+                recv(b"%d" % i, ud)
+                if i % 997 == 0:
+                    time.sleep(0.002)
+
+        try:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(bridge.pump, sink)
+                producer = threading.Thread(target=produce)
+                producer.start()
+                with anyio.fail_after(20):
+                    while len(got) < 20_000:
+                        await anyio.sleep(0.001)
+                producer.join()
+                await anyio.sleep(0.05)
+                assert lib.aiotim_relay_poll(bridge._slot) == NULL
+                tg.cancel_scope.cancel()
+        finally:
+            bridge.close()
+        assert got == [b"%d" % i for i in range(20_000)]
 
     async def test_cancelled_mid_batch_the_rest_is_counted_and_freed(self) -> None:
         """The pump cancelled after its first chunk: the other 936 records are dropped at

@@ -75,7 +75,19 @@ def _configure_records() -> None:
 _configure_records()
 _convert_records = records.convert
 _discard_records = records.discard
-_TRIM_AFTER_RECORDS = 4096  # a batch this long was a burst: give its memory back (relay.c)
+
+
+def _convert_chunk(head: int) -> tuple[list[tuple[int, int, Any, Any]], int]:
+    """Up to ``_CHUNK`` records from ``head`` converted and freed, and the next address.
+
+    Out of memory, records.c frees the rest of the batch and says how many were lost; the
+    pump logs that and goes on (nothing is left to own)."""
+    try:
+        return _convert_records(head, _CHUNK)  # type: ignore[no-any-return]
+    except MemoryError:
+        log.exception("aiotim: relay records lost")
+        return [], 0
+_TRIM_AFTER_RECORDS = 4096  # idle after a burst this long: give its memory back (relay.c)
 _NO_PLAN = -2
 
 
@@ -396,15 +408,20 @@ class Bridge:
                               _SETTER_OF_KIND.get(kind, "result"))
 
     def _take(self) -> int:
-        """The waiting batch's address (0: none)."""
+        """The waiting batch's address (0: none); the relay's signal is re-armed."""
         return int(ffi.cast("uintptr_t", lib.aiotim_relay_take(self._slot)))
+
+    def _poll(self) -> int:
+        """The waiting batch's address; the signal is re-armed only when it is 0 (none), so
+        after a batch the pump must poll again until it gets 0 (see relay.h)."""
+        return int(ffi.cast("uintptr_t", lib.aiotim_relay_poll(self._slot)))
 
     def drain(self, sink: NotificationSink) -> int:
         """Take every waiting record and dispatch it now; returns how many were handled."""
         addr = self._take()
         n = 0
         while addr:
-            runs, addr = _convert_records(addr, _CHUNK)
+            runs, addr = _convert_chunk(addr)
             n += sum(len(p) if t == -1 else 1 for _, t, p, _ in runs)
             self._deliver(runs, sink)
         return n
@@ -416,6 +433,10 @@ class Bridge:
         time, and the pump yields to the event loop between chunks, so a firehose cannot starve
         other tasks; if the pump is cancelled (the client is closing) in the middle of a batch,
         the rest of it is counted in ``dropped_at_close`` and freed.
+
+        After a batch the pump polls the relay again at the loop's next iteration, and goes
+        back to waiting for the eventfd only when a poll finds nothing: while events keep
+        coming, SDK threads append them without a system call (relay.h, aiotim_relay_poll).
         """
         loop = running_asyncio_loop()
         if loop is not None:
@@ -427,16 +448,16 @@ class Bridge:
         try:
             while True:
                 await anyio.wait_readable(fd)
-                addr = self._take()
+                addr = self._poll()
                 chunks = 0
                 while addr:
-                    head, addr = addr, 0  # converted records are freed, even on an error
-                    runs, addr = _convert_records(head, _CHUNK)
+                    runs, addr = _convert_chunk(addr)
                     deliver(runs, sink)
                     chunks += 1
-                    if addr:
-                        await anyio.lowlevel.checkpoint()
-                if chunks * _CHUNK >= _TRIM_AFTER_RECORDS:
+                    await anyio.lowlevel.checkpoint()
+                    if not addr:  # the batch is done: poll until nothing is left
+                        addr = self._poll()
+                if chunks * _CHUNK >= _TRIM_AFTER_RECORDS:  # idle after a burst
                     lib.aiotim_relay_trim()
         finally:
             if addr:
@@ -446,7 +467,8 @@ class Bridge:
                             ) -> None:
         """The pump on asyncio: the work is done in the eventfd's reader callback itself (one
         loop iteration from the wake-up to the consumers' wake-ups, instead of a second one
-        to resume a pump task); a long batch goes on chunk by chunk with ``call_soon``."""
+        to resume a pump task); a long batch goes on chunk by chunk, and the poll after it,
+        with ``call_soon``."""
         fd = self.fd
         deliver = self._deliver
         addr = chunks = 0
@@ -456,23 +478,22 @@ class Bridge:
             nonlocal addr, chunks, later
             later = None
             if not addr:
-                addr = self._take()
-                chunks = 0
-                if not addr:
+                addr = self._poll()
+                if not addr:  # idle again; the signal is armed: the eventfd wakes on_readable
+                    if chunks * _CHUNK >= _TRIM_AFTER_RECORDS:
+                        lib.aiotim_relay_trim()
+                    chunks = 0
                     return
-            head, addr = addr, 0  # converted records are freed, even on an error
-            runs, addr = _convert_records(head, _CHUNK)
+            runs, addr = _convert_chunk(addr)
             chunks += 1
             try:
                 deliver(runs, sink)
             finally:
-                if addr:
-                    later = loop.call_soon(step)
-                elif chunks * _CHUNK >= _TRIM_AFTER_RECORDS:
-                    lib.aiotim_relay_trim()
+                # the rest of the batch, or else the poll that follows every batch
+                later = loop.call_soon(step)
 
         def on_readable() -> None:
-            if later is None:  # else a batch is going on: its next step takes the new records
+            if later is None:  # else a step is due: it takes the new records
                 step()
 
         loop.add_reader(fd, on_readable)

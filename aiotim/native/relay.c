@@ -187,12 +187,13 @@ static void relay_push(const void *user_data, int32_t kind, int nstr, const char
     stall_account(r, t0);
 }
 
-aiotim_rec *aiotim_relay_take(int slot) {
+static aiotim_rec *take(int slot, bool rearm_always) {
     relay *r = slot_relay(slot);
     if (!r) return NULL;
     /* Clear the eventfd before taking the inbox, outside the lock (the fd changes only in
      * open/close, on the loop's thread, like this call): a record pushed after this read is
-     * either taken below or signals again once "signalled" is cleared. */
+     * either taken below, or signals again once "signalled" is cleared, or (poll, signal
+     * left disarmed) is taken by the consumer's next poll. */
     int efd = r->efd;
     if (efd >= 0) {
         uint64_t v;
@@ -202,10 +203,14 @@ aiotim_rec *aiotim_relay_take(int slot) {
     pthread_mutex_lock(&r->mu);
     aiotim_rec *head = r->head;
     r->head = r->tail = NULL;
-    r->signalled = false;
+    if (rearm_always || !head) r->signalled = false;
     pthread_mutex_unlock(&r->mu);
     return head;
 }
+
+aiotim_rec *aiotim_relay_take(int slot) { return take(slot, true); }
+
+aiotim_rec *aiotim_relay_poll(int slot) { return take(slot, false); }
 
 /* A batch at least this long was a burst (a firehose, an offline sync): give the memory it
  * held back to the system once it is freed. glibc keeps freed heap memory of a thread's arena

@@ -45,8 +45,14 @@ int aiotim_relay_open(void);
 int aiotim_relay_fd(int slot);
 /* The user_data value that routes a callback to `slot` with `token`. */
 uint64_t aiotim_relay_user_data(int slot, uint64_t token);
-/* Take every waiting record (oldest first) and clear the signal; NULL when there is none. */
+/* Take every waiting record (oldest first) and re-arm the signal; NULL when there is none. */
 aiotim_rec *aiotim_relay_take(int slot);
+/* Like aiotim_relay_take, but the signal is re-armed only when there is nothing to take.
+ * While it stays disarmed, SDK threads append records without writing the eventfd: the
+ * consumer must poll again (soon, e.g. at its next loop iteration) until a poll comes back
+ * NULL. A busy consumer thus takes a steady stream of records without a system call per
+ * batch on either side; an idle one is woken by the eventfd as before. */
+aiotim_rec *aiotim_relay_poll(int slot);
 /* Free a batch returned by aiotim_relay_take. */
 void aiotim_relay_free(aiotim_rec *batch);
 /* Give freed heap memory back to the system (after a large batch was freed elsewhere). */
