@@ -74,6 +74,30 @@ def _facts(function: str) -> tuple[bool, bool, FinalCheck | None]:
 
 _loads = orjson.loads
 _JSONDecodeError = orjson.JSONDecodeError
+_trio_slot: list[Any] = []  # [TrioSlot class, trio's in_trio_task] once trio was seen
+
+
+def _trio_slot_type() -> Any:
+    """``TrioSlot`` when this task runs under trio, else ``None`` (the generic path)."""
+    if not _trio_slot:
+        try:
+            from aiotim._trioslot import TrioSlot, in_trio_task
+        except ImportError:  # no trio installed: not running under it either
+            return None
+        _trio_slot[:] = [TrioSlot, in_trio_task]
+    slot_type, in_trio = _trio_slot
+    return slot_type if in_trio() else None
+
+
+def _fast_value(function: str, code: int, desc: bytes | None, json_bytes: bytes | None) -> Any:
+    if code != 0:
+        raise error_from_code(code, (desc or b"").decode("utf-8", "replace"), function=function)
+    if not json_bytes:
+        return None
+    try:
+        return _loads(json_bytes)
+    except _JSONDecodeError:
+        return json_bytes.decode("utf-8", "replace")
 
 
 async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
@@ -87,21 +111,22 @@ async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
     if start is not None:
         loop = running_asyncio_loop()
         if loop is not None:  # asyncio, a single-shot TIMCommCallback: the fast path
-            call_id, fut = start(args, loop)
+            call_id, fut = start(args, loop.create_future)
             try:
                 code, desc, json_bytes = await fut
             except BaseException:
                 bridge.pending.discard(call_id)  # cancelled: a late result is dropped
                 raise
-            if code != 0:
-                raise error_from_code(code, (desc or b"").decode("utf-8", "replace"),
-                                      function=function)
-            if not json_bytes:
-                return None
+            return _fast_value(function, code, desc, json_bytes)
+        slot_type = _trio_slot_type()
+        if slot_type is not None:  # the same fast path on trio
+            call_id, slot = start(args, slot_type)
             try:
-                return _loads(json_bytes)
-            except _JSONDecodeError:
-                return json_bytes.decode("utf-8", "replace")
+                code, desc, json_bytes = await slot.wait()
+            except BaseException:
+                bridge.pending.discard(call_id)
+                raise
+            return _fast_value(function, code, desc, json_bytes)
     facts = _FACTS.get(function)
     if facts is None:
         facts = _facts(function)

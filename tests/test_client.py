@@ -191,6 +191,26 @@ class TestCallMechanics:
             assert alice.stats()["dropped_late"] == 1
             assert isinstance(await alice.call_raw("TIMConvGetConvList"), list)
 
+    async def test_single_shot_call_raw_takes_the_fast_path_on_each_backend(
+            self, anyio_backend: str) -> None:
+        """While a single-shot call_raw waits, its slot is a fast (slot, function) tuple: an
+        asyncio future, or a TrioSlot on trio; the result still arrives."""
+        async with cloud_and_clients("alice") as (cloud, (alice,)):
+            cloud.delay = 0.2
+            seen: list[Any] = []
+            async with anyio.create_task_group() as tg:
+                async def call() -> None:
+                    seen.append(await alice.call_raw("TIMConvGetConvList"))
+
+                tg.start_soon(call)
+                await anyio.sleep(0.05)
+                [entry] = alice._native.pending._calls.values()
+                assert isinstance(entry, tuple) and entry[1] == "TIMConvGetConvList"
+                expected = "TrioSlot" if anyio_backend == "trio" else "Future"
+                assert type(entry[0]).__name__ == expected
+            assert isinstance(seen[0], list)
+            assert alice.stats()["pending"] == 0
+
     async def test_close_wakes_a_waiting_single_shot_call(self) -> None:
         """Closing the client while a call_raw waits: it raises ClientClosed, naming the call."""
         async with cloud_and_clients("alice") as (cloud, (alice,)):

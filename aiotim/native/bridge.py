@@ -107,9 +107,9 @@ def _signature(fn: Function) -> tuple[tuple[tuple[str, str, str], ...], tuple[st
     return found
 
 
-#: Starts a fast call: (args, running asyncio loop) -> (call id, future of the callback's args).
-FastStart = Callable[[Sequence[Any], asyncio.AbstractEventLoop],
-                     tuple[int, "asyncio.Future[tuple[Any, ...]]"]]
+#: Starts a fast call: (args, a factory of result slots: the running asyncio loop's
+#: ``create_future``, or ``TrioSlot``) -> (call id, the slot for the callback's args).
+FastStart = Callable[[Sequence[Any], Callable[[], Any]], tuple[int, Any]]
 
 
 def _bad_int(function: str, name: str) -> TypeError:
@@ -270,11 +270,12 @@ class Bridge:
         """A starter compiled for ``function``, or ``None`` if it has no fast path.
 
         The fast path: a function with one ``TIMCommCallback`` (single-shot) and no output
-        buffer, awaited on asyncio. The starter converts the arguments with code made once for
-        the function (no loop over its parameters), registers a ``(future, function)`` slot,
-        makes the C call and checks its TIMResult (a failure frees the slot and raises); the
-        pump sets the future's result to ``(code, desc, json)`` — ``desc`` is ``None`` when
-        ``code`` is 0. The caller discards the slot if its await is cancelled.
+        buffer. The starter converts the arguments with code made once for the function (no
+        loop over its parameters), registers a ``(result slot, function)`` entry (the slot: an
+        asyncio future, or a ``TrioSlot``, from the factory it is given), makes the C call and
+        checks its TIMResult (a failure frees the entry and raises); the pump sets the slot's
+        result to ``(code, desc, json)``. The caller discards the entry if its await is
+        cancelled.
 
         Raises:
             KeyError: no such function.
@@ -323,7 +324,7 @@ class Bridge:
         register = ["if bridge._closed:", "    raise ClientClosed('the client is closed')",
                     "cid = pending._next_id",
                     "pending._next_id = cid + 1 if cid < MAX_ID else 1",
-                    "fut = loop.create_future()",
+                    "fut = new()",
                     "calls[cid] = (fut, FN)"]
         ud_at = next(k for k, line in enumerate(body) if "cast(" in line)
         body[ud_at:ud_at] = register
@@ -336,7 +337,7 @@ class Bridge:
                  "    calls.pop(cid, None)",
                  "    raise error(rc, function=FN)",
                  "return cid, fut"]
-        src = "def start(args, loop):\n" + "".join(f"    {line}\n" for line in body)
+        src = "def start(args, new):\n" + "".join(f"    {line}\n" for line in body)
         exec(src, ns)
         return ns["start"]  # type: ignore[no-any-return]
 

@@ -6,14 +6,14 @@ awaiting task is cancelled. A result whose id is no longer in the table (it came
 is dropped and counted: ``user_data`` is never a pointer, so a late result cannot touch freed
 memory.
 
-A slot is a :class:`PendingCall`, or, for a single-shot call awaited on asyncio (the hot path of
-``call_raw``), a bare ``(future, function name)`` tuple: the pump sets the future's result to
-the callback's arguments (see ``Bridge.fast_starter``).
+A slot is a :class:`PendingCall`, or, for a single-shot call (the hot path of ``call_raw``), a
+bare ``(result slot, function name)`` tuple, the result slot an asyncio future or, on trio, a
+``TrioSlot`` (same ``done``/``set_result``/``set_exception``): the pump sets its result to the
+callback's arguments (see ``Bridge.fast_starter``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,7 +106,8 @@ class PendingCalls:
 
     def __init__(self) -> None:
         # never rebound: the pump and the fast starters hold this dict
-        self._calls: dict[int, PendingCall | tuple[asyncio.Future[Any], str]] = {}
+        # a fast slot's first item: an asyncio future or a TrioSlot (duck-typed)
+        self._calls: dict[int, PendingCall | tuple[Any, str]] = {}
         self._next_id = 1
         #: results that arrived for an id no longer pending (cancelled, or already final)
         self.dropped_late = 0

@@ -1,0 +1,74 @@
+"""The result slot of a fast call on trio (imported only under trio).
+
+On asyncio a fast call waits on a bare future; on trio it waits on a :class:`TrioSlot`, which
+the pump resolves with the same two methods (``done()``, ``set_result()``) and which wakes the
+waiting task with ``trio.lowlevel.reschedule``: no ``trio.Event`` and no ``anyio.Event`` per
+call. A cancelled wait leaves the slot done, so a result that still arrives is counted as late.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import trio
+import trio.lowlevel
+
+__all__ = ["TrioSlot", "in_trio_task"]
+
+in_trio_task = trio.lowlevel.in_trio_task
+
+_Abort = trio.lowlevel.Abort
+_reschedule = trio.lowlevel.reschedule
+_current_task = trio.lowlevel.current_task
+_wait_task_rescheduled = trio.lowlevel.wait_task_rescheduled
+_checkpoint = trio.lowlevel.checkpoint
+
+
+class TrioSlot:
+    """One result, awaited by one trio task (see the module docstring)."""
+
+    __slots__ = ("_done", "_error", "_task", "_value")
+
+    def __init__(self) -> None:
+        self._task: trio.lowlevel.Task | None = None
+        self._done = False
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+    def done(self) -> bool:
+        """Whether a result (or an error, or a cancellation) has ended the slot."""
+        return self._done
+
+    def set_result(self, value: Any) -> None:
+        """Resolve the slot; wakes the waiting task (call on the trio thread)."""
+        self._done = True
+        self._value = value
+        self._wake()
+
+    def set_exception(self, exc: BaseException) -> None:
+        """End the slot with ``exc``, raised in the waiting task."""
+        self._done = True
+        self._error = exc
+        self._wake()
+
+    def _wake(self) -> None:
+        task = self._task
+        if task is not None:
+            self._task = None
+            _reschedule(task)
+
+    def _abort(self, raise_cancel: Any) -> Any:
+        self._task = None
+        self._done = True  # cancelled: a result arriving now is late
+        return _Abort.SUCCEEDED
+
+    async def wait(self) -> Any:
+        """The result (a checkpoint either way: cancellation is honoured)."""
+        if self._done:
+            await _checkpoint()
+        else:
+            self._task = _current_task()
+            await _wait_task_rescheduled(self._abort)
+        if self._error is not None:
+            raise self._error
+        return self._value
