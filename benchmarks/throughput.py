@@ -9,12 +9,18 @@ build the :class:`aiotim.Message` and read ``.text``. Variants, measured in the 
   bytes)`` into an ``asyncio.Queue`` (trio: ``TrioToken.run_sync_soon`` into a memory channel);
 - ``janus``: the ctypes callback puts into a ``janus.Queue`` (asyncio only);
 - ``floor``: one thread, no event loop: copy the payload out of a C buffer and do the work.
+
+Rates are the best of the rounds. Ratios are taken within each round between runs made one right
+after the other (the floor just before each aiotim run, the naive consumer just after it), and
+the median over the rounds is reported: this machine's speed drifts by tens of percent from one
+second to the next, and a ratio of two bests taken minutes apart would measure the drift.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import statistics
 import time
 from typing import Any
 
@@ -112,25 +118,32 @@ def naive_rate(count: int, backend: str, warm: int, *, use_janus: bool = False) 
 def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
     count = 30_000 if quick else 200_000
     warm = 5_000 if quick else 20_000
-    rounds = 2 if quick else 3
+    rounds = 3 if quick else 5
     bks = which or backends()
     best: dict[str, float] = {}
+    ratios: dict[str, list[float]] = {}
 
-    def keep(name: str, rate: float) -> None:
+    def keep(name: str, rate: float) -> float:
         best[name] = max(best.get(name, 0.0), rate)
+        return rate
 
-    for _ in range(rounds):  # interleaved, so that machine noise hits every variant alike
-        keep("floor", floor(count))
+    for _ in range(rounds):
+        # Each ratio is taken within a round, between runs made one after the other (the floor
+        # right before each aiotim run), so that the machine's drifting noise hits both sides
+        # alike; the reported ratio is the median over the rounds.
         for b in bks:
-            keep(f"aiotim_{b}", aiotim_rate(count, b, warm))
-            keep(f"naive_{b}", naive_rate(count, b, warm))
+            fl = keep("floor", floor(count))
+            a = keep(f"aiotim_{b}", aiotim_rate(count, b, warm))
+            n = keep(f"naive_{b}", naive_rate(count, b, warm))
+            ratios.setdefault(f"{b}_vs_floor", []).append(a / fl)
+            ratios.setdefault(f"{b}_vs_naive", []).append(a / n)
             if b == "asyncio":
-                keep("janus_asyncio", naive_rate(count, b, warm, use_janus=True))
-    out: dict[str, Any] = {"count": count, "rounds": rounds, "rates": best}
-    for b in bks:
-        out[f"{b}_vs_naive"] = best[f"aiotim_{b}"] / best[f"naive_{b}"]
-        out[f"{b}_vs_floor"] = best[f"aiotim_{b}"] / best["floor"]
-    out["asyncio_vs_janus"] = best["aiotim_asyncio"] / best["janus_asyncio"]
+                j = keep("janus_asyncio", naive_rate(count, b, warm, use_janus=True))
+                ratios.setdefault("asyncio_vs_janus", []).append(a / j)
+    out: dict[str, Any] = {"count": count, "rounds": rounds, "rates": best,
+                           "ratios_per_round": ratios}
+    for key, values in ratios.items():
+        out[key] = statistics.median(values)
     return out
 
 

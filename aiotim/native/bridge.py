@@ -1,8 +1,9 @@
 """One client's native session: relay slot, notification registration, calls and the pump.
 
 This is the only place that turns Python values into C arguments and relay records back into
-Python values. Everything above it sees ``(setter_name, args)`` notifications and
-``CallResult``s of plain ``bytes`` / ``int`` / ``bool`` values.
+Python values (the per-record work in C: records.c). Everything above it sees runs of
+``(setter_name, [args, ...])`` notifications and ``CallResult``s of plain ``bytes`` / ``int`` /
+``bool`` values.
 """
 
 from __future__ import annotations

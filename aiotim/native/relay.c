@@ -2,7 +2,9 @@
  * relay.c: SDK thread -> inbox -> eventfd. See relay.h for the contract.
  *
  * Hot path cost: one malloc, the string copies, one short mutex section, and an eventfd write
- * only when the inbox goes from "not signalled" to "signalled" (once per batch, not per record).
+ * only when the inbox goes from "not signalled" to "signalled": once per batch, not per record,
+ * and not at all while the consumer keeps polling (aiotim_relay_poll leaves the signal
+ * disarmed as long as it finds records).
  */
 #include "relay.h"
 
