@@ -71,6 +71,11 @@ def summarize(raw: dict[str, Any], backend: str) -> dict[str, Any]:
                 if f:
                     out[f"latency_floor_p50_us_{label}"] = f["latency"]["p50_us"]
                     out[f"latency_floor_p99_us_{label}"] = f["latency"]["p99_us"]
+            dec = lat.get("decode", {})
+            if dec:
+                out["decode_one_p50_us_hot"] = dec["hot"]["p50_us"]
+                out["decode_one_p50_us_after_sleep"] = dec["after_sleep"]["p50_us"]
+                out["decode_one_p99_us_after_sleep"] = dec["after_sleep"]["p99_us"]
             r, f = a.get("idle_10000"), fl.get("idle_10000")
             if r and f:
                 out["latency_p99_vs_floor_10k"] = (r["latency"]["p99_us"]
@@ -206,8 +211,10 @@ def main() -> int:
         "after the events and calls of `benchmarks/memory.py`; `pending_left` entries left in",
         "the pending-call table. `latency_floor_*`: the same pacing in C, a thread woken",
         "through an eventfd in `epoll_wait` (`benchmarks/wakeprobe.c`), measured just before",
-        "the backend's run: the least latency a consumer that sleeps between events gets on",
-        "this machine; `latency_p99_vs_floor_10k` is aiotim's p99 over it (below 1: better).",
+        "aiotim's run at the same rate: the least latency a consumer that sleeps between",
+        "events gets on this machine; `latency_p99_vs_floor_10k` is aiotim's p99 over it.",
+        "`decode_one_*`: decoding one message (what every consumer does per event) back to",
+        "back (`hot`) and right after a 100 µs sleep, as a thread does between events at 10k/s.",
         "",
     ]
     if not args.no_write:

@@ -12,7 +12,11 @@ for a naive ctypes callback (which takes the GIL on the SDK thread), idle and bu
 The relay's own counters (log2 buckets of the time inside the trampoline) are reported too.
 
 Floor: the same pacing in C, woken through an eventfd in ``epoll_wait`` (``wakeprobe.c``): what
-any consumer that sleeps between events gets on this machine, measured before each backend.
+any consumer that sleeps between events gets on this machine, measured right before each idle
+rate's run (in a worker thread, the client idle).
+
+Decode: one message's decoding (the consumers' per-event work), back to back and after a 100 us
+sleep each time: the same work is several times slower on a thread that has just woken up.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections import deque
 from typing import Any
 
 import anyio
+import anyio.to_thread
 
 import aiotim
 from aiotim.native.loader import SDKSource, loopback_library_path
@@ -71,12 +76,16 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
 
         client._hub.publish_many = publish_stamped  # type: ignore[method-assign]
         out: dict[str, Any] = {}
+        floors: dict[str, Any] = {}
         async with client:
             stream = client.new_messages()
             fire = client._native.sdk.fn("TIMLoopbackFirehosePaced")
             for busy in (False, True):
                 for rate in RATES:
                     count = max(200, int(rate * duration))
+                    if not busy:  # the machine's floor, just before (the noise drifts)
+                        floors[f"idle_{rate}"] = {"latency": summarize_ns(
+                            await anyio.to_thread.run_sync(wake_floor, count, rate))}
                     lat: list[int] = []
                     done = anyio.Event()
                     before = client._native.stats()
@@ -102,7 +111,7 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
                         "stall_relay_max_us": after.stall_max_ns / 1e3,
                     }
             stream.close()
-        return out
+        return {"aiotim": out, "floor": floors}
 
     return dict(anyio_run(main, backend))
 
@@ -144,17 +153,33 @@ def naive_stall(backend: str, rate: int, duration: float) -> dict[str, Any]:
     return dict(anyio_run(main, backend))
 
 
+def decode_after_sleep(n: int, gap_s: float = 0.0001) -> dict[str, dict[str, float]]:
+    """The time to decode one message (``work``: loads + Message + .text), back to back and
+    after each sleep of ``gap_s`` (the thread idle between events, as at 10k/s): what the same
+    Python work costs once the thread has slept (cold caches, a vCPU woken up)."""
+    out = {}
+    for name, gap in (("hot", 0.0), ("after_sleep", gap_s)):
+        lat = []
+        for _ in range(n):
+            if gap:
+                time.sleep(gap)
+            t0 = time.perf_counter_ns()
+            work(PAYLOAD)
+            lat.append(time.perf_counter_ns() - t0)
+        out[name] = summarize_ns(lat)
+    return out
+
+
 def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
     duration = 0.3 if quick else 2.0
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"decode": decode_after_sleep(2_000 if quick else 10_000)}
     for b in which or backends():
-        # the machine's floor, measured next to each backend's run (the noise drifts)
-        out[f"floor_{b}"] = {
-            f"idle_{rate}": {"latency": summarize_ns(wake_floor(max(200, int(rate * duration)),
-                                                                rate))}
-            for rate in RATES}
-        out[f"aiotim_{b}"] = aiotim_paced(b, duration)
-        out[f"naive_{b}"] = naive_stall(b, 10_000, duration)
+        paced = aiotim_paced(b, duration)
+        out[f"floor_{b}"] = paced["floor"]
+        out[f"aiotim_{b}"] = paced["aiotim"]
+        # the naive callback waits for the GIL (milliseconds each when the loop is busy): a
+        # quick run samples 1,000 of its callbacks, not 3,000
+        out[f"naive_{b}"] = naive_stall(b, 10_000, 0.1 if quick else duration)
     return out
 
 
@@ -162,6 +187,11 @@ if __name__ == "__main__":
     args = parse_args(__doc__)
     result = run(args.quick, args.backend)
     for name, cases in result.items():
+        if name == "decode":
+            for case, d in cases.items():
+                print(f"{'decode one':>16} {case:>12}: p50 {d['p50_us']:8.1f} "
+                      f"p99 {d['p99_us']:8.1f} us")
+            continue
         for case, r in cases.items():
             lat = r.get("latency")
             if "stall_sdk_view" not in r:
