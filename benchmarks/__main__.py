@@ -76,6 +76,11 @@ def summarize(raw: dict[str, Any], backend: str) -> dict[str, Any]:
                 out["decode_one_p50_us_hot"] = dec["hot"]["p50_us"]
                 out["decode_one_p50_us_after_sleep"] = dec["after_sleep"]["p50_us"]
                 out["decode_one_p99_us_after_sleep"] = dec["after_sleep"]["p99_us"]
+            r = a.get("idle_10000")
+            if r and "to_hub" in r:
+                for part in ("to_hub", "in_hub", "to_consumer"):
+                    out[f"latency_10k_{part}_p50_us"] = r[part]["p50_us"]
+                    out[f"latency_10k_{part}_p99_us"] = r[part]["p99_us"]
             r, f = a.get("idle_10000"), fl.get("idle_10000")
             if r and f:
                 out["latency_p99_vs_floor_10k"] = (r["latency"]["p99_us"]
@@ -213,6 +218,9 @@ def main() -> int:
         "through an eventfd in `epoll_wait` (`benchmarks/wakeprobe.c`), measured just before",
         "aiotim's run at the same rate: the least latency a consumer that sleeps between",
         "events gets on this machine; `latency_p99_vs_floor_10k` is aiotim's p99 over it.",
+        "`latency_10k_*`: the 10k/s idle latency in three parts: `to_hub` the wake-up and the",
+        "pump up to the hub (relay polled, records converted), `in_hub` decoding and queueing,",
+        "`to_consumer` from there to the consumer (a loop iteration, the task resumed).",
         "`decode_one_*`: decoding one message (what every consumer does per event) back to",
         "back (`hot`) and right after a 100 µs sleep, as a thread does between events at 10k/s.",
         "",

@@ -4,7 +4,9 @@ Latency: from the relay trampoline's entry on the SDK thread (``t_push_ns``, CLO
 the third argument of the hub's ``publish_many``, read by a wrapper around it) to the consumer's
 receipt of the message (``time.monotonic_ns()`` after ``await stream.__anext__()``), at 1k, 10k
 and 100k events/s, with the loop idle and with the loop busy (another task running pure-Python
-work in 1 ms slices).
+work in 1 ms slices). The wrapper also stamps the hub's entry and return, which splits each
+latency in three: to the hub (wake-up, relay polled, records converted), in the hub (decoding,
+queueing), to the consumer (a loop iteration, the consumer's task resumed).
 
 Stall: the time the SDK's firing thread spends inside the callback, for each callback, measured
 by the loopback around the call (``TIMLoopbackFirehoseSample``), for aiotim's C trampoline and
@@ -65,14 +67,20 @@ def _hist_pct(hist: list[int], q: float) -> float:
 
 def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
     async def main() -> dict[str, Any]:
-        stamps: deque[int] = deque()
+        # per message: (SDK-thread push, hub publish entered, hub publish returned)
+        stamps: deque[tuple[int, int, int]] = deque()
         client = aiotim.Client(APP_ID, sdk=SDKSource(loopback_library_path(), private_copy=True))
         publish = client._hub.publish_many
+        clock = time.monotonic_ns
 
         def publish_stamped(kind: str, batch: list[tuple[Any, ...]], t_ns: list[int]) -> None:
-            if kind == "TIMAddRecvNewMsgCallback":
-                stamps.extend(t_ns)
+            if kind != "TIMAddRecvNewMsgCallback":
+                publish(kind, batch, t_ns)
+                return
+            t_in = clock()
             publish(kind, batch, t_ns)
+            t_out = clock()
+            stamps.extend((t, t_in, t_out) for t in t_ns)
 
         client._hub.publish_many = publish_stamped  # type: ignore[method-assign]
         out: dict[str, Any] = {}
@@ -87,6 +95,7 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
                         floors[f"idle_{rate}"] = {"latency": summarize_ns(
                             await anyio.to_thread.run_sync(wake_floor, count, rate))}
                     lat: list[int] = []
+                    parts: tuple[list[int], list[int], list[int]] = ([], [], [])
                     done = anyio.Event()
                     before = client._native.stats()
                     async with anyio.create_task_group() as tg:
@@ -98,7 +107,11 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
                             msg = await stream.__anext__()
                             now = time.monotonic_ns()
                             assert msg.text is not None
-                            lat.append(now - stamps.popleft())
+                            t_push, t_in, t_out = stamps.popleft()
+                            lat.append(now - t_push)
+                            parts[0].append(t_in - t_push)
+                            parts[1].append(t_out - t_in)
+                            parts[2].append(now - t_out)
                         done.set()
                     after = client._native.stats()
                     hist = [a - b for a, b in zip(after.stall_hist, before.stall_hist,
@@ -106,6 +119,12 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
                     key = f"{'busy' if busy else 'idle'}_{rate}"
                     out[key] = {
                         "latency": summarize_ns(lat),
+                        # where the latency goes: the wake-up and the pump up to the hub
+                        # (records polled and converted), the hub (decoding, queueing), and
+                        # from there to the consumer (a loop iteration, the task resumed)
+                        "to_hub": summarize_ns(parts[0]),
+                        "in_hub": summarize_ns(parts[1]),
+                        "to_consumer": summarize_ns(parts[2]),
                         "stall_sdk_view": summarize_ns(client_samples(client)),
                         "stall_relay_hist_p99_le_us": _hist_pct(hist, 99) / 1e3,
                         "stall_relay_max_us": after.stall_max_ns / 1e3,
