@@ -1,6 +1,6 @@
 """The result slot of a fast call on trio (imported only under trio).
 
-On asyncio a fast call waits on a bare future; on trio it waits on a :class:`TrioSlot`, which
+On asyncio a fast call awaits a bare future; on trio it awaits a :class:`TrioSlot`, which
 the pump resolves with the same two methods (``done()``, ``set_result()``) and which wakes the
 waiting task with ``trio.lowlevel.reschedule``: no ``trio.Event`` and no ``anyio.Event`` per
 call. A cancelled wait leaves the slot done, so a result that still arrives is counted as late.
@@ -8,6 +8,7 @@ call. A cancelled wait leaves the slot done, so a result that still arrives is c
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
 import trio
@@ -61,6 +62,9 @@ class TrioSlot:
         self._task = None
         self._done = True  # cancelled: a result arriving now is late
         return _Abort.SUCCEEDED
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self.wait().__await__()
 
     async def wait(self) -> Any:
         """The result (a checkpoint either way: cancellation is honoured)."""

@@ -72,8 +72,6 @@ def _facts(function: str) -> tuple[bool, bool, FinalCheck | None]:
     return found
 
 
-_loads = orjson.loads
-_JSONDecodeError = orjson.JSONDecodeError
 _trio_slot: list[Any] = []  # [TrioSlot class, trio's in_trio_task] once trio was seen
 
 
@@ -89,17 +87,6 @@ def _trio_slot_type() -> Any:
     return slot_type if in_trio() else None
 
 
-def _fast_value(function: str, code: int, desc: bytes | None, json_bytes: bytes | None) -> Any:
-    if code != 0:
-        raise error_from_code(code, (desc or b"").decode("utf-8", "replace"), function=function)
-    if not json_bytes:
-        return None
-    try:
-        return _loads(json_bytes)
-    except _JSONDecodeError:
-        return json_bytes.decode("utf-8", "replace")
-
-
 async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
                    on_interim: Interim | None = None) -> Any:
     """Call ``function`` with ``args``; see :meth:`aiotim.Client.call_raw`."""
@@ -109,24 +96,17 @@ async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
         start = bridge.fast_starts[function] = (
             None if function in _FINAL else bridge.fast_starter(function))
     if start is not None:
+        # a single-shot TIMCommCallback: the fast path, with the running backend's result slot
         loop = running_asyncio_loop()
-        if loop is not None:  # asyncio, a single-shot TIMCommCallback: the fast path
-            call_id, fut = start(args, loop.create_future)
+        new_slot = loop.create_future if loop is not None else _trio_slot_type()
+        if new_slot is not None:
+            call_id, slot = start(args, new_slot)
             try:
-                code, desc, json_bytes = await fut
+                cb_args = await slot
             except BaseException:
                 bridge.pending.discard(call_id)  # cancelled: a late result is dropped
                 raise
-            return _fast_value(function, code, desc, json_bytes)
-        slot_type = _trio_slot_type()
-        if slot_type is not None:  # the same fast path on trio
-            call_id, slot = start(args, slot_type)
-            try:
-                code, desc, json_bytes = await slot.wait()
-            except BaseException:
-                bridge.pending.discard(call_id)
-                raise
-            return _fast_value(function, code, desc, json_bytes)
+            return _comm_value(function, cb_args)
     facts = _FACTS.get(function)
     if facts is None:
         facts = _facts(function)
@@ -141,7 +121,4 @@ async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
     if read_member_list:
         members, next_seq, is_finished = result.args
         return {"members": _decode(members), "next_seq": next_seq, "is_finished": is_finished}
-    code, desc, json_bytes = result.args
-    if code != 0:
-        raise error_from_code(code, (desc or b"").decode("utf-8", "replace"), function=function)
-    return _decode(json_bytes)
+    return _comm_value(function, result.args)

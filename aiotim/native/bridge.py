@@ -89,7 +89,8 @@ def _convert_chunk(head: int) -> tuple[list[tuple[int, int, Any, Any]], int]:
         log.exception("aiotim: relay records lost")
         return [], 0
 _TRIM_AFTER_RECORDS = 4096  # idle after a burst this long: give its memory back (relay.c)
-_NO_PLAN = -2
+_NOTIFICATIONS = -1  # the token of a run of notifications (records.c)
+_NO_PLAN = -2  # the token of a record of a kind without a plan (a bug)
 
 
 _TOKEN_MASK = (1 << 40) - 1  # relay.h: user_data bits 0..39
@@ -387,24 +388,15 @@ class Bridge:
 
     def _deliver(self, runs: list[tuple[int, int, Any, Any]], sink: NotificationSink) -> None:
         """Hand converted records (see records.c) to the sink and to the pending calls."""
-        pending = self.pending
-        calls = pending._calls
+        resolve = self.pending.resolve
         for kind, token, payload, stamps in runs:
             try:
-                if token == -1:
+                if token == _NOTIFICATIONS:
                     sink(_SETTER_OF_KIND[kind], payload, stamps)
-                elif kind == _COMM and (entry := calls.get(token)).__class__ is tuple:
-                    # a fast slot (see fast_starter): its future gets (code, desc, json)
-                    del calls[token]
-                    fut = entry[0]
-                    if fut.done():  # cancelled, its task not resumed yet
-                        pending.dropped_late += 1
-                    else:
-                        fut.set_result(payload)
                 elif token == _NO_PLAN:
                     log.error("aiotim: a relay record of unknown kind %d was dropped", kind)
                 else:
-                    pending.resolve(token, 1 if kind == _COMM_2 else 0, payload)
+                    resolve(token, 1 if kind == _COMM_2 else 0, payload)
             except Exception:  # one bad run must not stop the others
                 log.exception("aiotim: dispatching a %s callback failed",
                               _SETTER_OF_KIND.get(kind, "result"))
