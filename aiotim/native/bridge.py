@@ -88,7 +88,6 @@ def _convert_chunk(head: int) -> tuple[list[tuple[int, int, Any, Any]], int]:
     except MemoryError:
         log.exception("aiotim: relay records lost")
         return [], 0
-_TRIM_AFTER_RECORDS = 4096  # idle after a burst this long: give its memory back (relay.c)
 _NOTIFICATIONS = -1  # the token of a run of notifications (records.c)
 _NO_PLAN = -2  # the token of a record of a kind without a plan (a bug)
 
@@ -443,16 +442,12 @@ class Bridge:
             while True:
                 await anyio.wait_readable(fd)
                 addr = self._poll()
-                chunks = 0
                 while addr:
                     runs, addr = _convert_chunk(addr)
                     deliver(runs, sink)
-                    chunks += 1
                     await anyio.lowlevel.checkpoint()
                     if not addr:  # the batch is done: poll until nothing is left
                         addr = self._poll()
-                if chunks * _CHUNK >= _TRIM_AFTER_RECORDS:  # idle after a burst
-                    lib.aiotim_relay_trim()
         finally:
             if addr:
                 self.dropped_at_close += _discard_records(addr)
@@ -465,21 +460,17 @@ class Bridge:
         with ``call_soon``."""
         fd = self.fd
         deliver = self._deliver
-        addr = chunks = 0
+        addr = 0
         later: asyncio.Handle | None = None
 
         def step() -> None:
-            nonlocal addr, chunks, later
+            nonlocal addr, later
             later = None
             if not addr:
                 addr = self._poll()
                 if not addr:  # idle again; the signal is armed: the eventfd wakes on_readable
-                    if chunks * _CHUNK >= _TRIM_AFTER_RECORDS:
-                        lib.aiotim_relay_trim()
-                    chunks = 0
                     return
             runs, addr = _convert_chunk(addr)
-            chunks += 1
             try:
                 deliver(runs, sink)
             finally:

@@ -31,6 +31,7 @@ typedef struct relay {
     uint16_t gen;
     int efd;
     int writers; /* pushers between "signalled" and their eventfd write (atomic) */
+    uint64_t pushed_when_idle; /* stats.pushed when a poll last found the inbox empty */
     aiotim_relay_stats stats;
 } relay;
 
@@ -75,6 +76,7 @@ int aiotim_relay_open(void) {
             r->gen++;
             r->efd = efd;
             r->head = r->tail = NULL;
+            r->pushed_when_idle = 0;
             memset(&r->stats, 0, sizeof r->stats);
             pthread_mutex_unlock(&r->mu);
             pthread_mutex_unlock(&relays_mu);
@@ -189,6 +191,17 @@ static void relay_push(const void *user_data, int32_t kind, int nstr, const char
     stall_account(r, t0);
 }
 
+/* A burst at least this long ended (a firehose, an offline sync): give the memory it held back
+ * to the system. glibc keeps freed heap memory of a thread's arena mapped otherwise, so RSS would
+ * stay at the burst's peak. */
+#define TRIM_AFTER_RECORDS 4096
+
+static void trim(void) {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 static aiotim_rec *take(int slot, bool rearm_always) {
     relay *r = slot_relay(slot);
     if (!r) return NULL;
@@ -206,18 +219,17 @@ static aiotim_rec *take(int slot, bool rearm_always) {
     aiotim_rec *head = r->head;
     r->head = r->tail = NULL;
     if (rearm_always || !head) r->signalled = false;
+    /* An empty poll ends a burst: everything taken before it has been freed by now. */
+    bool burst_over = !head && r->stats.pushed - r->pushed_when_idle >= TRIM_AFTER_RECORDS;
+    if (!head) r->pushed_when_idle = r->stats.pushed;
     pthread_mutex_unlock(&r->mu);
+    if (burst_over) trim();
     return head;
 }
 
 aiotim_rec *aiotim_relay_take(int slot) { return take(slot, true); }
 
 aiotim_rec *aiotim_relay_poll(int slot) { return take(slot, false); }
-
-/* A batch at least this long was a burst (a firehose, an offline sync): give the memory it
- * held back to the system once it is freed. glibc keeps freed heap memory of a thread's arena
- * mapped otherwise, so RSS would stay at the burst's peak. */
-#define TRIM_AFTER_RECORDS 4096
 
 void aiotim_relay_free(aiotim_rec *batch) {
     size_t n = 0;
@@ -227,17 +239,7 @@ void aiotim_relay_free(aiotim_rec *batch) {
         batch = next;
         n++;
     }
-#ifdef __GLIBC__
-    if (n >= TRIM_AFTER_RECORDS) malloc_trim(0);
-#else
-    (void)n;
-#endif
-}
-
-void aiotim_relay_trim(void) {
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
+    if (n >= TRIM_AFTER_RECORDS) trim();
 }
 
 void aiotim_relay_close(int slot) {

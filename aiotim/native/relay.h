@@ -51,12 +51,11 @@ aiotim_rec *aiotim_relay_take(int slot);
  * While it stays disarmed, SDK threads append records without writing the eventfd: the
  * consumer must poll again (soon, e.g. at its next loop iteration) until a poll comes back
  * NULL. A busy consumer thus takes a steady stream of records without a system call per
- * batch on either side; an idle one is woken by the eventfd as before. */
+ * batch on either side; an idle one is woken by the eventfd as before. The poll that finds the
+ * inbox empty after a burst (4096 records or more) gives the freed memory back to the system. */
 aiotim_rec *aiotim_relay_poll(int slot);
 /* Free a batch returned by aiotim_relay_take. */
 void aiotim_relay_free(aiotim_rec *batch);
-/* Give freed heap memory back to the system (after a large batch was freed elsewhere). */
-void aiotim_relay_trim(void);
 /* Close: later records for this relay are dropped and counted; frees what was queued. */
 void aiotim_relay_close(int slot);
 /* Copy the relay's counters into *out. */
