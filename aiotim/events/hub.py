@@ -7,6 +7,7 @@ offline messages the SDK delivered during the login.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import weakref
 from collections import deque
@@ -81,10 +82,8 @@ class EventHub:
             # decoded once, shared by every stream of the kind
             items = None
             if decode_batch is not None:
-                try:
+                with contextlib.suppress(Exception):  # the checked decoder names the problem
                     items = decode_batch(batch)
-                except Exception:  # the checked decoder below names the problem
-                    items = None
             if items is None:
                 items = self._decode_each(kind, decode, batch)
             for ref in refs:
@@ -106,8 +105,6 @@ class EventHub:
 
     def _decode_each(self, kind: str, decode: Decoder, batch: list[tuple[Any, ...]],
                      ) -> list[Any]:
-        if len(batch) == 1:
-            return self._decode_one(kind, decode, batch[0])
         items: list[Any] = []
         for args in batch:
             items += self._decode_one(kind, decode, args)
@@ -126,9 +123,6 @@ class EventHub:
     def _bad_payload(self, kind: str, exc: PayloadError) -> None:
         self.payload_errors[kind] = self.payload_errors.get(kind, 0) + 1
         log.error("aiotim: dropped a malformed %s payload: %s", kind, exc)
-
-    def _decode(self, kind: str, args: tuple[Any, ...]) -> list[Any]:
-        return self._decode_one(kind, CATALOG[kind].decode, args)
 
     def subscribe(
         self,
@@ -152,9 +146,8 @@ class EventHub:
         self._claimed.add(kind)
         backlog = self._unclaimed.pop(kind, None)
         if backlog:
-            for args, _ in backlog:
-                for item in self._decode(kind, args):
-                    stream._put(item)
+            stream._put_many(self._decode_each(kind, CATALOG[kind].decode,
+                                               [args for args, _ in backlog]))
         return stream
 
     def _unsubscribe(self, stream: Stream[Any]) -> None:

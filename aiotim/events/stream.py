@@ -116,40 +116,35 @@ class Stream(Generic[T]):
 
     # -- fed by the hub ----------------------------------------------------------------
 
-    def _put(self, item: Any) -> None:
-        if self._closed or (self.where is not None and not self.where(item)):
-            return
-        items = self._items
-        if self.maxsize is not None and self._n >= self.maxsize:
-            self._overflow(item)
-        else:
-            items.append(item)
-            self._n += 1
-            if self._n > self._high_water and not self._warned and self.maxsize is None:
-                self._warned = True
-                log.warning("aiotim: %d %s events are waiting in one stream (consumer too "
-                            "slow?); pass maxsize= and overflow= to bound it", self._n,
-                            self.kind)
-        waiter = self._waiter
-        if waiter is not None:
-            self._waiter = None
-            wake(waiter)
-
     def _put_many(self, items: list[Any]) -> None:
-        """:meth:`_put` each of ``items`` (one queue extension when nothing filters or bounds
-        the stream)."""
-        if self.where is not None or self.maxsize is not None or self._closed:
+        """Queue ``items`` (decoded, in SDK order) through the filter and the overflow policy,
+        then wake the consumer."""
+        if self._closed:
+            return
+        queue = self._items
+        where, maxsize = self.where, self.maxsize
+        if where is None and maxsize is None:
+            queue.extend(items)  # the common case: one extension for the whole run
+            self._n += len(items)
+        else:
             for item in items:
-                self._put(item)
-            return
-        if not items:
-            return
-        self._items.extend(items)
-        n = self._n = self._n + len(items)
-        if n > self._high_water and not self._warned:
+                if self._closed:  # a "raise" stream overflowed earlier in this run
+                    break
+                if where is not None and not where(item):
+                    continue
+                if maxsize is not None and self._n >= maxsize:
+                    self._overflow(item)
+                else:
+                    queue.append(item)
+                    self._n += 1
+        if self._n > self._high_water and not self._warned and maxsize is None:
             self._warned = True
             log.warning("aiotim: %d %s events are waiting in one stream (consumer too "
-                        "slow?); pass maxsize= and overflow= to bound it", n, self.kind)
+                        "slow?); pass maxsize= and overflow= to bound it", self._n, self.kind)
+        if queue or self._dropped_front:
+            self._wake()
+
+    def _wake(self) -> None:
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
@@ -185,10 +180,7 @@ class Stream(Generic[T]):
 
     def _end(self) -> None:
         self._closed = True
-        waiter = self._waiter
-        if waiter is not None:
-            self._waiter = None
-            wake(waiter)
+        self._wake()
 
     # -- consumer side -----------------------------------------------------------------
 
