@@ -14,14 +14,21 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import statistics
 import time
 from typing import Any
 
 import anyio
 import orjson
 
-from benchmarks.common import NaiveSDK, anyio_run, backends, emit, loopback_client, parse_args
+from benchmarks.common import (
+    NaiveSDK,
+    anyio_run,
+    backends,
+    emit,
+    loopback_client,
+    parse_args,
+    with_medians,
+)
 
 CONCURRENCY = (1, 100, 10_000)
 
@@ -127,13 +134,9 @@ def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
             for c in CONCURRENCY:
                 ratios.setdefault(f"{b}_vs_naive_c{c}", []).append(
                     got["aiotim"][c] / got["naive"][c])
-    out: dict[str, Any] = {"total": total, "rounds": rounds,
-                           "rates": {k: {str(c): v for c, v in d.items()}
-                                     for k, d in best.items()},
-                           "ratios_per_round": ratios}
-    for key, values in ratios.items():
-        out[key] = statistics.median(values)
-    return out
+    return with_medians({"total": total, "rounds": rounds,
+                         "rates": {k: {str(c): v for c, v in d.items()}
+                                   for k, d in best.items()}}, ratios)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import ctypes
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -161,6 +162,13 @@ def pct(values: list[int] | list[float], q: float) -> float:
     s = sorted(values)
     k = min(len(s) - 1, max(0, round(q / 100 * len(s) + 0.5) - 1))
     return float(s[k])
+
+
+def with_medians(out: dict[str, Any], ratios: dict[str, list[float]]) -> dict[str, Any]:
+    """``out`` with the per-round ``ratios`` and, under each ratio's key, their median."""
+    out["ratios_per_round"] = ratios
+    out.update((key, statistics.median(values)) for key, values in ratios.items())
+    return out
 
 
 def summarize_ns(values: list[int]) -> dict[str, float]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import statistics
 import time
 from typing import Any
 
@@ -32,6 +31,7 @@ from benchmarks.common import (
     emit,
     loopback_client,
     parse_args,
+    with_medians,
     work,
 )
 
@@ -140,11 +140,7 @@ def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
             if b == "asyncio":
                 j = keep("janus_asyncio", naive_rate(count, b, warm, use_janus=True))
                 ratios.setdefault("asyncio_vs_janus", []).append(a / j)
-    out: dict[str, Any] = {"count": count, "rounds": rounds, "rates": best,
-                           "ratios_per_round": ratios}
-    for key, values in ratios.items():
-        out[key] = statistics.median(values)
-    return out
+    return with_medians({"count": count, "rounds": rounds, "rates": best}, ratios)
 
 
 if __name__ == "__main__":
