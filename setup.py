@@ -8,11 +8,11 @@ STRICT = ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror=implicit-function-decl
           "-fvisibility=hidden", "-D_GNU_SOURCE"]
 
 # The loopback SDK: a plain shared library with the ABI of libImSDK.so (it has no PyInit_; it
-# is dlopen'ed by aiotim.native.loader, never imported). TIM symbols are exported explicitly.
+# is dlopen'ed by aiotim._native.loader, never imported). TIM symbols are exported explicitly.
 loopback = Extension(
-    "aiotim.native.loopback._libimsdk_loopback",
-    sources=sorted(glob("aiotim/native/loopback/*.c")),
-    include_dirs=["aiotim/native", "aiotim/native/loopback"],
+    "aiotim.loopback.sdk._libimsdk_loopback",
+    sources=sorted(glob("aiotim/loopback/sdk/*.c")),
+    include_dirs=["aiotim/_abi", "aiotim/loopback/sdk"],
     extra_compile_args=STRICT,
     libraries=["pthread"],
 )
@@ -20,9 +20,9 @@ loopback = Extension(
 # The pump's per-record work (relay records -> Python values): a CPython extension, since cffi
 # cannot build Python objects in C. It reads the records' layout from relay.h and frees them.
 records = Extension(
-    "aiotim.native._records",
-    sources=["aiotim/native/records.c"],
-    include_dirs=["aiotim/native"],
+    "aiotim._native._records",
+    sources=["aiotim/_native/records.c"],
+    include_dirs=["aiotim/_abi", "aiotim/_native"],
     extra_compile_args=[*STRICT, "-Wno-missing-field-initializers"],
 )
 

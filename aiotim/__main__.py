@@ -2,6 +2,6 @@
 
 import sys
 
-from aiotim.cli import main
+from aiotim.tools.cli import main
 
 sys.exit(main())

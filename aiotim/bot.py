@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import anyio
 
 from aiotim.events.catalog import CATALOG
-from aiotim.filters import conversation_key, message_filter
-from aiotim.messages import MessagesMixin, check_address
+from aiotim.events.filters import conversation_key, message_filter
+from aiotim.domains.messages import MessagesMixin, check_address
 from aiotim.models import C2C, Group, Message
 
 if TYPE_CHECKING:

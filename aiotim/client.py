@@ -22,17 +22,17 @@ import orjson
 from anyio.abc import TaskGroup
 
 from aiotim.bot import BotMixin
-from aiotim.conversations import ConversationsMixin
+from aiotim.domains.conversations import ConversationsMixin
 from aiotim.enums import LoginStatus, LogLevel
 from aiotim.errors import ClientClosed, TIMError, UnsupportedBySDK, check_result, redact
-from aiotim.event_streams import EventStreamsMixin
+from aiotim.domains.streams import EventStreamsMixin
 from aiotim.events.hub import EventHub
 from aiotim.events.stream import OverflowPolicy, Stream
-from aiotim.events.types import KickedOffline, NetworkStatusChanged, UserSigExpired
-from aiotim.messages import MessagesMixin
-from aiotim.native import Bridge, SDKLibrary, SDKSource, open_sdk, resolve_source
-from aiotim.native.abi import CALLBACK_SETTERS
-from aiotim.rawcalls import call_raw
+from aiotim.events.session import KickedOffline, NetworkStatusChanged, UserSigExpired
+from aiotim.domains.messages import MessagesMixin
+from aiotim._native import Bridge, SDKLibrary, SDKSource, open_sdk, resolve_source
+from aiotim._abi import CALLBACK_SETTERS
+from aiotim._native.rawcalls import call_raw
 
 __all__ = ["Client"]
 
@@ -71,7 +71,7 @@ class Client(BotMixin, MessagesMixin, ConversationsMixin, EventStreamsMixin):
 
     Args:
         sdk_app_id: the application's SDKAppID.
-        sdk: the SDK library: a path, an :class:`aiotim.native.SDKSource`, or ``None`` for the
+        sdk: the SDK library: a path, an :class:`aiotim._native.SDKSource`, or ``None`` for the
             path in ``AIOTIM_SDK_PATH``. For offline use, get a client from
             :meth:`aiotim.loopback.Cloud.client`.
         data_dir: the SDK's local database directory (default: a temporary directory removed

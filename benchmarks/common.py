@@ -26,7 +26,8 @@ import orjson
 
 import aiotim
 from aiotim.models import Message
-from aiotim.native.loader import SDKSource, loopback_library_path
+from aiotim._native.loader import SDKSource
+from aiotim.loopback.sdk import loopback_library_path
 
 APP_ID = 1400000123
 

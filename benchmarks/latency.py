@@ -32,7 +32,8 @@ import anyio
 import anyio.to_thread
 
 import aiotim
-from aiotim.native.loader import SDKSource, loopback_library_path
+from aiotim._native.loader import SDKSource
+from aiotim.loopback.sdk import loopback_library_path
 from benchmarks.common import (
     APP_ID,
     PAYLOAD,

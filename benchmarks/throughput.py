@@ -37,7 +37,7 @@ from benchmarks.common import (
 
 
 def floor(count: int) -> float:
-    from aiotim.native._ffi import ffi
+    from aiotim._native._ffi import ffi
     buf = ffi.new("char[]", PAYLOAD)
     n = len(PAYLOAD)
     unpack = ffi.unpack

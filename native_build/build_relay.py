@@ -1,4 +1,4 @@
-"""cffi build for ``aiotim.native._relay`` (out-of-line API mode).
+"""cffi build for ``aiotim._native._relay`` (out-of-line API mode).
 
 The cdef is assembled from real C headers, not written here: ``tim_abi.h`` (every TIM prototype
 becomes a function-pointer type ``NAME_fn``, since the SDK is dlopen'ed at run time and resolved
@@ -12,7 +12,9 @@ from pathlib import Path
 
 from cffi import FFI
 
-NATIVE = Path(__file__).resolve().parent.parent / "aiotim" / "native"
+PKG = Path(__file__).resolve().parent.parent / "aiotim"
+ABI = PKG / "_abi"
+NATIVE = PKG / "_native"
 
 
 def _strip_preprocessor(text: str) -> str:
@@ -28,8 +30,8 @@ _PROTO = re.compile(r"^((?:const\s+)?(?:enum\s+)?\w+\*?)\s+(\w+)\((.*)\);", re.M
 
 def _abi_text() -> str:
     """tim_abi.h, then the loopback SDK's extra exports, without comments and directives."""
-    text = "\n".join((NATIVE / h).read_text(encoding="utf-8")
-                     for h in ("tim_abi.h", "loopback/loopback_ext.h"))
+    text = "\n".join((ABI / h).read_text(encoding="utf-8")
+                     for h in ("tim_abi.h", "loopback_ext.h"))
     return _strip_preprocessor(re.sub(r"/\*.*?\*/", "", text, flags=re.S))
 
 
@@ -48,12 +50,12 @@ ffibuilder.cdef(_abi_cdef())
 ffibuilder.cdef(_strip_preprocessor((NATIVE / "relay.h").read_text(encoding="utf-8")))
 ffibuilder.cdef(_strip_preprocessor((NATIVE / "loader.h").read_text(encoding="utf-8")))
 ffibuilder.set_source(
-    "aiotim.native._relay",
+    "aiotim._native._relay",
     '#include "tim_abi.h"\n#include "loopback_ext.h"\n#include "relay.h"\n#include "loader.h"\n'
     + _fn_typedefs(),
     # setuptools wants paths relative to the project root (where setup.py runs)
-    sources=["aiotim/native/relay.c", "aiotim/native/loader.c"],
-    include_dirs=["aiotim/native", "aiotim/native/loopback"],
+    sources=["aiotim/_native/relay.c", "aiotim/_native/loader.c"],
+    include_dirs=["aiotim/_abi", "aiotim/_native"],
     extra_compile_args=["-std=gnu11", "-O2", "-Wall", "-Wextra", "-D_GNU_SOURCE"],
     libraries=["dl", "pthread"],
 )

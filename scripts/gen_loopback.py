@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate ``aiotim/native/loopback/generated.inc`` from ``tim_abi.h``.
+"""Generate ``aiotim/loopback/sdk/generated.inc`` from ``tim_abi.h``.
 
 The loopback SDK exports the 240 functions of the TIM ABI. Everything that is the same for every
 function (forwarding a call as a ``C`` frame, registering a notification callback, calling a
@@ -22,12 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load_abi() -> ModuleType:
-    """Import ``aiotim.native.abi`` without running the package ``__init__`` files.
+    """Import ``aiotim._abi`` without running the package ``__init__`` files.
 
     The build must not depend on the whole package importing (nor on its dependencies): the
     parent packages are registered from their specs but not executed.
     """
-    for name in ("aiotim", "aiotim.native"):
+    for name in ("aiotim",):
         if name not in sys.modules:
             folder = ROOT.joinpath(*name.split("."))
             spec = importlib.util.spec_from_file_location(
@@ -35,14 +35,14 @@ def _load_abi() -> ModuleType:
             )
             assert spec is not None
             sys.modules[name] = importlib.util.module_from_spec(spec)
-    return importlib.import_module("aiotim.native.abi")
+    return importlib.import_module("aiotim._abi")
 
 
 _abi = _load_abi()
 CALLBACKS, CALLBACK_SETTERS, FUNCTIONS = _abi.CALLBACKS, _abi.CALLBACK_SETTERS, _abi.FUNCTIONS
 Function = _abi.Function
 
-OUTPUT = ROOT / "aiotim" / "native" / "loopback" / "generated.inc"
+OUTPUT = ROOT / "aiotim" / "loopback" / "sdk" / "generated.inc"
 
 #: Functions the SDK answers itself (PROTOCOL.md "What the SDK does locally"); hand-written in
 #: sdk.c. Every other non-setter function is forwarded to the cloud.

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Generate aiotim/native/relay_tramp.inc: one relay trampoline per callback typedef.
+"""Generate aiotim/_native/relay_tramp.inc: one relay trampoline per callback typedef.
 
 Each trampoline has the exact signature of its typedef and hands its arguments to relay_push:
 strings in declaration order, then integers/enums/bools in declaration order. Kind numbers are
-the typedefs' positions in tim_abi.h (``aiotim.native.abi.CALLBACKS[...].index``); one extra
+the typedefs' positions in tim_abi.h (``aiotim._abi.CALLBACKS[...].index``); one extra
 kind, ``len(CALLBACKS)``, is a second TIMCommCallback trampoline for functions that take two
 (TIMMsgSendNewMsgEx), so the two results can be told apart.
 
@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aiotim.native.abi import CALLBACKS, Callback  # noqa: E402
+from aiotim._abi import CALLBACKS, Callback  # noqa: E402
 
-OUT = ROOT / "aiotim" / "native" / "relay_tramp.inc"
+OUT = ROOT / "aiotim" / "_native" / "relay_tramp.inc"
 
 
 def trampoline(cb: Callback, fname: str, kind: int) -> str:

@@ -18,8 +18,8 @@ import anyio
 import anyio.abc
 import orjson
 
-from aiotim.loopback.address import parse_address
-from aiotim.loopback.protocol import PROTOCOL_NAME, Field, FrameDecoder, encode_frame
+from aiotim.loopback.cloud.address import parse_address
+from aiotim.loopback.cloud.protocol import PROTOCOL_NAME, Field, FrameDecoder, encode_frame
 
 Frame = tuple[str, list[Field]]
 

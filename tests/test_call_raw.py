@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 import aiotim
-from aiotim.native import CALLBACK_SETTERS, FUNCTIONS
+from aiotim._native import CALLBACK_SETTERS, FUNCTIONS
 from tests.helpers import cloud_and_clients
 
 pytestmark = pytest.mark.anyio

@@ -15,7 +15,7 @@ import orjson
 import pytest
 
 from aiotim.loopback import Cloud
-from aiotim.loopback.address import parse_address
+from aiotim.loopback.cloud.address import parse_address
 from tests.loopback_fake_sdk import FakeSDK, eventually, text
 
 pytestmark = pytest.mark.anyio
@@ -223,7 +223,7 @@ class TestServe:
         env = dict(os.environ, AIOTIM_SECRET_KEY=KEY)
         with subprocess.Popen(
             [sys.executable, "-c",
-             "import sys; from aiotim.loopback.serve import main; sys.exit(main(sys.argv[1:]))",
+             "import sys; from aiotim.loopback.cloud.serve import main; sys.exit(main(sys.argv[1:]))",
              "--app-id", str(APP), "--address", f"unix:{sock}"],
             stdout=subprocess.PIPE, text=True, env=env,
         ) as proc:
@@ -246,7 +246,7 @@ class TestServe:
 
     def test_serve_requires_a_key(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Without a secret key, serve refuses to start."""
-        from aiotim.loopback.serve import main
+        from aiotim.loopback.cloud.serve import main
 
         monkeypatch.delenv("AIOTIM_SECRET_KEY", raising=False)
         with pytest.raises(SystemExit) as info:

@@ -19,7 +19,7 @@ from types import ModuleType
 import pytest
 
 from aiotim import enums
-from aiotim.native import abi
+from aiotim import _abi as abi
 from tests.real_sdk import headers, paths
 from tests.real_sdk.headers import CParam, HeaderSet, Signature, normalize_type
 

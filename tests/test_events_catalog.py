@@ -17,8 +17,8 @@ import pytest
 
 import aiotim
 from aiotim.events import CATALOG, EVENT_KINDS
-from aiotim.events.types import RawEvent
-from aiotim.native.abi import CALLBACK_SETTERS
+from aiotim.events.session import RawEvent
+from aiotim._abi import CALLBACK_SETTERS
 from tests.helpers import cloud_and_clients, next_item
 
 pytestmark = pytest.mark.anyio

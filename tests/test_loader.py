@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import aiotim
-from aiotim.native import SDKSource, loopback_library_path, open_sdk, resolve_source
+from aiotim._native import SDKSource, open_sdk, resolve_source
+from aiotim.loopback.sdk import loopback_library_path
 
 # A tiny "SDK" that exports only a few TIM functions: enough for a Client to start, so that the
 # missing ones can be shown to raise UnsupportedBySDK.

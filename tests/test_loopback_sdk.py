@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from aiotim.loopback.protocol import FrameDecoder, encode_frame
-from aiotim.native.abi import FUNCTIONS
+from aiotim.loopback.cloud.protocol import FrameDecoder, encode_frame
+from aiotim._abi import FUNCTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
-LOOPBACK_DIR = ROOT / "aiotim" / "native" / "loopback"
+LOOPBACK_DIR = ROOT / "aiotim" / "loopback" / "sdk"
 APP_ID = 1400000123
 SERVER_TIME_MS = 1_700_000_000_000
 
@@ -58,7 +58,7 @@ def _compile(out: Path, extra: tuple[str, ...] = ()) -> None:
         "-D_GNU_SOURCE",
         "-fPIC",
         "-shared",
-        f"-I{ROOT / 'aiotim/native'}",
+        f"-I{ROOT / 'aiotim/_abi'}",
         f"-I{LOOPBACK_DIR}",
         *extra,
         *sources,

@@ -13,10 +13,10 @@ from typing import Any
 import anyio
 import pytest
 
-from aiotim.native._ffi import NULL, ffi, lib, records
-from aiotim.native.abi import CALLBACK_SETTERS, CALLBACKS
-from aiotim.native.bridge import Bridge, _configure_records
-from aiotim.native.pending import PendingCalls
+from aiotim._native._ffi import NULL, ffi, lib, records
+from aiotim._abi import CALLBACK_SETTERS, CALLBACKS
+from aiotim._native.bridge import Bridge, _configure_records
+from aiotim._native.pending import PendingCalls
 
 pytestmark = pytest.mark.anyio
 

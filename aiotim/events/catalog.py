@@ -17,9 +17,9 @@ import orjson
 from aiotim.enums import ConvEvent, NetworkStatus
 from aiotim.errors import PayloadError
 from aiotim.events import _decode as d
-from aiotim.events import community, friendship, groups, messages_events, profile, signaling
+from aiotim.events import community, friends, groups, messages, profiles, signaling
 from aiotim.events._decode import BatchDecoder, Decoder, Spec
-from aiotim.events.types import (
+from aiotim.events.session import (
     ConversationChanged,
     ConversationGroupCreated,
     ConversationGroupDeleted,
@@ -36,7 +36,7 @@ from aiotim.events.types import (
 )
 from aiotim.models import Conversation, Message
 from aiotim.models._json import get_str
-from aiotim.native.abi import CALLBACK_SETTERS
+from aiotim._abi import CALLBACK_SETTERS
 
 __all__ = ["CATALOG", "EVENT_KINDS", "Entry", "decode_json", "decode_text"]
 
@@ -185,10 +185,10 @@ _SESSION: dict[str, Spec] = {
 
 _SPECS: dict[str, Spec] = {
     **_SESSION,
-    **messages_events.SPECS,
+    **messages.SPECS,
     **groups.SPECS,
-    **friendship.SPECS,
-    **profile.SPECS,
+    **friends.SPECS,
+    **profiles.SPECS,
     **signaling.SPECS,
     **community.SPECS,
 }

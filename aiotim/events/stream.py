@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import anyio
 
-from aiotim._wakeup import Waiter, new_waiter, wait, wake
+from aiotim._backends import Waiter, new_waiter, wait, wake
 from aiotim.errors import StreamOverflow
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from aiotim.netguard import isolation_problem
+from aiotim.tools.netguard import isolation_problem
 from tests.real_sdk.paths import SKIP_REASON, cached_library
 
 NOT_ISOLATED = "not isolated: run under shared/tools/netless"

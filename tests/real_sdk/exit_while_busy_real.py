@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from aiotim.netguard import isolation_problem
+from aiotim.tools.netguard import isolation_problem
 
 APP_ID = 1400000000
 

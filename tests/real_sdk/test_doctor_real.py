@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import aiotim.native
-import aiotim.netguard
-from aiotim.doctor import _UNDOCUMENTED, run_doctor
+import aiotim._native
+import aiotim.tools.netguard
+from aiotim.tools.doctor import _UNDOCUMENTED, run_doctor
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -44,7 +44,7 @@ class TestDoctorRefusesWithRoutes:
         def no_open(*args: object) -> None:
             raise AssertionError("doctor opened the library despite the routes")
 
-        monkeypatch.setattr(aiotim.native, "open_sdk", no_open)
+        monkeypatch.setattr(aiotim._native, "open_sdk", no_open)
         path = tmp_path / "libImSDK.so"
         path.write_bytes(b"not a library")
         return path
@@ -53,7 +53,7 @@ class TestDoctorRefusesWithRoutes:
         self, dummy_sdk: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """has_routes() true → exit status 2 and "refusing to load it"."""
-        monkeypatch.setattr(aiotim.netguard, "has_routes", lambda *a: True)
+        monkeypatch.setattr(aiotim.tools.netguard, "has_routes", lambda *a: True)
         assert run_doctor(str(dummy_sdk)) == 2
         out = capsys.readouterr().out
         assert "refusing to load it" in out and "shared/tools/netless" in out
@@ -68,8 +68,8 @@ class TestDoctorRefusesWithRoutes:
             "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
             "eth0\t00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
         )
-        monkeypatch.setattr(aiotim.netguard, "has_routes",
-                            functools.partial(aiotim.netguard.has_routes, table))
+        monkeypatch.setattr(aiotim.tools.netguard, "has_routes",
+                            functools.partial(aiotim.tools.netguard.has_routes, table))
         assert run_doctor(str(dummy_sdk)) == 2
         assert "refusing to load it" in capsys.readouterr().out
 
@@ -78,7 +78,7 @@ class TestDoctorRefusesWithRoutes:
         capsys: pytest.CaptureFixture[str],
     ) -> None:
         """An unreadable route table is taken as "routes exist" (assume the worst)."""
-        monkeypatch.setattr(aiotim.netguard, "has_routes",
-                            functools.partial(aiotim.netguard.has_routes, tmp_path / "none"))
+        monkeypatch.setattr(aiotim.tools.netguard, "has_routes",
+                            functools.partial(aiotim.tools.netguard.has_routes, tmp_path / "none"))
         assert run_doctor(str(dummy_sdk)) == 2
         assert "refusing to load it" in capsys.readouterr().out

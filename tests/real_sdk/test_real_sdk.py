@@ -32,7 +32,7 @@ import pytest
 
 import aiotim
 from aiotim.errors import InvalidJSON, InvalidParameter
-from aiotim.events.types import NetworkStatusChanged
+from aiotim.events.session import NetworkStatusChanged
 
 pytestmark = [pytest.mark.anyio, pytest.mark.real_sdk]
 

@@ -20,11 +20,11 @@ import orjson
 
 from aiotim.enums import TIMConvEvent
 
-from .protocol import Field, FrameDecoder, ProtocolError, encode_frame
-from .state import Conversation, Message
+from aiotim.loopback.cloud.protocol import Field, FrameDecoder, ProtocolError, encode_frame
+from aiotim.loopback.cloud.state import Conversation, Message
 
 if TYPE_CHECKING:
-    from .server import CloudServer
+    from aiotim.loopback.cloud.server import CloudServer
 
 __all__ = ["Session"]
 

@@ -12,13 +12,13 @@ __all__ = ["main"]
 def _demo(args: argparse.Namespace) -> int:
     import anyio
 
-    from aiotim.demo import run_demo
+    from aiotim.tools.demo import run_demo
 
     return anyio.run(run_demo, backend=args.backend)
 
 
 def _serve(args: argparse.Namespace, rest: list[str]) -> int:
-    from aiotim.loopback.serve import main as serve_main
+    from aiotim.loopback.cloud.serve import main as serve_main
 
     return serve_main(rest)
 
@@ -31,7 +31,7 @@ def _usersig(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from aiotim.doctor import run_doctor
+    from aiotim.tools.doctor import run_doctor
 
     return run_doctor(args.sdk, init=args.init)
 

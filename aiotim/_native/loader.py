@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from aiotim.errors import SDKNotFound, UnsupportedBySDK
-from aiotim.native._ffi import NULL, ffi, lib
-from aiotim.native.abi import FUNCTIONS, LOOPBACK_FUNCTIONS
+from aiotim._native._ffi import NULL, ffi, lib
+from aiotim._abi import FUNCTIONS, LOOPBACK_FUNCTIONS
 
-__all__ = ["SDKLibrary", "SDKSource", "loopback_library_path", "open_sdk", "resolve_source"]
+__all__ = ["SDKLibrary", "SDKSource", "open_sdk", "resolve_source"]
 
 ENV_SDK_PATH = "AIOTIM_SDK_PATH"
 
@@ -40,22 +40,6 @@ class SDKSource:
     path: Path
     extra_config: dict[str, Any] = field(default_factory=dict)
     private_copy: bool = False
-
-
-def loopback_library_path() -> Path:
-    """The loopback SDK shared library built with this package.
-
-    Raises:
-        SDKNotFound: the package was installed without building it.
-    """
-    here = Path(__file__).resolve().parent / "loopback"
-    found = sorted(here.glob("_libimsdk_loopback*.so"))
-    if not found:
-        raise SDKNotFound(
-            f"the loopback SDK is not built in {here}: reinstall aiotim with pip so that it is "
-            "compiled"
-        )
-    return found[0]
 
 
 def resolve_source(sdk: SDKSource | str | os.PathLike[str] | None) -> SDKSource:

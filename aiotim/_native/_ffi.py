@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 try:
-    import aiotim.native._records as _rec
-    from aiotim.native._relay import ffi as _ffi
-    from aiotim.native._relay import lib as _lib
+    import aiotim._native._records as _rec
+    from aiotim._native._relay import ffi as _ffi
+    from aiotim._native._relay import lib as _lib
 except ImportError as exc:  # pragma: no cover - only on a broken install
     raise ImportError(
         f"aiotim's native extensions are not built ({exc}): install the package with pip "
         "(`pip install -e .` in a checkout), which compiles them"
     ) from exc
 
-# cffi's objects are dynamically typed; the rest of aiotim.native wraps them in typed Python.
+# cffi's objects are dynamically typed; the rest of aiotim._native wraps them in typed Python.
 ffi: Any = _ffi
 lib: Any = _lib
 NULL: Any = _ffi.NULL

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from aiotim._core import ClientCore
+from aiotim.domains._base import ClientCore
 from aiotim.errors import PayloadError
-from aiotim.filters import message_filter
+from aiotim.events.filters import message_filter
 from aiotim.models import C2C, CustomElem, Group, Message, TextElem
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiotim.enums import TIMMsgPriority, TIMMsgStatus, TIMPlatform
 
-from .state import Conversation, Message
+from aiotim.loopback.cloud.state import Conversation, Message
 
 __all__ = [
     "CLIENT_MESSAGE_KEYS",

@@ -1,4 +1,4 @@
-"""Frames of the loopback wire protocol (see ``aiotim/native/loopback/PROTOCOL.md``).
+"""Frames of the loopback wire protocol (see ``aiotim/loopback/sdk/PROTOCOL.md``).
 
 A frame is ``u32 length | u8 type | fields``; a field is ``N`` (NULL), ``S`` + u32 length +
 bytes, ``I`` + i64, or ``B`` + u8. Strings travel as ``bytes`` so that tests can send any bytes

@@ -18,13 +18,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from aiotim.enums import TIMConvEvent, TIMLoginStatus, TIMMsgStatus
-from aiotim.native.abi import CALLBACK_SETTERS
+from aiotim._abi import CALLBACK_SETTERS
 
-from . import handlers, jsonshapes
-from .address import Address
-from .protocol import PROTOCOL_NAME, Field
-from .session import Session
-from .state import Conversation, Message, Store
+from aiotim.loopback import handlers
+from aiotim.loopback.cloud import jsonshapes
+from aiotim.loopback.cloud.address import Address
+from aiotim.loopback.cloud.protocol import PROTOCOL_NAME, Field
+from aiotim.loopback.cloud.session import Session
+from aiotim.loopback.cloud.state import Conversation, Message, Store
 
 __all__ = ["CloudServer", "validate_event_args"]
 
@@ -97,7 +98,7 @@ class CloudServer:
         """Create the server (nothing listens until :meth:`start`).
 
         Raises:
-            ValueError / sqlite3.Error: see :class:`~aiotim.loopback.state.Store`.
+            ValueError / sqlite3.Error: see :class:`~aiotim.loopback.cloud.state.Store`.
         """
         self.sdk_app_id = sdk_app_id
         self.secret_key = secret_key

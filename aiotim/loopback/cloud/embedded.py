@@ -23,8 +23,8 @@ import anyio
 
 from aiotim.usersig import gen_user_sig
 
-from .address import Address, parse_address
-from .server import CloudServer, validate_event_args
+from aiotim.loopback.cloud.address import Address, parse_address
+from aiotim.loopback.cloud.server import CloudServer, validate_event_args
 
 if TYPE_CHECKING:
     from aiotim.client import Client
@@ -242,7 +242,8 @@ class Cloud:
             aiotim.errors.SDKNotFound: the loopback SDK was not built.
         """
         from aiotim.client import Client
-        from aiotim.native.loader import SDKSource, loopback_library_path
+        from aiotim._native.loader import SDKSource
+        from aiotim.loopback.sdk import loopback_library_path
 
         source = SDKSource(
             path=loopback_library_path(),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aiotim._core import ClientCore
+from aiotim.domains._base import ClientCore
 from aiotim.events.catalog import EVENT_KINDS
-from aiotim.events.friendship import (
+from aiotim.events.friends import (
     BlacklistAdded,
     BlacklistDeleted,
     FriendAdded,
@@ -15,13 +15,13 @@ from aiotim.events.friendship import (
     FriendRequestReceived,
 )
 from aiotim.events.groups import GroupAttributesChanged, GroupTipsEvent
-from aiotim.events.messages_events import (
+from aiotim.events.messages import (
     MessageModified,
     MessageRevoked,
     ReadReceiptReceived,
     UploadProgress,
 )
-from aiotim.events.profile import SelfProfileUpdated, UserStatusChanged
+from aiotim.events.profiles import SelfProfileUpdated, UserStatusChanged
 from aiotim.events.signaling import (
     InvitationCancelled,
     InvitationReceived,

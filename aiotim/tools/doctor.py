@@ -13,7 +13,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from aiotim.netguard import isolation_problem
+from aiotim.tools.netguard import isolation_problem
 
 __all__ = ["run_doctor"]
 
@@ -24,7 +24,7 @@ _UNDOCUMENTED = ("TIMGetVersion", "TIMNotifySocketEvent", "TIMRegisterEncryption
 
 def _exported_tim_symbols(path: Path) -> list[str] | None:
     """The ``TIM*`` names in the library's dynamic symbol table (read from the ELF file)."""
-    from aiotim.native.elfsyms import dynamic_symbols
+    from aiotim._native.elfsyms import dynamic_symbols
 
     try:
         return sorted(s for s in dynamic_symbols(path) if s.startswith("TIM"))
@@ -34,7 +34,8 @@ def _exported_tim_symbols(path: Path) -> list[str] | None:
 
 def run_doctor(sdk: str | None, *, init: bool = False) -> int:
     """Print the report; returns the exit status (1 when the SDK cannot be opened)."""
-    from aiotim.native import FUNCTIONS, SDKSource, loopback_library_path, open_sdk
+    from aiotim._native import FUNCTIONS, SDKSource, open_sdk
+    from aiotim.loopback.sdk import loopback_library_path
 
     loopback = loopback_library_path()
     path = Path(sdk or os.environ.get("AIOTIM_SDK_PATH") or loopback)

@@ -16,8 +16,8 @@ import sys
 import tempfile
 from collections.abc import Sequence
 
-from .address import Address, parse_address
-from .server import CloudServer
+from aiotim.loopback.cloud.address import Address, parse_address
+from aiotim.loopback.cloud.server import CloudServer
 
 __all__ = ["main", "serve"]
 

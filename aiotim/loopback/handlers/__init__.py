@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from aiotim.enums import TIMConvEvent, TIMErrCode, TIMLoginStatus, TIMMsgStatus
-from aiotim.native.abi import CALLBACKS, FUNCTIONS, Function
+from aiotim._abi import CALLBACKS, FUNCTIONS, Function
 from aiotim.usersig import UserSigError, verify_user_sig
 
-from . import jsonshapes
-from .protocol import Field
-from .state import Conversation, Message, c2c_key
+from aiotim.loopback.cloud import jsonshapes
+from aiotim.loopback.cloud.protocol import Field
+from aiotim.loopback.cloud.state import Conversation, Message, c2c_key
 
 if TYPE_CHECKING:
-    from .server import CloudServer
-    from .session import Session
+    from aiotim.loopback.cloud.server import CloudServer
+    from aiotim.loopback.cloud.session import Session
 
 __all__ = ["HANDLERS", "CallError", "dispatch"]
 

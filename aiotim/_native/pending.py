@@ -22,7 +22,7 @@ from typing import Any
 import anyio
 import anyio.lowlevel
 
-from aiotim._wakeup import Waiter, new_waiter, wait, wake
+from aiotim._backends import Waiter, new_waiter, wait, wake
 
 __all__ = ["CallResult", "PendingCall", "PendingCalls"]
 

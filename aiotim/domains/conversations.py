@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aiotim._core import ClientCore
+from aiotim.domains._base import ClientCore
 from aiotim.errors import PayloadError
 from aiotim.models import Conversation
 
 if TYPE_CHECKING:
     from aiotim.events.stream import Stream
-    from aiotim.events.types import ConversationChanged, UnreadTotalChanged
+    from aiotim.events.session import ConversationChanged, UnreadTotalChanged
 
 __all__ = ["ConversationsMixin"]
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import orjson
 
-from aiotim._wakeup import running_asyncio_loop
+from aiotim._backends import running_asyncio_loop
 from aiotim.errors import error_from_code
-from aiotim.native import Bridge
-from aiotim.native.bridge import function_info
-from aiotim.native.pending import FinalCheck
+from aiotim._native import Bridge
+from aiotim._native.bridge import function_info
+from aiotim._native.pending import FinalCheck
 
 __all__ = ["call_raw"]
 
@@ -79,7 +79,7 @@ def _trio_slot_type() -> Any:
     """``TrioSlot`` when this task runs under trio, else ``None`` (the generic path)."""
     if not _trio_slot:
         try:
-            from aiotim._trioslot import TrioSlot, in_trio_task
+            from aiotim._backends.trio import TrioSlot, in_trio_task
         except ImportError:  # no trio installed: not running under it either
             return None
         _trio_slot[:] = [TrioSlot, in_trio_task]

@@ -84,8 +84,8 @@ def abi_header_text() -> str:
 
 
 def loopback_header_text() -> str:
-    """The text of ``loopback/loopback_ext.h``: the loopback SDK's extra exports."""
-    path = resources.files(__package__).joinpath("loopback", "loopback_ext.h")
+    """The text of ``loopback_ext.h``: the loopback SDK's extra exports."""
+    path = resources.files(__package__).joinpath("loopback_ext.h")
     return path.read_text(encoding="utf-8")
 
 

@@ -3,16 +3,15 @@
 Nothing above this package imports cffi; nothing in it knows of models or events.
 """
 
-from aiotim.native.abi import CALLBACK_SETTERS, CALLBACKS, FUNCTIONS
-from aiotim.native.bridge import Bridge, NotificationSink, RelayStats
-from aiotim.native.loader import (
+from aiotim._abi import CALLBACK_SETTERS, CALLBACKS, FUNCTIONS
+from aiotim._native.bridge import Bridge, NotificationSink, RelayStats
+from aiotim._native.loader import (
     SDKLibrary,
     SDKSource,
-    loopback_library_path,
     open_sdk,
     resolve_source,
 )
-from aiotim.native.pending import CallResult, PendingCall, PendingCalls
+from aiotim._native.pending import CallResult, PendingCall, PendingCalls
 
 __all__ = [
     "CALLBACKS",
@@ -26,7 +25,6 @@ __all__ = [
     "RelayStats",
     "SDKLibrary",
     "SDKSource",
-    "loopback_library_path",
     "open_sdk",
     "resolve_source",
 ]

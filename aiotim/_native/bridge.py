@@ -16,10 +16,10 @@ from typing import Any
 import anyio
 import anyio.lowlevel
 
-from aiotim._wakeup import running_asyncio_loop
+from aiotim._backends import running_asyncio_loop
 from aiotim.errors import ClientClosed, check_result, error_from_result
-from aiotim.native._ffi import NULL, ffi, lib, records
-from aiotim.native.abi import (
+from aiotim._native._ffi import NULL, ffi, lib, records
+from aiotim._abi import (
     CALLBACK_SETTERS,
     CALLBACKS,
     FUNCTIONS,
@@ -27,12 +27,12 @@ from aiotim.native.abi import (
     Callback,
     Function,
 )
-from aiotim.native.loader import SDKLibrary
-from aiotim.native.pending import CallResult, FinalCheck, PendingCall, PendingCalls
+from aiotim._native.loader import SDKLibrary
+from aiotim._native.pending import CallResult, FinalCheck, PendingCall, PendingCalls
 
 __all__ = ["Bridge", "NotificationSink", "RelayStats", "function_info"]
 
-log = logging.getLogger("aiotim.native")
+log = logging.getLogger("aiotim._native")
 
 #: Receives notifications, a run of one kind at a time, in SDK order: (setter name, each
 #: callback's args, each one's SDK-thread timestamp in ns).

@@ -1,5 +1,5 @@
 /*
- * records.c: aiotim.native._records, the pump's per-record work in C.
+ * records.c: aiotim._native._records, the pump's per-record work in C.
  *
  * The pump takes a batch of relay records (aiotim_relay_take) and hands its address here.
  * convert() turns up to `limit` records into Python values and frees them, so that Python does
@@ -263,7 +263,7 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "aiotim.native._records",
+    PyModuleDef_HEAD_INIT, "aiotim._native._records",
     "Relay records to Python values (the pump's per-record work).", -1, methods,
     NULL, NULL, NULL, NULL,
 };

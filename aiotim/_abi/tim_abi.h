@@ -5,7 +5,7 @@
  * comments); the C++-isms are adapted for C: enum tags spelled out, `()` written `(void)`,
  * `bool` from <stdbool.h>. This file is the single source of truth of the binding: the cffi
  * build turns every prototype into a function-pointer type resolved with dlsym at run time,
- * the relay generator makes one trampoline per callback typedef, and `aiotim.native.abi`
+ * the relay generator makes one trampoline per callback typedef, and `aiotim._abi`
  * parses it for FUNCTIONS / CALLBACK_SETTERS. Adding a function is adding its line here.
  *
  * Only the enums that appear in a signature are declared here; every enum lives in

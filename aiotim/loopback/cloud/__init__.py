@@ -1,0 +1,1 @@
+"""The loopback IM cloud: server, sessions, state, wire protocol, and the embedded runner."""

@@ -1,0 +1,1 @@
+"""Tools around the SDK: the ``aiotim`` command (cli), the demo, the doctor, the network guard."""
