@@ -89,7 +89,7 @@ class EventHub:
             for ref in refs:
                 stream = ref()
                 if stream is not None:
-                    stream._put_many(items)
+                    stream.put_many(items)
         elif kind not in self._claimed and not self._closed:
             buf = self._unclaimed.setdefault(kind, deque())
             for args, t_ns in zip(batch, stamps, strict=True):
@@ -136,17 +136,17 @@ class EventHub:
         """A new stream of ``kind``; the first one of a kind takes the unclaimed events."""
         if kind not in CATALOG:
             raise KeyError(f"unknown notification kind {kind!r}")
-        stream: Stream[T] = Stream(self, kind, where, maxsize=maxsize, overflow=overflow,
-                                   high_water=high_water)
+        stream: Stream[T] = Stream(kind, where, maxsize=maxsize, overflow=overflow,
+                                   high_water=high_water, on_close=self._unsubscribe)
         if self._closed:
-            stream._end()
+            stream.end()
             return stream
         self._streams.setdefault(kind, weakref.WeakSet()).add(stream)
         self._fanout.pop(kind, None)
         self._claimed.add(kind)
         backlog = self._unclaimed.pop(kind, None)
         if backlog:
-            stream._put_many(self._decode_each(kind, CATALOG[kind].decode,
+            stream.put_many(self._decode_each(kind, CATALOG[kind].decode,
                                                [args for args, _ in backlog]))
         return stream
 
@@ -167,7 +167,7 @@ class EventHub:
         self._closed = True
         for streams in self._streams.values():
             for stream in list(streams):
-                stream._end()
+                stream.end()
         self._streams.clear()
         self._fanout.clear()
         self._unclaimed.clear()

@@ -19,15 +19,12 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import anyio
 
 from aiotim._backends import Waiter, new_waiter, wait, wake
 from aiotim.errors import StreamOverflow
-
-if TYPE_CHECKING:
-    from aiotim.events.hub import EventHub
 
 __all__ = ["DEFAULT_HIGH_WATER", "Gap", "OverflowPolicy", "Stream"]
 
@@ -72,7 +69,7 @@ class Stream(Generic[T]):
         "_closed",
         "_dropped_front",
         "_high_water",
-        "_hub",
+        "_on_close",
         "_items",
         "_n",
         "_policy",
@@ -86,20 +83,20 @@ class Stream(Generic[T]):
 
     def __init__(
         self,
-        hub: EventHub,
         kind: str,
         where: Callable[[Any], bool] | None = None,
         *,
         maxsize: int | None = None,
         overflow: OverflowPolicy = "drop_oldest",
         high_water: int = DEFAULT_HIGH_WATER,
+        on_close: Callable[[Stream[Any]], None] | None = None,
     ) -> None:
         if maxsize is not None and (isinstance(maxsize, bool) or maxsize < 1):
             raise ValueError(f"maxsize must be a positive int or None, got {maxsize!r}")
         if overflow not in ("drop_oldest", "drop_newest", "raise"):
             raise ValueError(f"overflow must be 'drop_oldest', 'drop_newest' or 'raise', "
                              f"got {overflow!r}")
-        self._hub = hub
+        self._on_close = on_close  # the producer forgets the stream (the hub's unsubscribe)
         self.kind = kind
         self.where = where
         self.maxsize = maxsize
@@ -114,11 +111,11 @@ class Stream(Generic[T]):
         self._waiter: Waiter | None = None
         self._closed = False
 
-    # -- fed by the hub ----------------------------------------------------------------
+    # -- the producer's side (the hub) -------------------------------------------------
 
-    def _put_many(self, items: list[Any]) -> None:
-        """Queue ``items`` (decoded, in SDK order) through the filter and the overflow policy,
-        then wake the consumer."""
+    def put_many(self, items: list[Any]) -> None:
+        """Producer side (the hub): queue ``items`` (decoded, in SDK order) through the
+        filter and the overflow policy, then wake the consumer."""
         if self._closed:
             return
         queue = self._items
@@ -155,7 +152,7 @@ class Stream(Generic[T]):
         if self._policy == "raise":
             if not items or items[-1] is not _OVERFLOWED:
                 items.append(_OVERFLOWED)
-            self._hub._unsubscribe(self)
+            self._forget()
             self._closed = True
             return
         self.dropped += 1
@@ -178,9 +175,14 @@ class Stream(Generic[T]):
         items.append(item)
         self._n += 1
 
-    def _end(self) -> None:
+    def end(self) -> None:
+        """Producer side (the hub): end the stream; queued items are still yielded."""
         self._closed = True
         self._wake()
+
+    def _forget(self) -> None:
+        if self._on_close is not None:
+            self._on_close(self)
 
     # -- consumer side -----------------------------------------------------------------
 
@@ -245,8 +247,8 @@ class Stream(Generic[T]):
     def close(self) -> None:
         """Synchronous :meth:`aclose`."""
         if not self._closed:
-            self._hub._unsubscribe(self)
-            self._end()
+            self._forget()
+            self.end()
         self._items.clear()
         self._n = 0
         self._dropped_front = 0
