@@ -193,8 +193,8 @@ class TestCallMechanics:
 
     async def test_single_shot_call_raw_takes_the_fast_path_on_each_backend(
             self, anyio_backend: str) -> None:
-        """While a single-shot call_raw waits, its slot is a fast (slot, function) tuple: an
-        asyncio future, or a TrioSlot on trio; the result still arrives."""
+        """While a single-shot call_raw waits, its entry is (slot, function, no multi-shot
+        state): an asyncio future, or a TrioSlot on trio; the result still arrives."""
         async with cloud_and_clients("alice") as (cloud, (alice,)):
             cloud.delay = 0.2
             seen: list[Any] = []
@@ -205,7 +205,7 @@ class TestCallMechanics:
                 tg.start_soon(call)
                 await anyio.sleep(0.05)
                 [entry] = alice._native.pending._calls.values()
-                assert isinstance(entry, tuple) and entry[1] == "TIMConvGetConvList"
+                assert entry[1] == "TIMConvGetConvList" and entry[2] is None
                 expected = "TrioSlot" if anyio_backend == "trio" else "Future"
                 assert type(entry[0]).__name__ == expected
             assert isinstance(seen[0], list)

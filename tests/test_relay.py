@@ -16,7 +16,8 @@ import pytest
 from aiotim._native._ffi import NULL, ffi, lib, records
 from aiotim._abi import CALLBACK_SETTERS, CALLBACKS
 from aiotim._native.bridge import Bridge, _configure_records
-from aiotim._native.pending import PendingCalls
+from aiotim._backends import new_slot
+from aiotim._native.pending import MultiShot, PendingCalls
 
 pytestmark = pytest.mark.anyio
 
@@ -253,26 +254,28 @@ class TestPendingCalls:
     async def test_late_result_after_cancel_is_dropped_and_counted(self) -> None:
         """A call cancelled while waiting leaves the table empty; its late result is dropped."""
         table = PendingCalls()
-        call = table.register("TIMLogin")
+        slot = new_slot()
+        call_id = table.add(slot, "TIMLogin")
         with anyio.move_on_after(0.01):
-            await call.wait()
-        table.discard(call.id)
+            await slot
+        table.discard(call_id)
         assert len(table) == 0
-        table.resolve(call.id, 0, (0, b"", b""))
+        table.resolve(call_id, 0, (0, b"", b""))
         assert table.dropped_late == 1
 
     async def test_interim_callbacks_then_final(self) -> None:
         """A multi-shot call (download progress) collects interim results until the final one."""
         table = PendingCalls()
         seen: list[Any] = []
-        call = table.register("TIMMsgDownloadElemToPath",
-                              is_final=lambda slot, args: args[1] != b"downloading",
-                              on_interim=lambda slot, args: seen.append(args))
-        table.resolve(call.id, 0, (0, b"downloading", b'{"cur":1}'))
-        table.resolve(call.id, 0, (0, b"downloading", b'{"cur":2}'))
-        table.resolve(call.id, 0, (0, b"", b"{}"))
-        result = await call.wait()
-        assert result.args == (0, b"", b"{}")
+        slot = new_slot()
+        multi = MultiShot(is_final=lambda slot, args: args[1] != b"downloading",
+                          on_interim=lambda slot, args: seen.append(args))
+        call_id = table.add(slot, "TIMMsgDownloadElemToPath", multi)
+        table.resolve(call_id, 0, (0, b"downloading", b'{"cur":1}'))
+        table.resolve(call_id, 0, (0, b"downloading", b'{"cur":2}'))
+        table.resolve(call_id, 0, (0, b"", b"{}"))
+        assert await slot == (0, b"", b"{}")
+        assert len(multi.interim) == 2
         assert [a[2] for a in seen] == [b'{"cur":1}', b'{"cur":2}']
         assert len(table) == 0
 

@@ -1,42 +1,104 @@
-"""One waiter type for the hot paths (pending calls, streams, the pump), on any backend.
+"""The event-loop backends, asyncio and trio, behind one seam.
 
-On asyncio a bare future of the running loop is the cheapest thing to wait on (no
-``anyio.Event`` and the ``asyncio.Event`` inside it); other backends (trio) use
-``anyio.Event``. Everything is called on the event loop's thread.
+Everything backend-specific on aiotim's hot paths is here, in two modules of the same shape
+(:mod:`aiotim._backends._asyncio`, :mod:`aiotim._backends._trio`):
+
+- a **result slot**: one value awaited by one task — a bare future of the running asyncio loop,
+  or a :class:`~aiotim._backends._trio.TrioSlot`. Both have ``done()``, ``set_result()``,
+  ``set_exception()`` and are awaitable; a cancelled await leaves the slot done, so a value that
+  still arrives is known to be late. Pending calls wait on one; a stream waits on one per idle
+  wait (:func:`wake` resolves it);
+- the **pump loop**: waits for the relay's eventfd and drains a :class:`PumpSource` chunk by
+  chunk, yielding to the loop between chunks.
+
+Everything here runs on the event loop's thread. The backend is picked per call from the running
+loop (anyio runs only on these two).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Generator
+from typing import Any, Protocol
 
-import anyio
+__all__ = ["PumpSource", "Slot", "new_slot", "run_pump", "slot_factory", "wake"]
 
-__all__ = ["Waiter", "new_waiter", "running_asyncio_loop", "wait", "wake"]
 
-Waiter = asyncio.Future[None] | anyio.Event
+class Slot(Protocol):
+    """One result awaited by one task (an ``asyncio.Future`` or a ``TrioSlot``)."""
+
+    def done(self) -> bool: ...
+
+    def set_result(self, value: Any, /) -> None: ...
+
+    def set_exception(self, exc: BaseException, /) -> None: ...
+
+    def __await__(self) -> Generator[Any, None, Any]: ...
+
+
+class PumpSource(Protocol):
+    """What the pump drains (the native bridge): an eventfd and the relay's batches."""
+
+    @property
+    def fd(self) -> int:
+        """The relay's eventfd: readable when records wait and the signal was armed."""
+        ...
+
+    def poll(self) -> int:
+        """The waiting batch's address, or 0 (then the signal is re-armed)."""
+        ...
+
+    def step(self, addr: int) -> int:
+        """Convert and deliver one chunk of the batch at ``addr``; the rest's address, or 0."""
+        ...
+
+    def discard(self, addr: int) -> None:
+        """Free the rest of a batch that will not be delivered (the pump was cancelled)."""
+        ...
+
 
 # asyncio's C accessor: None when no asyncio loop runs in this thread (e.g. under trio).
-running_asyncio_loop = asyncio._get_running_loop
+_running_loop = asyncio._get_running_loop
 
 
-def new_waiter() -> Waiter:
-    """A fresh waiter for the running backend."""
-    loop = running_asyncio_loop()
-    return loop.create_future() if loop is not None else anyio.Event()
+def _trio_slot() -> Callable[[], Slot]:
+    from aiotim._backends import _trio as trio_backend  # only when trio runs: it imports trio
+
+    if not trio_backend.in_trio_task():
+        raise RuntimeError("aiotim runs under asyncio or trio (anyio): no event loop is running")
+    return trio_backend.TrioSlot
 
 
-async def wait(waiter: Waiter) -> None:
-    """Wait until :func:`wake` is called on ``waiter``."""
-    if isinstance(waiter, asyncio.Future):
-        await waiter
+def slot_factory() -> Callable[[], Slot]:
+    """The running backend's slot constructor (asyncio: ``loop.create_future``)."""
+    loop = _running_loop()
+    if loop is not None:
+        return loop.create_future
+    return _trio_slot()
+
+
+def new_slot() -> Slot:
+    """A fresh slot for the running backend."""
+    loop = _running_loop()
+    if loop is not None:
+        return loop.create_future()
+    return _trio_slot()()
+
+
+def wake(slot: Slot) -> None:
+    """Resolve ``slot`` with ``None`` unless it is done already (idempotent)."""
+    if not slot.done():
+        slot.set_result(None)
+
+
+async def run_pump(source: PumpSource) -> None:
+    """Drain ``source`` forever, on the running backend; cancel to stop."""
+    loop = _running_loop()
+    if loop is not None:
+        from aiotim._backends import _asyncio as asyncio_backend
+
+        await asyncio_backend.run_pump(loop, source)
     else:
-        await waiter.wait()
+        from aiotim._backends import _trio as trio_backend
 
-
-def wake(waiter: Waiter) -> None:
-    """Wake whoever waits on ``waiter`` (idempotent)."""
-    if isinstance(waiter, asyncio.Future):
-        if not waiter.done():
-            waiter.set_result(None)
-    else:
-        waiter.set()
+        await trio_backend.run_pump(source)

@@ -11,7 +11,7 @@ from aiotim._native.loader import (
     open_sdk,
     resolve_source,
 )
-from aiotim._native.pending import CallResult, PendingCall, PendingCalls
+from aiotim._native.pending import CallResult, MultiShot, PendingCalls
 
 __all__ = [
     "CALLBACKS",
@@ -19,8 +19,8 @@ __all__ = [
     "FUNCTIONS",
     "Bridge",
     "CallResult",
+    "MultiShot",
     "NotificationSink",
-    "PendingCall",
     "PendingCalls",
     "RelayStats",
     "SDKLibrary",

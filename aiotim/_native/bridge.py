@@ -8,17 +8,10 @@ Python values (the per-record work in C: records.c). Everything above it sees ru
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import anyio
-import anyio.lowlevel
-
-from aiotim._backends import running_asyncio_loop
-from aiotim.errors import ClientClosed, check_result, error_from_result
-from aiotim._native._ffi import NULL, ffi, lib, records
 from aiotim._abi import (
     CALLBACK_SETTERS,
     CALLBACKS,
@@ -27,8 +20,13 @@ from aiotim._abi import (
     Callback,
     Function,
 )
+from aiotim._backends import new_slot, run_pump
+from aiotim._native._ffi import NULL, ffi, lib, records
+from aiotim._native.convert import FastStart, arity_error, bad_int, c_str
 from aiotim._native.loader import SDKLibrary
-from aiotim._native.pending import CallResult, FinalCheck, PendingCall, PendingCalls
+from aiotim._native.pending import CallResult, FinalCheck, Interim, MultiShot, PendingCalls
+from aiotim._native.starters import SHAPES, shape_of
+from aiotim.errors import ClientClosed, check_result
 
 __all__ = ["Bridge", "NotificationSink", "RelayStats", "function_info"]
 
@@ -108,13 +106,6 @@ def _signature(fn: Function) -> tuple[tuple[tuple[str, str, str], ...], tuple[st
     return found
 
 
-#: Starts a fast call: (args, a factory of result slots: the running asyncio loop's
-#: ``create_future``, or ``TrioSlot``) -> (call id, the slot for the callback's args).
-FastStart = Callable[[Sequence[Any], Callable[[], Any]], tuple[int, Any]]
-
-
-def _bad_int(function: str, name: str) -> TypeError:
-    return TypeError(f"{function}: argument {name!r} must be an int")
 
 
 def function_info(name: str) -> Function:
@@ -140,14 +131,6 @@ class RelayStats:
         self.stall_hist: list[int] = list(raw.stall_hist)
 
 
-def _c_str(value: str | bytes | None, function: str, name: str) -> Any:
-    if value is None:
-        return NULL
-    data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
-    if b"\0" in data:
-        raise ValueError(f"{function}: argument {name!r} contains a NUL character")
-    return data
-
 
 class Bridge:
     """The native half of a client: owns one relay slot and talks to one :class:`SDKLibrary`."""
@@ -160,19 +143,21 @@ class Bridge:
         self.pending = PendingCalls()
         self._slot = slot
         self.fd: int = lib.aiotim_relay_fd(slot)
-        self._closed = False
+        #: set by close(): no call starts any more (read by the fast starters)
+        self.closed = False
         self._registered: list[str] = []
         #: setters the loaded SDK does not export (an older SDK): nothing to register there
         self.missing_setters: list[str] = []
         #: records of a batch left undelivered because the pump was cancelled at close
         self.dropped_at_close = 0
-        self._comm = lib.aiotim_trampoline(CALLBACKS["TIMCommCallback"].index)
         self._comm_2 = lib.aiotim_trampoline(_COMM_2)
-        # user_data of this relay with token 0: the slot and generation bits are fixed while
-        # the relay is open, so a call's user_data is this | its id (no C call per call)
-        self._ud_base: int = lib.aiotim_relay_user_data(slot, 0)
+        #: user_data of this relay with token 0: the slot and generation bits are fixed while
+        #: the relay is open, so a call's user_data is this | its id (no C call per call)
+        self.ud_base: int = lib.aiotim_relay_user_data(slot, 0)
         # (callback typedef, position) -> the trampoline cast to it, made once
         self._tramps: dict[tuple[str, int], Any] = {}
+        #: the TIMCommCallback trampoline, cast once (the fast starters pass it)
+        self.comm_tramp = self._tramp("TIMCommCallback", 0)
         #: function -> its fast starter, or None (no fast path); filled by call_raw
         self.fast_starts: dict[str, FastStart | None] = {}
 
@@ -203,7 +188,7 @@ class Bridge:
     # -- calls ----------------------------------------------------------------------------
 
     def _check_open(self) -> None:
-        if self._closed:
+        if self.closed:
             raise ClientClosed("the client is closed")
 
     def call_sync(self, function: str, *args: Any) -> Any:
@@ -226,12 +211,14 @@ class Bridge:
         args: Sequence[Any],
         *,
         is_final: FinalCheck | None = None,
-        on_interim: Callable[[int, tuple[Any, ...]], None] | None = None,
-    ) -> tuple[PendingCall, list[str]]:
-        """Register the pending slot, make the C call, and return the slot and output buffers.
+        on_interim: Interim | None = None,
+    ) -> tuple[int, Any, MultiShot | None, list[str]]:
+        """Register the pending entry, make the C call, and return the call's id, its result
+        slot (it receives the final callback's arguments), its multi-shot state (when
+        ``is_final`` is given) and the text of its output buffers.
 
         Raises:
-            TIMError: the function returned a non-zero TIMResult (the slot is freed).
+            TIMError: the function returned a non-zero TIMResult (the entry is freed).
             ValueError / TypeError: an argument cannot be converted.
         """
         self._check_open()
@@ -239,43 +226,40 @@ class Bridge:
         if function not in _WITH_CALLBACK:
             raise TypeError(f"{function} takes no callback: use call_sync")
         cfn = self.sdk.fn(function)
-        call = self.pending.register(function, is_final, on_interim)
+        slot = new_slot()
+        multi = MultiShot(is_final, on_interim) if is_final is not None else None
+        call_id = self.pending.add(slot, function, multi)
         try:
-            c_args, outs = self._convert(fn, args, call)
+            c_args, outs = self._convert(fn, args, call_id)
             rc = cfn(*c_args)
             check_result(rc, function)
         except BaseException:
-            self.pending.discard(call.id)
+            self.pending.discard(call_id)
             raise
-        return call, [ffi.string(o).decode("utf-8", "replace") for o in outs]
+        return call_id, slot, multi, [ffi.string(o).decode("utf-8", "replace") for o in outs]
 
     async def call(self, function: str, *args: Any, is_final: FinalCheck | None = None,
-                   on_interim: Callable[[int, tuple[Any, ...]], None] | None = None,
-                   ) -> CallResult:
-        """Make a call and wait for its final callback; a cancel leaves no slot behind."""
-        call, _ = self.start_call(function, args, is_final=is_final, on_interim=on_interim)
-        return await self.wait(call)
-
-    async def wait(self, call: PendingCall) -> CallResult:
-        """Wait for ``call``'s final callback; on cancel, forget it (a late result is dropped)."""
+                   on_interim: Interim | None = None) -> CallResult:
+        """Make a call and wait for its final callback; a cancel leaves no entry behind."""
+        call_id, slot, multi, _ = self.start_call(function, args, is_final=is_final,
+                                                  on_interim=on_interim)
         try:
-            result = await call.wait()
-        finally:
-            if not call.done:
-                self.pending.discard(call.id)
-        if result.slot == -1:
-            raise result.args[0]
-        return result
+            cb_args: tuple[Any, ...] = await slot
+        except BaseException:
+            self.pending.discard(call_id)  # cancelled: a late result is dropped
+            raise
+        if multi is None:
+            return CallResult(cb_args)
+        return CallResult(cb_args, multi.final_slot, multi.interim)
 
     def fast_starter(self, function: str) -> FastStart | None:
-        """A starter compiled for ``function``, or ``None`` if it has no fast path.
+        """The fast starter of ``function``, or ``None`` if it has no fast path.
 
         The fast path: a function with one ``TIMCommCallback`` (single-shot) and no output
-        buffer. The starter converts the arguments with code made once for the function (no
-        loop over its parameters), registers a ``(result slot, function)`` entry (the slot: an
-        asyncio future, or a ``TrioSlot``, from the factory it is given), makes the C call and
-        checks its TIMResult (a failure frees the entry and raises); the pump sets the slot's
-        result to ``(code, desc, json)``. The caller discards the entry if its await is
+        buffer. Its starter (generated per parameter shape: :mod:`aiotim._native.starters`)
+        converts the arguments without a loop over the signature, registers the entry, makes
+        the C call and checks its TIMResult (a failure frees the entry and raises); the slot
+        receives ``(code, desc, json)``. The caller discards the entry if its await is
         cancelled.
 
         Raises:
@@ -283,64 +267,13 @@ class Bridge:
             UnsupportedBySDK: the loaded SDK does not export it.
         """
         fn = function_info(function)
-        kinds = [p.kind for p in fn.params]
-        if ([p.ctype for p in fn.params if p.kind == "callback"] != ["TIMCommCallback"]
-                or "out" in kinds or kinds.count("user_data") != 1):
+        if [p.ctype for p in fn.params if p.kind == "callback"] != ["TIMCommCallback"]:
             return None
-        params, expected = _signature(fn)
-        ns: dict[str, Any] = {
-            "bridge": self, "cfn": self.sdk.fn(function), "calls": self.pending._calls,
-            "pending": self.pending, "tramp": self._tramp("TIMCommCallback", 0),
-            "base": self._ud_base, "cast": ffi.cast, "FN": function, "c_str": _c_str,
-            "bad_int": _bad_int, "ClientClosed": ClientClosed, "error": error_from_result,
-            "MAX_ID": (1 << 40) - 1, "NARGS": len(expected),
-            "ARITY": f"{function} takes {len(expected)} arguments ({', '.join(expected)}), "
-                     f"got {{}}",
-        }
-        body = ["if len(args) != NARGS:", "    raise TypeError(ARITY.format(len(args)))"]
-        c_args = []
-        j = 0
-        for i, (kind, _, name) in enumerate(params):
-            if kind == "str":
-                body += [f"c{i} = args[{j}]",
-                         f"if c{i}.__class__ is not bytes or b'\\0' in c{i}:",
-                         f"    c{i} = c_str(c{i}, FN, {name!r})"]
-                j += 1
-            elif kind == "int":
-                body += [f"c{i} = args[{j}]",
-                         f"if c{i}.__class__ is not int and (isinstance(c{i}, bool)"
-                         f" or not isinstance(c{i}, int)):",
-                         f"    raise bad_int(FN, {name!r})"]
-                j += 1
-            elif kind == "bool":
-                body.append(f"c{i} = bool(args[{j}])")
-                j += 1
-            elif kind == "callback":
-                body.append(f"c{i} = tramp")
-            else:  # user_data
-                body.append(f"c{i} = cast('void *', base | cid)")
-            c_args.append(f"c{i}")
-        # the slot is registered after the conversion (nothing to free if it fails) and
-        # before the C call (the SDK may call back inside it)
-        register = ["if bridge._closed:", "    raise ClientClosed('the client is closed')",
-                    "cid = pending._next_id",
-                    "pending._next_id = cid + 1 if cid < MAX_ID else 1",
-                    "fut = new()",
-                    "calls[cid] = (fut, FN)"]
-        ud_at = next(k for k, line in enumerate(body) if "cast(" in line)
-        body[ud_at:ud_at] = register
-        body += ["try:",
-                 f"    rc = cfn({', '.join(c_args)})",
-                 "except BaseException:",
-                 "    calls.pop(cid, None)",
-                 "    raise",
-                 "if rc != 0:",
-                 "    calls.pop(cid, None)",
-                 "    raise error(rc, function=FN)",
-                 "return cid, fut"]
-        src = "def start(args, new):\n" + "".join(f"    {line}\n" for line in body)
-        exec(src, ns)
-        return ns["start"]  # type: ignore[no-any-return]
+        shape = shape_of([p.kind for p in fn.params])
+        if shape is None:
+            return None
+        _, expected = _signature(fn)
+        return SHAPES[shape](self, self.sdk.fn(function), function, expected)
 
     def _tramp(self, ctype: str, n_cb: int) -> Any:
         key = (ctype, n_cb)
@@ -350,24 +283,22 @@ class Bridge:
             found = self._tramps[key] = ffi.cast(ctype, tramp)
         return found
 
-    def _convert(self, fn: Function, args: Sequence[Any], call: PendingCall | None,
+    def _convert(self, fn: Function, args: Sequence[Any], call_id: int | None,
                  ) -> tuple[list[Any], list[Any]]:
         params, expected = _signature(fn)
         if len(args) != len(expected):
-            names = ", ".join(expected)
-            raise TypeError(f"{fn.name} takes {len(expected)} arguments ({names}), "
-                            f"got {len(args)}")
+            raise arity_error(fn.name, expected, len(args))
         it = iter(args)
         c_args: list[Any] = []
         outs: list[Any] = []
         n_cb = 0
         for kind, ctype, name in params:
             if kind == "str":
-                c_args.append(_c_str(next(it), fn.name, name))
+                c_args.append(c_str(next(it), fn.name, name))
             elif kind == "int":
                 value = next(it)
                 if isinstance(value, bool) or not isinstance(value, int):
-                    raise TypeError(f"{fn.name}: argument {name!r} must be an int")
+                    raise bad_int(fn.name, name)
                 c_args.append(value)
             elif kind == "bool":
                 c_args.append(bool(next(it)))
@@ -376,11 +307,12 @@ class Bridge:
                 outs.append(buf)
                 c_args.append(buf)
             elif kind == "callback":
-                c_args.append(ffi.cast(ctype, NULL) if call is None else self._tramp(ctype, n_cb))
+                c_args.append(ffi.cast(ctype, NULL) if call_id is None
+                              else self._tramp(ctype, n_cb))
                 n_cb += 1
             else:  # user_data
-                token = call.id & _TOKEN_MASK if call is not None else 0
-                c_args.append(ffi.cast("void *", self._ud_base | token))
+                token = call_id & _TOKEN_MASK if call_id is not None else 0
+                c_args.append(ffi.cast("void *", self.ud_base | token))
         return c_args, outs
 
     # -- the pump -------------------------------------------------------------------------
@@ -404,11 +336,6 @@ class Bridge:
         """The waiting batch's address (0: none); the relay's signal is re-armed."""
         return int(ffi.cast("uintptr_t", lib.aiotim_relay_take(self._slot)))
 
-    def _poll(self) -> int:
-        """The waiting batch's address; the signal is re-armed only when it is 0 (none), so
-        after a batch the pump must poll again until it gets 0 (see relay.h)."""
-        return int(ffi.cast("uintptr_t", lib.aiotim_relay_poll(self._slot)))
-
     def drain(self, sink: NotificationSink) -> int:
         """Take every waiting record and dispatch it now; returns how many were handled."""
         addr = self._take()
@@ -420,76 +347,15 @@ class Bridge:
         return n
 
     async def pump(self, sink: NotificationSink) -> None:
-        """Forever: wait for the relay's eventfd, then dispatch the whole batch in SDK order.
+        """Forever: wait for the relay's eventfd, then dispatch each batch in SDK order, on the
+        running backend (:func:`aiotim._backends.run_pump`).
 
         Run it in the client's task group. Records are converted (and freed) ``_CHUNK`` at a
         time, and the pump yields to the event loop between chunks, so a firehose cannot starve
         other tasks; if the pump is cancelled (the client is closing) in the middle of a batch,
         the rest of it is counted in ``dropped_at_close`` and freed.
-
-        After a batch the pump polls the relay again at the loop's next iteration, and goes
-        back to waiting for the eventfd only when a poll finds nothing: while events keep
-        coming, SDK threads append them without a system call (relay.h, aiotim_relay_poll).
         """
-        loop = running_asyncio_loop()
-        if loop is not None:
-            await self._pump_asyncio(loop, sink)
-            return
-        fd = self.fd
-        deliver = self._deliver
-        addr = 0
-        try:
-            while True:
-                await anyio.wait_readable(fd)
-                addr = self._poll()
-                while addr:
-                    runs, addr = _convert_chunk(addr)
-                    deliver(runs, sink)
-                    await anyio.lowlevel.checkpoint()
-                    if not addr:  # the batch is done: poll until nothing is left
-                        addr = self._poll()
-        finally:
-            if addr:
-                self.dropped_at_close += _discard_records(addr)
-
-    async def _pump_asyncio(self, loop: asyncio.AbstractEventLoop, sink: NotificationSink,
-                            ) -> None:
-        """The pump on asyncio: the work is done in the eventfd's reader callback itself (one
-        loop iteration from the wake-up to the consumers' wake-ups, instead of a second one
-        to resume a pump task); a long batch goes on chunk by chunk, and the poll after it,
-        with ``call_soon``."""
-        fd = self.fd
-        deliver = self._deliver
-        addr = 0
-        later: asyncio.Handle | None = None
-
-        def step() -> None:
-            nonlocal addr, later
-            later = None
-            if not addr:
-                addr = self._poll()
-                if not addr:  # idle again; the signal is armed: the eventfd wakes on_readable
-                    return
-            runs, addr = _convert_chunk(addr)
-            try:
-                deliver(runs, sink)
-            finally:
-                # the rest of the batch, or else the poll that follows every batch
-                later = loop.call_soon(step)
-
-        def on_readable() -> None:
-            if later is None:  # else a step is due: it takes the new records
-                step()
-
-        loop.add_reader(fd, on_readable)
-        try:
-            await loop.create_future()  # until cancelled
-        finally:
-            loop.remove_reader(fd)
-            if later is not None:
-                later.cancel()
-            if addr:
-                self.dropped_at_close += _discard_records(addr)
+        await run_pump(_PumpSource(self, sink))
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -501,10 +367,35 @@ class Bridge:
 
     def close(self) -> None:
         """Close the relay (the pump must be stopped first); wake calls still waiting."""
-        if self._closed:
+        if self.closed:
             return
-        self._closed = True
+        self.closed = True
         lib.aiotim_relay_close(self._slot)
         self.fd = -1
         self.pending.fail_all(
-            lambda c: ClientClosed(f"{c.function}: the client was closed before it completed"))
+            lambda function: ClientClosed(f"{function}: the client was closed before it "
+                                          "completed"))
+
+
+class _PumpSource:
+    """A bridge's relay as the backends' :class:`aiotim._backends.PumpSource`."""
+
+    __slots__ = ("_bridge", "_sink", "fd")
+
+    def __init__(self, bridge: Bridge, sink: NotificationSink) -> None:
+        self._bridge = bridge
+        self._sink = sink
+        self.fd = bridge.fd
+
+    def poll(self) -> int:
+        """The waiting batch's address; the signal is re-armed only when it is 0 (none), so
+        after a batch the pump must poll again until it gets 0 (see relay.h)."""
+        return int(ffi.cast("uintptr_t", lib.aiotim_relay_poll(self._bridge._slot)))
+
+    def step(self, addr: int) -> int:
+        runs, addr = _convert_chunk(addr)
+        self._bridge._deliver(runs, self._sink)
+        return addr
+
+    def discard(self, addr: int) -> None:
+        self._bridge.dropped_at_close += _discard_records(addr)

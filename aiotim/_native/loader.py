@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiotim.errors import SDKNotFound, UnsupportedBySDK
-from aiotim._native._ffi import NULL, ffi, lib
 from aiotim._abi import FUNCTIONS, LOOPBACK_FUNCTIONS
+from aiotim._native._ffi import NULL, ffi, lib
+from aiotim.errors import SDKNotFound, UnsupportedBySDK
 
 __all__ = ["SDKLibrary", "SDKSource", "open_sdk", "resolve_source"]
 

@@ -16,11 +16,10 @@ from typing import Any
 
 import orjson
 
-from aiotim._backends import running_asyncio_loop
-from aiotim.errors import error_from_code
-from aiotim._native import Bridge
-from aiotim._native.bridge import function_info
+from aiotim._backends import slot_factory
+from aiotim._native.bridge import Bridge, function_info
 from aiotim._native.pending import FinalCheck
+from aiotim.errors import error_from_code
 
 __all__ = ["call_raw"]
 
@@ -72,21 +71,6 @@ def _facts(function: str) -> tuple[bool, bool, FinalCheck | None]:
     return found
 
 
-_trio_slot: list[Any] = []  # [TrioSlot class, trio's in_trio_task] once trio was seen
-
-
-def _trio_slot_type() -> Any:
-    """``TrioSlot`` when this task runs under trio, else ``None`` (the generic path)."""
-    if not _trio_slot:
-        try:
-            from aiotim._backends.trio import TrioSlot, in_trio_task
-        except ImportError:  # no trio installed: not running under it either
-            return None
-        _trio_slot[:] = [TrioSlot, in_trio_task]
-    slot_type, in_trio = _trio_slot
-    return slot_type if in_trio() else None
-
-
 async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
                    on_interim: Interim | None = None) -> Any:
     """Call ``function`` with ``args``; see :meth:`aiotim.Client.call_raw`."""
@@ -97,16 +81,13 @@ async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
             None if function in _FINAL else bridge.fast_starter(function))
     if start is not None:
         # a single-shot TIMCommCallback: the fast path, with the running backend's result slot
-        loop = running_asyncio_loop()
-        new_slot = loop.create_future if loop is not None else _trio_slot_type()
-        if new_slot is not None:
-            call_id, slot = start(args, new_slot)
-            try:
-                cb_args = await slot
-            except BaseException:
-                bridge.pending.discard(call_id)  # cancelled: a late result is dropped
-                raise
-            return _comm_value(function, cb_args)
+        call_id, slot = start(args, slot_factory())
+        try:
+            cb_args = await slot
+        except BaseException:
+            bridge.pending.discard(call_id)  # cancelled: a late result is dropped
+            raise
+        return _comm_value(function, cb_args)
     facts = _FACTS.get(function)
     if facts is None:
         facts = _facts(function)

@@ -23,7 +23,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import anyio
 
-from aiotim._backends import Waiter, new_waiter, wait, wake
+from aiotim._backends import Slot, new_slot, wake
 from aiotim.errors import StreamOverflow
 
 __all__ = ["DEFAULT_HIGH_WATER", "Gap", "OverflowPolicy", "Stream"]
@@ -69,9 +69,9 @@ class Stream(Generic[T]):
         "_closed",
         "_dropped_front",
         "_high_water",
-        "_on_close",
         "_items",
         "_n",
+        "_on_close",
         "_policy",
         "_waiter",
         "_warned",
@@ -108,7 +108,7 @@ class Stream(Generic[T]):
         self._dropped_front = 0  # drop_oldest: events dropped before the queue's head
         #: events dropped by this stream's overflow policy, in all
         self.dropped = 0
-        self._waiter: Waiter | None = None
+        self._waiter: Slot | None = None
         self._closed = False
 
     # -- the producer's side (the hub) -------------------------------------------------
@@ -217,9 +217,9 @@ class Stream(Generic[T]):
         while not items and not self._dropped_front:
             if self._closed:
                 raise StopAsyncIteration
-            waiter = self._waiter = new_waiter()
+            waiter = self._waiter = new_slot()
             try:
-                await wait(waiter)
+                await waiter
             finally:
                 if self._waiter is waiter:
                     self._waiter = None

@@ -1,9 +1,9 @@
-"""The result slot of a fast call on trio (imported only under trio).
+"""The trio backend (imported only under trio): :class:`TrioSlot` and the pump loop.
 
-On asyncio a fast call awaits a bare future; on trio it awaits a :class:`TrioSlot`, which
-the pump resolves with the same two methods (``done()``, ``set_result()``) and which wakes the
-waiting task with ``trio.lowlevel.reschedule``: no ``trio.Event`` and no ``anyio.Event`` per
-call. A cancelled wait leaves the slot done, so a result that still arrives is counted as late.
+On asyncio a result slot is a bare future; on trio it is a :class:`TrioSlot`, resolved with the
+same methods (``done()``, ``set_result()``, ``set_exception()``), which wakes the waiting task
+with ``trio.lowlevel.reschedule``: no ``trio.Event`` and no ``anyio.Event`` per wait. A cancelled
+wait leaves the slot done, so a result that still arrives is counted as late.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import Any
 import trio
 import trio.lowlevel
 
-__all__ = ["TrioSlot", "in_trio_task"]
+from aiotim._backends import PumpSource
+
+__all__ = ["TrioSlot", "in_trio_task", "run_pump"]
 
 in_trio_task = trio.lowlevel.in_trio_task
 
@@ -76,3 +78,24 @@ class TrioSlot:
         if self._error is not None:
             raise self._error
         return self._value
+
+
+async def run_pump(source: PumpSource) -> None:
+    """The pump on trio: wait for the eventfd, then deliver the batch chunk by chunk with a
+    checkpoint between chunks (a firehose cannot starve other tasks), polling again after each
+    batch until a poll finds nothing (see :func:`aiotim._backends._asyncio.run_pump`)."""
+    fd = source.fd
+    poll, step = source.poll, source.step
+    addr = 0
+    try:
+        while True:
+            await trio.lowlevel.wait_readable(fd)
+            addr = poll()
+            while addr:
+                addr = step(addr)
+                await _checkpoint()
+                if not addr:  # the batch is done: poll until nothing is left
+                    addr = poll()
+    finally:
+        if addr:
+            source.discard(addr)
