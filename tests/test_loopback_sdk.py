@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from aiotim.loopback.cloud.protocol import FrameDecoder, encode_frame
 from aiotim._abi import FUNCTIONS
+from aiotim.loopback.cloud.protocol import FrameDecoder, encode_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK_DIR = ROOT / "aiotim" / "loopback" / "sdk"

@@ -21,10 +21,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
-from aiotim.usersig import gen_user_sig
-
 from aiotim.loopback.cloud.address import Address, parse_address
 from aiotim.loopback.cloud.server import CloudServer, validate_event_args
+from aiotim.usersig import gen_user_sig
 
 if TYPE_CHECKING:
     from aiotim.client import Client
@@ -241,8 +240,8 @@ class Cloud:
         Raises:
             aiotim.errors.SDKNotFound: the loopback SDK was not built.
         """
-        from aiotim.client import Client
         from aiotim._native.loader import SDKSource
+        from aiotim.client import Client
         from aiotim.loopback.sdk import loopback_library_path
 
         source = SDKSource(

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiotim.enums import TIMMsgPriority, TIMMsgStatus, TIMPlatform
-
-from aiotim.loopback.cloud.state import Conversation, Message
+from aiotim.loopback.cloud.state import StoredConversation, StoredMessage
 
 __all__ = [
     "CLIENT_MESSAGE_KEYS",
@@ -53,7 +52,7 @@ _DEFAULTS: dict[str, Any] = {
 
 
 def message_view(
-    msg: Message,
+    msg: StoredMessage,
     viewer: str,
     *,
     is_read: bool,
@@ -101,7 +100,7 @@ def message_view(
     return view
 
 
-def conv_view(conv: Conversation, last: dict[str, Any] | None) -> dict[str, Any]:
+def conv_view(conv: StoredConversation, last: dict[str, Any] | None) -> dict[str, Any]:
     """A ConvInfo object (header section "ConvInfo") of ``conv``; ``last`` is its last message."""
     view: dict[str, Any] = {
         "conv_id": conv.conv_id,
@@ -139,7 +138,7 @@ def read_receipt(conv_id: str, conv_type: int, timestamp: int) -> dict[str, Any]
     }
 
 
-def revoke_info(msg: Message, viewer: str) -> dict[str, Any]:
+def revoke_info(msg: StoredMessage, viewer: str) -> dict[str, Any]:
     """A MsgLocator plus revoker fields, as the revoke callback carries for ``viewer``."""
     from_self = msg.sender == viewer
     return {

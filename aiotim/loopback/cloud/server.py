@@ -17,15 +17,14 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from aiotim.enums import TIMConvEvent, TIMLoginStatus, TIMMsgStatus
 from aiotim._abi import CALLBACK_SETTERS
-
+from aiotim.enums import TIMConvEvent, TIMLoginStatus, TIMMsgStatus
 from aiotim.loopback import handlers
 from aiotim.loopback.cloud import jsonshapes
 from aiotim.loopback.cloud.address import Address
 from aiotim.loopback.cloud.protocol import PROTOCOL_NAME, Field
 from aiotim.loopback.cloud.session import Session
-from aiotim.loopback.cloud.state import Conversation, Message, Store
+from aiotim.loopback.cloud.state import Store, StoredConversation, StoredMessage
 
 __all__ = ["CloudServer", "validate_event_args"]
 
@@ -310,8 +309,14 @@ class CloudServer:
 
     # -- message delivery (used by the handlers) ---------------------------------------------
 
-    def deliver(self, user_id: str, msgs: Sequence[Message], convs: Sequence[Conversation],
-                *, unread: bool) -> None:
+    def deliver(
+        self,
+        user_id: str,
+        msgs: Sequence[StoredMessage],
+        convs: Sequence[StoredConversation],
+        *,
+        unread: bool,
+    ) -> None:
         """New messages for ``user_id``: to the session if online, else to the inbox."""
         session = self.online.get(user_id)
         if session is None:
@@ -332,7 +337,7 @@ class CloudServer:
         if not msgs:
             return
         session.notify_messages(msgs)
-        seen: dict[tuple[int, str], Conversation] = {}
+        seen: dict[tuple[int, str], StoredConversation] = {}
         for msg in msgs:
             conv_id = msg.sender if msg.conv_type == 1 else msg.target
             conv = self.store.find_conversation(user, msg.conv_type, conv_id)
@@ -345,7 +350,7 @@ class CloudServer:
     # -- JSON views --------------------------------------------------------------------------
 
     def message_views(
-        self, viewer: str, msgs: Sequence[Message], local: dict[str, Any] | None = None
+        self, viewer: str, msgs: Sequence[StoredMessage], local: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         """Message objects of ``msgs`` as ``viewer`` sees them."""
         views = []
@@ -372,7 +377,7 @@ class CloudServer:
             )
         return views
 
-    def conv_view(self, conv: Conversation) -> dict[str, Any]:
+    def conv_view(self, conv: StoredConversation) -> dict[str, Any]:
         """The ConvInfo object of ``conv``, with its last message."""
         last = self.store.message_at(conv.conv_key, conv.last_seq) if conv.last_seq else None
         last_view = self.message_views(conv.owner, [last])[0] if last is not None else None

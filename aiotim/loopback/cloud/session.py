@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING
 import orjson
 
 from aiotim.enums import TIMConvEvent
-
 from aiotim.loopback.cloud.protocol import Field, FrameDecoder, ProtocolError, encode_frame
-from aiotim.loopback.cloud.state import Conversation, Message
+from aiotim.loopback.cloud.state import StoredConversation, StoredMessage
 
 if TYPE_CHECKING:
     from aiotim.loopback.cloud.server import CloudServer
@@ -43,8 +42,8 @@ class _Batch:
     __slots__ = ("convs", "msgs", "unread")
 
     def __init__(self) -> None:
-        self.msgs: list[Message] = []
-        self.convs: dict[int, tuple[int, Conversation]] = {}
+        self.msgs: list[StoredMessage] = []
+        self.convs: dict[int, tuple[int, StoredConversation]] = {}
         self.unread = False
 
 
@@ -92,7 +91,7 @@ class Session:
         """Queue an ``L`` frame."""
         self.send("L", [status, user_id])
 
-    def notify_messages(self, msgs: Sequence[Message]) -> None:
+    def notify_messages(self, msgs: Sequence[StoredMessage]) -> None:
         """Deliver new messages (coalesced with other pending ones).
 
         Never dropped here, not even while closing: the server detaches a session before it
@@ -101,7 +100,7 @@ class Session:
         if msgs:
             self._open_batch().msgs.extend(msgs)
 
-    def notify_conv(self, conv: Conversation, event: int) -> None:
+    def notify_conv(self, conv: StoredConversation, event: int) -> None:
         """Report a conversation as added or updated (coalesced; an add stays an add)."""
         batch = self._open_batch()
         previous = batch.convs.get(id(conv))
@@ -147,7 +146,7 @@ class Session:
                 )
             )
 
-    def take_undelivered(self) -> list[Message]:
+    def take_undelivered(self) -> list[StoredMessage]:
         """Remove and return the messages not yet written (for re-queueing after a drop)."""
         batch = self._batch
         if batch is None:

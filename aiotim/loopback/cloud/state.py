@@ -21,7 +21,7 @@ import orjson
 
 from aiotim.enums import TIMConvType, TIMMsgStatus
 
-__all__ = ["Conversation", "Message", "Store", "c2c_key"]
+__all__ = ["Store", "StoredConversation", "StoredMessage", "c2c_key"]
 
 C2C = int(TIMConvType.kTIMConv_C2C)
 
@@ -34,7 +34,7 @@ def c2c_key(a: str, b: str) -> str:
 
 
 @dataclass(slots=True)
-class Message:
+class StoredMessage:
     """One stored message, independent of who looks at it (see ``jsonshapes.message_view``)."""
 
     conv_key: str
@@ -57,16 +57,16 @@ class Message:
         return orjson.dumps({name: getattr(self, name) for name in _MESSAGE_FIELDS})
 
     @classmethod
-    def from_record(cls, data: bytes) -> Message:
+    def from_record(cls, data: bytes) -> StoredMessage:
         """Rebuild from :meth:`record` output."""
         return cls(**orjson.loads(data))
 
 
-_MESSAGE_FIELDS = tuple(Message.__dataclass_fields__)
+_MESSAGE_FIELDS = tuple(StoredMessage.__dataclass_fields__)
 
 
 @dataclass(slots=True)
-class Conversation:
+class StoredConversation:
     """A conversation as one user (``owner``) sees it."""
 
     owner: str
@@ -84,12 +84,12 @@ class Conversation:
         return orjson.dumps({name: getattr(self, name) for name in _CONV_FIELDS})
 
     @classmethod
-    def from_record(cls, data: bytes) -> Conversation:
+    def from_record(cls, data: bytes) -> StoredConversation:
         """Rebuild from :meth:`record` output."""
         return cls(**orjson.loads(data))
 
 
-_CONV_FIELDS = tuple(Conversation.__dataclass_fields__)
+_CONV_FIELDS = tuple(StoredConversation.__dataclass_fields__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -107,8 +107,8 @@ CREATE TABLE IF NOT EXISTS inbox (
 
 @dataclass(slots=True)
 class _Dirty:
-    messages: dict[int, Message] = field(default_factory=dict)
-    convs: dict[int, Conversation] = field(default_factory=dict)
+    messages: dict[int, StoredMessage] = field(default_factory=dict)
+    convs: dict[int, StoredConversation] = field(default_factory=dict)
     deleted_convs: list[tuple[str, int, str]] = field(default_factory=list)
     inboxes: set[str] = field(default_factory=set)
     unique_id: bool = False
@@ -130,10 +130,10 @@ class Store:
             sqlite3.Error: the file is not a usable SQLite database.
         """
         self.sdk_app_id = sdk_app_id
-        self.history: dict[str, list[Message]] = {}
-        self.by_id: dict[str, Message] = {}
-        self.convs: dict[str, dict[tuple[int, str], Conversation]] = {}
-        self.inboxes: dict[str, deque[Message]] = {}
+        self.history: dict[str, list[StoredMessage]] = {}
+        self.by_id: dict[str, StoredMessage] = {}
+        self.convs: dict[str, dict[tuple[int, str], StoredConversation]] = {}
+        self.inboxes: dict[str, deque[StoredMessage]] = {}
         self.next_unique_id = 1
         #: Called (once per batch) when there is something to flush; set by the server.
         self.on_dirty: Callable[[], None] | None = None
@@ -169,11 +169,11 @@ class Store:
 
     def _load(self, conn: sqlite3.Connection) -> None:
         for (data,) in conn.execute("SELECT data FROM messages ORDER BY conv_key, seq"):
-            msg = Message.from_record(data)
+            msg = StoredMessage.from_record(data)
             self.history.setdefault(msg.conv_key, []).append(msg)
             self.by_id[msg.msg_id] = msg
         for (data,) in conn.execute("SELECT data FROM conversations"):
-            conv = Conversation.from_record(data)
+            conv = StoredConversation.from_record(data)
             self.convs.setdefault(conv.owner, {})[(conv.conv_type, conv.conv_id)] = conv
         for owner, conv_key, seq in conn.execute(
             "SELECT owner, conv_key, seq FROM inbox ORDER BY owner, pos"
@@ -263,7 +263,7 @@ class Store:
         # A high bit keeps the ids in the magnitude of the real cloud's (large u64 values).
         return (1 << 62) | value
 
-    def append(self, msg: Message) -> Message:
+    def append(self, msg: StoredMessage) -> StoredMessage:
         """Store ``msg`` at the end of its conversation, assigning its ``seq``."""
         history = self.history.setdefault(msg.conv_key, [])
         msg.seq = len(history) + 1
@@ -272,19 +272,19 @@ class Store:
         self.changed(msg)
         return msg
 
-    def changed(self, msg: Message) -> None:
+    def changed(self, msg: StoredMessage) -> None:
         """Mark a stored message as modified (revoked, ...)."""
         self._touch()
         self._dirty.messages[id(msg)] = msg
 
-    def message_at(self, conv_key: str, seq: int) -> Message | None:
+    def message_at(self, conv_key: str, seq: int) -> StoredMessage | None:
         """The stored message ``seq`` of a conversation, or ``None``."""
         history = self.history.get(conv_key)
         if history is None or not 1 <= seq <= len(history):
             return None
         return history[seq - 1]
 
-    def messages(self, conv_key: str) -> list[Message]:
+    def messages(self, conv_key: str) -> list[StoredMessage]:
         """Every stored message of a conversation, oldest first."""
         return self.history.get(conv_key, [])
 
@@ -296,30 +296,32 @@ class Store:
 
     def conversation(
         self, owner: str, conv_type: int, conv_id: str, conv_key: str
-    ) -> tuple[Conversation, bool]:
+    ) -> tuple[StoredConversation, bool]:
         """The conversation ``conv_id`` of ``owner``, created if needed; ``(conv, created)``."""
         mine = self.convs.setdefault(owner, {})
         conv = mine.get((conv_type, conv_id))
         if conv is not None:
             return conv, False
-        conv = mine[(conv_type, conv_id)] = Conversation(owner, conv_type, conv_id, conv_key)
+        conv = mine[(conv_type, conv_id)] = StoredConversation(owner, conv_type, conv_id, conv_key)
         self.conv_changed(conv)
         return conv, True
 
-    def find_conversation(self, owner: str, conv_type: int, conv_id: str) -> Conversation | None:
+    def find_conversation(
+        self, owner: str, conv_type: int, conv_id: str
+    ) -> StoredConversation | None:
         """The existing conversation, or ``None``."""
         return self.convs.get(owner, {}).get((conv_type, conv_id))
 
-    def conversations(self, owner: str) -> Iterable[Conversation]:
+    def conversations(self, owner: str) -> Iterable[StoredConversation]:
         """Every conversation of ``owner`` (unordered)."""
         return self.convs.get(owner, {}).values()
 
-    def conv_changed(self, conv: Conversation) -> None:
+    def conv_changed(self, conv: StoredConversation) -> None:
         """Mark a conversation as modified."""
         self._touch()
         self._dirty.convs[id(conv)] = conv
 
-    def deleted_conversation(self, conv: Conversation) -> None:
+    def deleted_conversation(self, conv: StoredConversation) -> None:
         """Record that ``conv`` was removed from its owner's list (its messages stay)."""
         self._touch()
         self._dirty.convs.pop(id(conv), None)
@@ -331,7 +333,7 @@ class Store:
 
     # -- offline inboxes ---------------------------------------------------------------------
 
-    def inbox_push(self, owner: str, msgs: Iterable[Message], *, front: bool = False) -> None:
+    def inbox_push(self, owner: str, msgs: Iterable[StoredMessage], *, front: bool = False) -> None:
         """Queue messages for ``owner``'s next login (``front``: before what is queued)."""
         box = self.inboxes.setdefault(owner, deque())
         if front:
@@ -341,7 +343,7 @@ class Store:
         self._touch()
         self._dirty.inboxes.add(owner)
 
-    def inbox_take(self, owner: str) -> list[Message]:
+    def inbox_take(self, owner: str) -> list[StoredMessage]:
         """Remove and return everything queued for ``owner``, oldest first."""
         box = self.inboxes.pop(owner, None)
         if not box:

@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from aiotim.enums import TIMConvEvent, TIMErrCode, TIMLoginStatus, TIMMsgStatus
 from aiotim._abi import CALLBACKS, FUNCTIONS, Function
-from aiotim.usersig import UserSigError, verify_user_sig
-
+from aiotim.enums import TIMConvEvent, TIMErrCode, TIMLoginStatus, TIMMsgStatus
 from aiotim.loopback.cloud import jsonshapes
 from aiotim.loopback.cloud.protocol import Field
-from aiotim.loopback.cloud.state import Conversation, Message, c2c_key
+from aiotim.loopback.cloud.state import StoredConversation, StoredMessage, c2c_key
+from aiotim.usersig import UserSigError, verify_user_sig
 
 if TYPE_CHECKING:
     from aiotim.loopback.cloud.server import CloudServer
@@ -273,7 +272,7 @@ def _new_msg_id(client_time: int, rand: int) -> str:
     return f"{secrets.token_hex(8)}-{client_time}-{rand}"
 
 
-def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> Message:
+def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> StoredMessage:
     _conv_type(call, conv_type)
     if not conv_id:
         raise CallError(E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: conv_id is empty")
@@ -306,7 +305,7 @@ def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> 
     if rand is None:
         rand = random.getrandbits(32)
     client_time = _uint(param.get("message_client_time"), 64) or now
-    msg = Message(
+    msg = StoredMessage(
         conv_key=c2c_key(sender, conv_id),
         conv_type=C2C,
         sender=sender,
@@ -360,7 +359,7 @@ def _local_keys(param: Any) -> dict[str, Any]:
     return {k: param[k] for k in jsonshapes.LOCAL_MESSAGE_KEYS if k in param}
 
 
-def _sent_view(call: Call, msg: Message, param: Any) -> bytes:
+def _sent_view(call: Call, msg: StoredMessage, param: Any) -> bytes:
     view = call.server.message_views(call.user, [msg], _local_keys(param))[0]
     return orjson.dumps(view)
 
@@ -388,7 +387,7 @@ def _send_new_msg_ex(call: Call) -> None:
     call.session.result(call.req_id, [0, "", _sent_view(call, msg, param)], slot=1, final=True)
 
 
-def _find_message(call: Call, conv_key: str, ref: Any) -> Message | None:
+def _find_message(call: Call, conv_key: str, ref: Any) -> StoredMessage | None:
     if not isinstance(ref, dict):
         return None
     store = call.server.store
@@ -424,7 +423,7 @@ def _get_msg_list(call: Call) -> bytes:
     begin = _uint(param.get("msg_getmsglist_param_time_begin"), 64)
     period = _uint(param.get("msg_getmsglist_param_time_period"), 64)
 
-    def wanted(m: Message) -> bool:
+    def wanted(m: StoredMessage) -> bool:
         if types and m.body["message_elem_array"][0].get("elem_type") not in types:
             return False
         if begin is not None and m.server_time < begin:
@@ -439,7 +438,7 @@ def _get_msg_list(call: Call) -> bytes:
     else:
         stop = anchor.seq - 1 if anchor is not None else len(history)
         candidates = (history[i] for i in range(stop - 1, -1, -1))
-    page: list[Message] = []
+    page: list[StoredMessage] = []
     for msg in candidates:
         if wanted(msg):
             page.append(msg)
@@ -448,7 +447,7 @@ def _get_msg_list(call: Call) -> bytes:
     return orjson.dumps(call.server.message_views(call.user, page))
 
 
-def _recount(call: Call, conv: Conversation) -> None:
+def _recount(call: Call, conv: StoredConversation) -> None:
     unread = 0
     history = call.server.store.messages(conv.conv_key)
     for msg in reversed(history):
@@ -460,7 +459,7 @@ def _recount(call: Call, conv: Conversation) -> None:
     conv.unread = unread
 
 
-def _mark_read(call: Call, conv: Conversation, upto_seq: int | None) -> None:
+def _mark_read(call: Call, conv: StoredConversation, upto_seq: int | None) -> None:
     server = call.server
     target = conv.last_seq if upto_seq is None else min(upto_seq, len(
         server.store.messages(conv.conv_key)))
@@ -566,10 +565,10 @@ def _revoke(call: Call) -> str:
 # -- conversations ----------------------------------------------------------------------------
 
 
-def _sorted_convs(call: Call, convs: list[Conversation]) -> list[Conversation]:
+def _sorted_convs(call: Call, convs: list[StoredConversation]) -> list[StoredConversation]:
     store = call.server.store
 
-    def recency(conv: Conversation) -> tuple[int, int]:
+    def recency(conv: StoredConversation) -> tuple[int, int]:
         # Unique ids grow with every message: they order conversations active in one second.
         last = store.message_at(conv.conv_key, conv.last_seq)
         return conv.active_time, last.unique_id if last is not None else 0
