@@ -266,7 +266,7 @@ class Cloud:
             LookupError: ``user_id`` is not logged in.
         """
         fields = validate_event_args(setter_name, args)
-        await self._run_sync(lambda s: s.session_of(user_id).event(setter_name, fields))
+        await self._run_sync(lambda s: s.app.connection_of(user_id).event(setter_name, fields))
 
     async def drop_connections(self) -> None:
         """Abort every SDK connection (the SDKs reconnect and log in again)."""
@@ -286,7 +286,7 @@ class Cloud:
         Raises:
             LookupError: ``user_id`` is not logged in.
         """
-        await self._run_sync(lambda s: s.expire_session(s.session_of(user_id)))
+        await self._run_sync(lambda s: s.expire_user_sig(user_id))
 
     async def kick(self, user_id: str) -> None:
         """Log ``user_id`` out as if another device logged in.
@@ -294,7 +294,7 @@ class Cloud:
         Raises:
             LookupError: ``user_id`` is not logged in.
         """
-        await self._run_sync(lambda s: s.kick(s.session_of(user_id)))
+        await self._run_sync(lambda s: s.kick(user_id))
 
     def online_users(self) -> set[str]:
         """The users logged in right now."""

@@ -21,9 +21,11 @@ import orjson
 
 from aiotim.enums import TIMConvType, TIMMsgStatus
 
-__all__ = ["Store", "StoredConversation", "StoredMessage", "c2c_key"]
+__all__ = ["C2C", "GROUP", "Store", "StoredConversation", "StoredMessage", "c2c_key"]
 
+#: Conversation types, as plain ints (they are compared on every message).
 C2C = int(TIMConvType.kTIMConv_C2C)
+GROUP = int(TIMConvType.kTIMConv_Group)
 
 
 def c2c_key(a: str, b: str) -> str:

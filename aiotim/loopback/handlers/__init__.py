@@ -14,20 +14,18 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from aiotim._abi import CALLBACKS, FUNCTIONS, Function
 from aiotim.enums import TIMConvEvent, TIMErrCode, TIMLoginStatus, TIMMsgStatus
-from aiotim.loopback.cloud import jsonshapes
+from aiotim.loopback.cloud import jsonshapes, views
+from aiotim.loopback.cloud.app import App
+from aiotim.loopback.cloud.connection import Connection
 from aiotim.loopback.cloud.protocol import Field
 from aiotim.loopback.cloud.state import StoredConversation, StoredMessage, c2c_key
 from aiotim.usersig import UserSigError, verify_user_sig
-
-if TYPE_CHECKING:
-    from aiotim.loopback.cloud.server import CloudServer
-    from aiotim.loopback.cloud.session import Session
 
 __all__ = ["HANDLERS", "CallError", "dispatch"]
 
@@ -67,8 +65,8 @@ class CallError(Exception):
 class Call:
     """One ``C`` frame being handled."""
 
-    server: CloudServer
-    session: Session
+    app: App
+    conn: Connection
     req_id: int
     fn: Function
     args: list[Field]
@@ -76,8 +74,8 @@ class Call:
     @property
     def user(self) -> str:
         """The logged-in user (handlers other than login/logout run only when there is one)."""
-        assert self.session.user is not None
-        return self.session.user
+        assert self.conn.user is not None
+        return self.conn.user
 
     def text(self, index: int, *, required: bool = True) -> str:
         """Argument ``index`` (a ``const char*``) as text; NULL is ``""`` unless required."""
@@ -130,7 +128,7 @@ class Call:
                 b"" if p.kind == "str" else True if p.kind == "bool" else 0
                 for p in typedef.args
             ]
-        self.session.result(self.req_id, fields, slot=slot, final=True)
+        self.conn.result(self.req_id, fields, slot=slot, final=True)
 
     def ok(self, json_params: str | bytes = "") -> None:
         """Answer with success."""
@@ -167,7 +165,7 @@ def _check_args(fn: Function, args: list[Field]) -> str | None:
     return None
 
 
-def dispatch(server: CloudServer, session: Session, fields: list[Field]) -> None:
+def dispatch(app: App, conn: Connection, fields: list[Field]) -> None:
     """Handle one ``C`` frame: ``req_id``, function name, arguments."""
     if (
         len(fields) < 2
@@ -176,22 +174,22 @@ def dispatch(server: CloudServer, session: Session, fields: list[Field]) -> None
         or not isinstance(fields[1], bytes)
     ):
         log.warning("closing a loopback connection: malformed call frame")
-        session.close()
+        conn.close()
         return
     req_id = fields[0]
     name = fields[1].decode("utf-8", "replace")
     fn = FUNCTIONS.get(name)
     if fn is None:
         # Not a TIM function at all: answer like a TIMCommCallback so the SDK can fail it.
-        session.result(req_id, [int(E.ERR_SDK_INTERFACE_NOT_SUPPORT),
+        conn.result(req_id, [int(E.ERR_SDK_INTERFACE_NOT_SUPPORT),
                                 f"{name} is not supported by the loopback cloud", ""])
         return
-    call = Call(server, session, req_id, fn, fields[2:])
+    call = Call(app, conn, req_id, fn, fields[2:])
     problem = _check_args(fn, call.args)
     if problem is not None:
         call.reply(E.ERR_INVALID_PARAMETERS, problem, "")
         return
-    if session.user is None and name not in _NO_LOGIN:
+    if conn.user is None and name not in _NO_LOGIN:
         call.reply(E.ERR_SDK_NOT_LOGGED_IN, "not logged in", "")
         return
     handler = HANDLERS.get(name)
@@ -216,37 +214,37 @@ def dispatch(server: CloudServer, session: Session, fields: list[Field]) -> None
 
 @_handler("TIMLogin")
 def _login(call: Call) -> None:
-    server, session = call.server, call.session
+    app, conn = call.app, call.conn
     user_id = call.text(0)
     user_sig = call.text(1, required=False)
     try:
         if not user_sig:
             raise CallError(E.ERR_SVR_ACCOUNT_USERSIG_EMPTY, "UserSig is empty")
         try:
-            info = verify_user_sig(server.sdk_app_id, server.secret_key, user_id, user_sig)
+            info = verify_user_sig(app.sdk_app_id, app.secret_key, user_id, user_sig)
         except UserSigError as exc:
             raise CallError(_SIG_CODES[exc.reason], str(exc)) from None
     except CallError as exc:
-        if call.req_id == 0 and session.user is not None:
+        if call.req_id == 0 and conn.user is not None:
             # The SDK's own re-login after a reconnect failed: it believes it is logged in.
-            server.unbind(session)
-            session.login_state(int(TIMLoginStatus.kTIMLoginStatus_UnLogined), "")
+            app.unbind(conn)
+            conn.login_state(int(TIMLoginStatus.kTIMLoginStatus_UnLogined), "")
             if exc.code == E.ERR_SVR_ACCOUNT_USERSIG_EXPIRED:
-                session.event("TIMSetUserSigExpiredCallback", [])
+                conn.event("TIMSetUserSigExpiredCallback", [])
         raise
-    server.bind(session, user_id, info.expires_at)
+    app.bind(conn, user_id, info.expires_at)
     # L before R: inside the login callback the SDK already reports "logged in", as the real
     # SDK does. Offline messages only after the result, so a bot that subscribes after
     # `await login()` still gets them in order.
-    session.login_state(int(TIMLoginStatus.kTIMLoginStatus_Logined), user_id)
+    conn.login_state(int(TIMLoginStatus.kTIMLoginStatus_Logined), user_id)
     call.ok("")
-    server.deliver_offline(session)
+    app.deliver_offline(conn)
 
 
 @_handler("TIMLogout")
 def _logout(call: Call) -> None:
-    call.server.unbind(call.session)
-    call.session.login_state(int(TIMLoginStatus.kTIMLoginStatus_UnLogined), "")
+    call.app.unbind(call.conn)
+    call.conn.login_state(int(TIMLoginStatus.kTIMLoginStatus_UnLogined), "")
     call.ok("")
 
 
@@ -289,8 +287,8 @@ def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> 
     ):
         raise CallError(E.ERR_INVALID_MSG_ELEM,
                         "message_elem_array must be a non-empty array of elems with elem_type")
-    server, sender = call.server, call.user
-    store = server.store
+    app, sender = call.app, call.user
+    store = app.store
     existing = store.by_id.get(msg_id) if msg_id else None
     if existing is None and isinstance(param.get("message_msg_id"), str):
         existing = store.by_id.get(param["message_msg_id"])  # a resend of a stored message
@@ -319,8 +317,8 @@ def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> 
     )
     if param.get("message_is_online_msg") is True:
         # Online messages are neither stored nor counted; only a connected peer sees them.
-        if conv_id != sender and conv_id in server.online:
-            server.online[conv_id].notify_messages([msg])
+        if conv_id != sender and conv_id in app.online:
+            app.online[conv_id].notify_messages([msg])
         return msg
     store.append(msg)
     in_last = not param.get("message_excluded_from_last_message")
@@ -332,7 +330,7 @@ def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> 
     if conv_id == sender:  # a note to self: nobody else to tell
         mine.read_seq = msg.seq
     store.conv_changed(mine)
-    call.session.notify_conv(mine, _ADD if created else _UPDATE)
+    call.conn.notify_conv(mine, _ADD if created else _UPDATE)
     if conv_id == sender:
         return msg
 
@@ -342,7 +340,7 @@ def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> 
     if counts:
         theirs.unread += 1
     store.conv_changed(theirs)
-    peer = server.online.get(conv_id)
+    peer = app.online.get(conv_id)
     if peer is None:
         store.inbox_push(conv_id, [msg])
     else:
@@ -360,7 +358,7 @@ def _local_keys(param: Any) -> dict[str, Any]:
 
 
 def _sent_view(call: Call, msg: StoredMessage, param: Any) -> bytes:
-    view = call.server.message_views(call.user, [msg], _local_keys(param))[0]
+    view = views.message_views(call.app.store, call.user, [msg], _local_keys(param))[0]
     return orjson.dumps(view)
 
 
@@ -383,14 +381,14 @@ def _send_new_msg_ex(call: Call) -> None:
     param = call.json(2)
     msg = _send(call, call.text(0), call.integer(1), param, "")
     # First callback: the message id, as soon as it is known; second: the result.
-    call.session.result(call.req_id, [0, "", msg.msg_id], slot=0, final=False)
-    call.session.result(call.req_id, [0, "", _sent_view(call, msg, param)], slot=1, final=True)
+    call.conn.result(call.req_id, [0, "", msg.msg_id], slot=0, final=False)
+    call.conn.result(call.req_id, [0, "", _sent_view(call, msg, param)], slot=1, final=True)
 
 
 def _find_message(call: Call, conv_key: str, ref: Any) -> StoredMessage | None:
     if not isinstance(ref, dict):
         return None
-    store = call.server.store
+    store = call.app.store
     msg_id = ref.get("message_msg_id")
     if isinstance(msg_id, str) and msg_id:
         msg = store.by_id.get(msg_id)
@@ -414,7 +412,7 @@ def _get_msg_list(call: Call) -> bytes:
     count = min(count, _MAX_PAGE)
     forward = param.get("msg_getmsglist_param_is_forward") is True
     key = c2c_key(call.user, conv_id)
-    history = call.server.store.messages(key)
+    history = call.app.store.messages(key)
     anchor_ref = param.get("msg_getmsglist_param_last_msg")
     anchor = _find_message(call, key, anchor_ref)
     if anchor is None and isinstance(anchor_ref, dict) and anchor_ref:
@@ -444,12 +442,12 @@ def _get_msg_list(call: Call) -> bytes:
             page.append(msg)
             if len(page) >= count:
                 break
-    return orjson.dumps(call.server.message_views(call.user, page))
+    return orjson.dumps(views.message_views(call.app.store, call.user, page))
 
 
 def _recount(call: Call, conv: StoredConversation) -> None:
     unread = 0
-    history = call.server.store.messages(conv.conv_key)
+    history = call.app.store.messages(conv.conv_key)
     for msg in reversed(history):
         if msg.seq <= conv.read_seq:
             break
@@ -460,18 +458,18 @@ def _recount(call: Call, conv: StoredConversation) -> None:
 
 
 def _mark_read(call: Call, conv: StoredConversation, upto_seq: int | None) -> None:
-    server = call.server
+    app = call.app
     target = conv.last_seq if upto_seq is None else min(upto_seq, len(
-        server.store.messages(conv.conv_key)))
+        app.store.messages(conv.conv_key)))
     now = int(time.time())
     conv.read_seq = max(conv.read_seq, target)
     conv.read_time = now
     _recount(call, conv)
-    server.store.conv_changed(conv)
-    call.session.notify_conv(conv, _UPDATE)
-    call.session.notify_unread()
+    app.store.conv_changed(conv)
+    call.conn.notify_conv(conv, _UPDATE)
+    call.conn.notify_unread()
     if conv.conv_type == C2C and conv.conv_id != conv.owner:
-        peer = server.online.get(conv.conv_id)
+        peer = app.online.get(conv.conv_id)
         if peer is not None:
             receipt = jsonshapes.read_receipt(conv.owner, C2C, now)
             peer.event("TIMSetMsgReadedReceiptCallback", [orjson.dumps([receipt])])
@@ -481,7 +479,7 @@ def _mark_read(call: Call, conv: StoredConversation, upto_seq: int | None) -> No
 def _report_readed(call: Call) -> str:
     conv_id, conv_type, param = call.text(0), call.integer(1), call.json(2)
     _conv_type(call, conv_type)
-    conv = call.server.store.find_conversation(call.user, C2C, conv_id)
+    conv = call.app.store.find_conversation(call.user, C2C, conv_id)
     if conv is None:
         raise CallError(E.ERR_INVALID_CONVERSATION, f"no conversation with {conv_id!r}")
     msg = _find_message(call, conv.conv_key, param)
@@ -491,7 +489,7 @@ def _report_readed(call: Call) -> str:
 
 @_handler("TIMMsgMarkAllMessageAsRead")
 def _mark_all_read(call: Call) -> str:
-    for conv in list(call.server.store.conversations(call.user)):
+    for conv in list(call.app.store.conversations(call.user)):
         if conv.unread:
             _mark_read(call, conv, None)
     return ""
@@ -501,7 +499,7 @@ def _mark_all_read(call: Call) -> str:
 def _clean_unread(call: Call) -> str:
     target = call.text(0, required=False)
     clean_time = call.integer(1)
-    store = call.server.store
+    store = call.app.store
     if target in ("", "c2c", "group"):
         convs = [c for c in store.conversations(call.user)
                  if target == "" or c.conv_type == (C2C if target == "c2c" else GROUP)]
@@ -529,7 +527,7 @@ def _clean_unread(call: Call) -> str:
 def _revoke(call: Call) -> str:
     conv_id, conv_type, param = call.text(0), call.integer(1), call.json(2)
     _conv_type(call, conv_type)
-    server, me = call.server, call.user
+    app, me = call.app, call.user
     key = c2c_key(me, conv_id)
     msg = _find_message(call, key, param)
     if msg is None:
@@ -541,24 +539,24 @@ def _revoke(call: Call) -> str:
     msg.status, msg.revoker = _REVOKED, me
     reason = param.get("message_revoke_reason") if isinstance(param, dict) else None
     msg.revoke_reason = reason if isinstance(reason, str) else ""
-    server.store.changed(msg)
+    app.store.changed(msg)
     for owner, other in ((me, conv_id), (conv_id, me)):
-        conv = server.store.find_conversation(owner, C2C, other)
+        conv = app.store.find_conversation(owner, C2C, other)
         if conv is None:
             continue
         if owner != me:
             _recount(call, conv)
-            server.store.conv_changed(conv)
-        session = server.online.get(owner)
-        if session is None:
+            app.store.conv_changed(conv)
+        conn = app.online.get(owner)
+        if conn is None:
             continue
         if owner != me:
             info = jsonshapes.revoke_info(msg, owner)
-            session.event("TIMSetMsgRevokeCallback", [orjson.dumps([info])])
+            conn.event("TIMSetMsgRevokeCallback", [orjson.dumps([info])])
         if conv.last_seq == msg.seq or owner != me:
-            session.notify_conv(conv, _UPDATE)
+            conn.notify_conv(conv, _UPDATE)
         if owner != me:
-            session.notify_unread()
+            conn.notify_unread()
     return ""
 
 
@@ -566,7 +564,7 @@ def _revoke(call: Call) -> str:
 
 
 def _sorted_convs(call: Call, convs: list[StoredConversation]) -> list[StoredConversation]:
-    store = call.server.store
+    store = call.app.store
 
     def recency(conv: StoredConversation) -> tuple[int, int]:
         # Unique ids grow with every message: they order conversations active in one second.
@@ -578,8 +576,8 @@ def _sorted_convs(call: Call, convs: list[StoredConversation]) -> list[StoredCon
 
 @_handler("TIMConvGetConvList")
 def _conv_list(call: Call) -> bytes:
-    convs = _sorted_convs(call, list(call.server.store.conversations(call.user)))
-    return orjson.dumps([call.server.conv_view(c) for c in convs])
+    convs = _sorted_convs(call, list(call.app.store.conversations(call.user)))
+    return orjson.dumps([views.conv_view(call.app.store, c) for c in convs])
 
 
 @_handler("TIMConvGetConvInfo")
@@ -587,7 +585,7 @@ def _conv_info(call: Call) -> bytes:
     param = call.json(0)
     if not isinstance(param, list):
         raise CallError(E.ERR_INVALID_PARAMETERS, "json_get_conv_list_param is not an array")
-    store, found = call.server.store, []
+    store, found = call.app.store, []
     for item in param:
         if not isinstance(item, dict):
             continue
@@ -597,29 +595,29 @@ def _conv_info(call: Call) -> bytes:
             item.get("get_conversation_list_param_conv_id", ""),
         )
         if conv is not None:
-            found.append(call.server.conv_view(conv))
+            found.append(views.conv_view(call.app.store, conv))
     return orjson.dumps(found)
 
 
 @_handler("TIMConvGetTotalUnreadMessageCount")
 def _total_unread(call: Call) -> bytes:
-    total = call.server.store.total_unread(call.user)
+    total = call.app.store.total_unread(call.user)
     return orjson.dumps({"conv_get_total_unread_message_count_result_unread_count": total})
 
 
 @_handler("TIMConvDelete")
 def _conv_delete(call: Call) -> str:
     conv_id, conv_type = call.text(0), call.integer(1)
-    store = call.server.store
+    store = call.app.store
     mine = store.convs.get(call.user, {})
     conv = mine.pop((conv_type, conv_id), None)
     if conv is None:
         raise CallError(E.ERR_INVALID_CONVERSATION, f"no conversation with {conv_id!r}")
     store.deleted_conversation(conv)
-    call.session.event(
+    call.conn.event(
         "TIMSetConvEventCallback",
         [_DEL, orjson.dumps([jsonshapes.conv_view(conv, None)])],
     )
     if conv.unread:
-        call.session.notify_unread()
+        call.conn.notify_unread()
     return ""

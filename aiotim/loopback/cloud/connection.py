@@ -1,11 +1,15 @@
 """One SDK connection: reads frames in order, writes results and events in order, batched.
 
-Everything a session sends goes through one ordered outbox drained by one writer task, so the
+Everything a connection sends goes through one ordered outbox drained by one writer task, so the
 SDK sees results and events in exactly the order the cloud produced them. Notifications that pile
 up while the writer is busy are coalesced (that is where the speed is): consecutive new messages
 become one ``TIMAddRecvNewMsgCallback`` array, repeated updates of one conversation become one
 entry of a ``TIMSetConvEventCallback`` array, and the total unread count is sent once, with its
 latest value. Any other frame closes the current batch first, so ordering is never violated.
+
+A connection knows the :class:`~aiotim.loopback.cloud.state.Store` (to render what it sends) and
+nothing above it: what its frames mean is decided by the ``handle`` callback of :meth:`run`
+(the server's), and who is logged in on it by :class:`~aiotim.loopback.cloud.app.App`.
 """
 
 from __future__ import annotations
@@ -14,18 +18,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 import orjson
 
 from aiotim.enums import TIMConvEvent
+from aiotim.loopback.cloud import views
 from aiotim.loopback.cloud.protocol import Field, FrameDecoder, ProtocolError, encode_frame
-from aiotim.loopback.cloud.state import StoredConversation, StoredMessage
+from aiotim.loopback.cloud.state import Store, StoredConversation, StoredMessage
 
-if TYPE_CHECKING:
-    from aiotim.loopback.cloud.server import CloudServer
-
-__all__ = ["Session"]
+__all__ = ["Connection"]
 
 log = logging.getLogger("aiotim.loopback")
 
@@ -47,16 +48,24 @@ class _Batch:
         self.unread = False
 
 
-class Session:
+class Connection:
     """The cloud side of one SDK connection."""
 
     def __init__(
         self,
-        server: CloudServer,
+        store: Store,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
+        *,
+        delay: Callable[[], float] = lambda: 0.0,
     ) -> None:
-        self.server = server
+        """Serve one accepted socket; ``store`` is the state its notifications are rendered from.
+
+        Args:
+            delay: seconds to wait before handling each frame, asked again for every frame (the
+                cloud's simulated network latency may change while the SDK is connected).
+        """
+        self.store = store
         self.user: str | None = None
         self.greeted = False
         self.expiry: asyncio.TimerHandle | None = None
@@ -67,6 +76,7 @@ class Session:
         self._wake = asyncio.Event()
         self._closing = False
         self._aborted = False
+        self._delay = delay
 
     # -- output ------------------------------------------------------------------------------
 
@@ -94,8 +104,8 @@ class Session:
     def notify_messages(self, msgs: Sequence[StoredMessage]) -> None:
         """Deliver new messages (coalesced with other pending ones).
 
-        Never dropped here, not even while closing: the server detaches a session before it
-        goes and re-queues what :meth:`take_undelivered` returns for the user's next login.
+        Never dropped here, not even while closing: a connection is detached before it goes,
+        and ``App.unbind`` re-queues what :meth:`take_undelivered` returns for the next login.
         """
         if msgs:
             self._open_batch().msgs.extend(msgs)
@@ -123,16 +133,18 @@ class Session:
         batch, self._batch = self._batch, None
         if batch is None:
             return
-        server = self.server
+        store = self.store
         user = self.user
-        if user is None:  # logged out meanwhile; the server took the messages back already
+        if user is None:  # logged out meanwhile; App.unbind took the messages back already
             return
         msgs = batch.msgs
         for start in range(0, len(msgs), _MAX_BATCH):
-            views = server.message_views(user, msgs[start : start + _MAX_BATCH])
-            self._out.append(encode_frame("E", ["TIMAddRecvNewMsgCallback", orjson.dumps(views)]))
+            shown = views.message_views(store, user, msgs[start : start + _MAX_BATCH])
+            self._out.append(encode_frame("E", ["TIMAddRecvNewMsgCallback", orjson.dumps(shown)]))
         for kind in (_ADD, _UPDATE):
-            convs = [server.conv_view(c) for event, c in batch.convs.values() if event == kind]
+            convs = [
+                views.conv_view(store, c) for event, c in batch.convs.values() if event == kind
+            ]
             if convs:
                 self._out.append(
                     encode_frame("E", ["TIMSetConvEventCallback", kind, orjson.dumps(convs)])
@@ -142,7 +154,7 @@ class Session:
                 encode_frame(
                     "E",
                     ["TIMSetConvTotalUnreadMessageCountChangedCallback",
-                     server.store.total_unread(user)],
+                     store.total_unread(user)],
                 )
             )
 
@@ -170,8 +182,8 @@ class Session:
 
     async def run(
         self,
-        handle: Callable[[Session, str, list[Field]], None],
-        gone: Callable[[Session], None],
+        handle: Callable[[Connection, str, list[Field]], None],
+        gone: Callable[[Connection], None],
     ) -> None:
         """Serve the connection until either side closes it.
 
@@ -183,7 +195,7 @@ class Session:
             await self._read_loop(handle)
         finally:
             # An SDK never half-closes: once its side is closed it reads nothing more, so the
-            # session is detached now and its unwritten messages go back to the inbox.
+            # connection is detached now and its unwritten messages go back to the inbox.
             gone(self)
             self._closing = True
             self._wake.set()
@@ -191,7 +203,7 @@ class Session:
             with contextlib.suppress(OSError):
                 await self._writer.wait_closed()
 
-    async def _read_loop(self, handle: Callable[[Session, str, list[Field]], None]) -> None:
+    async def _read_loop(self, handle: Callable[[Connection, str, list[Field]], None]) -> None:
         decoder = FrameDecoder()
         while not self._closing:
             try:
@@ -208,7 +220,7 @@ class Session:
             for ftype, fields in frames:
                 if self._closing:
                     return
-                delay = self.server.delay
+                delay = self._delay()
                 if delay > 0:
                     await asyncio.sleep(delay)
                 handle(self, ftype, fields)
