@@ -5,6 +5,14 @@
     scripts/gen_enums.py              # rewrites aiotim/enums.py
     scripts/gen_enums.py --check      # exit 1 if aiotim/enums.py is out of date
 
+The vendor headers are not in the repository. Without them, ``--check`` checks what the committed
+files allow and says so: ``aiotim/enums.py`` read back (its enums, members, values and aliases)
+and rendered again must give the same text (so a change to this script, to the twins or to the
+pinned SDK version that was not regenerated is caught), and the enums ``tim_abi.h`` declares
+must have the same members and values there. With the headers cached, it compares with them.
+Runs from a fresh clone, before any build: the parser comes from ``aiotim/_abi`` through
+``scripts/_abi.py``, without importing aiotim.
+
 Every enum of the vendor headers becomes an ``enum.IntEnum`` with the vendor's member names and
 values; the vendor's ``#define`` spellings of misspelt members become aliases. A few enums the
 public API uses a lot also get a Pythonic twin (``ConvType.C2C``), whose values are taken from
@@ -17,14 +25,14 @@ from __future__ import annotations
 import argparse
 import difflib
 import keyword
+import re
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_abi.py, however we are run
+from _abi import ROOT, abi, parse, vendor
 
-from tests.real_sdk import headers, paths  # noqa: E402
-
+REPO = ROOT
 OUTPUT = REPO / "aiotim" / "enums.py"
 
 #: Pythonic twin → (vendor enum, docstring, {twin member: vendor member}); must cover every
@@ -175,7 +183,7 @@ __all__ = [
 '''
 
 
-def _sort_key(enum: headers.EnumDef) -> tuple[str, int]:
+def _sort_key(enum: parse.EnumDef) -> tuple[str, int]:
     filename, _, line = enum.where.rpartition(":")
     return filename, int(line)
 
@@ -186,7 +194,7 @@ def _check_name(name: str) -> str:
     return name
 
 
-def render(parsed: headers.HeaderSet) -> str:
+def render(parsed: parse.HeaderSet) -> str:
     """The text of ``aiotim/enums.py`` for the parsed vendor headers."""
     enums = sorted(parsed.enums.values(), key=_sort_key)
     names = [e.name for e in enums]
@@ -208,14 +216,14 @@ def render(parsed: headers.HeaderSet) -> str:
             out.append("    # alias: an old spelling the header keeps with #define")
             out.append(f"    {_check_name(alias)} = {target}")
     out.append("\n\n# ---- Pythonic twins of the enums the public API uses most ----")
-    for twin, (vendor, doc, mapping) in FRIENDLY.items():
-        real = parsed.enums[vendor]
+    for twin, (vendor_enum, doc, mapping) in FRIENDLY.items():
+        real = parsed.enums[vendor_enum]
         values = dict(real.members)
         if set(mapping.values()) != set(values):
             missing = sorted(set(values) - set(mapping.values()))
-            raise SystemExit(f"gen_enums: {twin} does not map exactly {vendor}: {missing}")
+            raise SystemExit(f"gen_enums: {twin} does not map exactly {vendor_enum}: {missing}")
         out.append(f"\n\nclass {twin}(enum.IntEnum):")
-        out.append(f'    """{doc}\n\n    Same values as :class:`{vendor}`.\n    """\n')
+        out.append(f'    """{doc}\n\n    Same values as :class:`{vendor_enum}`.\n    """\n')
         for member, vendor_member in mapping.items():
             out.append(f"    {_check_name(member)} = {values[vendor_member]}  # {vendor_member}")
     names += list(FRIENDLY)
@@ -228,12 +236,12 @@ def render(parsed: headers.HeaderSet) -> str:
     out.append(
         "\n#: The Pythonic twins, each with its vendor enum.\n"
         "TWINS: dict[type[enum.IntEnum], type[enum.IntEnum]] = {\n"
-        + "".join(f"    {twin}: {vendor},\n" for twin, (vendor, _, _) in FRIENDLY.items())
+        + "".join(f"    {twin}: {vendor_enum},\n" for twin, (vendor_enum, _, _) in FRIENDLY.items())
         + "}\n"
     )
     head = HEADER.format(
-        package=paths.PACKAGE,
-        version=paths.VERSION,
+        package=vendor.PACKAGE,
+        version=vendor.VERSION,
         n_enums=len(enums),
         n_members=sum(len(e.members) for e in enums),
         n_errcodes=len(parsed.enums["TIMErrCode"].members),
@@ -244,36 +252,110 @@ def render(parsed: headers.HeaderSet) -> str:
     return head + "\n".join(out)
 
 
+_CLASS_RE = re.compile(r"class (\w+)\(enum\.IntEnum\):")
+_DOC_RE = re.compile(r'    """``enum (\w+)`` \((.+)\)\."""')
+_MEMBER_RE = re.compile(r"    (\w+) = (-?\d+|\w+)(?:  # .*)?")
+_DEFINE_NOTE = "    # alias: an old spelling the header keeps with #define"
+
+
+def read_back(text: str) -> parse.HeaderSet:
+    """The vendor enums of a rendered ``aiotim/enums.py``: the inverse of :func:`render`."""
+    out = parse.HeaderSet()
+    body = text.split("\n# ---- Pythonic twins", 1)[0]
+    for block in body.split("\n\n\nclass ")[1:]:
+        lines = ("class " + block).splitlines()
+        head, doc = _CLASS_RE.fullmatch(lines[0]), _DOC_RE.fullmatch(lines[1])
+        if head is None or doc is None or doc.group(1) != head.group(1):
+            raise SystemExit(f"gen_enums: cannot read back {lines[0]!r}: not as rendered")
+        members: dict[str, int] = {}
+        aliases: list[tuple[str, str]] = []
+        define = False
+        for line in lines[2:]:
+            if not line:
+                continue
+            if line == _DEFINE_NOTE:
+                define = True
+                continue
+            member = _MEMBER_RE.fullmatch(line)
+            if member is None:
+                raise SystemExit(f"gen_enums: cannot read back {line!r} in {head.group(1)}")
+            name, value = member.groups()
+            if define:
+                aliases.append((name, value))
+            elif value in members:
+                members[name] = members[value]
+            else:
+                members[name] = int(value)
+            define = False
+        out.enums[head.group(1)] = parse.EnumDef(
+            head.group(1), tuple(members.items()), tuple(aliases), doc.group(2)
+        )
+    return out
+
+
+def check_without_headers(output: Path, current: str) -> int:
+    """``--check`` from the committed files alone (the vendor headers are not cached)."""
+    recovered = read_back(current)
+    text = render(recovered)
+    if text != current:
+        _print_diff(output, current, text)
+        print(f"{output} is out of date: run scripts/gen_enums.py", file=sys.stderr)
+        return 1
+    declared = abi.HEADER.enums
+    problems = [f"enum {n} of tim_abi.h is missing" for n in declared.keys() - recovered.enums]
+    problems += parse.diff_enums(
+        {name: e.values() for name, e in declared.items()},
+        [recovered.enums[name] for name in declared if name in recovered.enums],
+        ours_label="tim_abi.h",
+    )
+    if problems:
+        print("\n".join(f"{output}: {p}" for p in problems), file=sys.stderr)
+        return 1
+    print(
+        f"{output} is consistent (read back and rendered again: same text; the "
+        f"{len(declared)} enums of tim_abi.h agree). Not compared with the vendor headers, "
+        f"because {vendor.SKIP_REASON}"
+    )
+    return 0
+
+
+def _print_diff(output: Path, current: str, text: str) -> None:
+    sys.stdout.writelines(
+        difflib.unified_diff(
+            current.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            str(output),
+            "generated",
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: write (or ``--check``) ``aiotim/enums.py``."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--include", type=Path, help="vendor include dir (default: the cache)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if --output is stale")
     args = parser.parse_args(argv)
-    include = args.include or paths.cached_include_dir()
+    output: Path = args.output
+    include: Path | None = args.include or vendor.cached_include_dir()
+    current = output.read_text(encoding="utf-8") if output.exists() else ""
     if include is None:
-        print(f"gen_enums: {paths.SKIP_REASON}", file=sys.stderr)
+        if args.check and current:
+            return check_without_headers(output, current)
+        print(f"gen_enums: {vendor.SKIP_REASON}", file=sys.stderr)
         return 2
-    text = render(headers.parse_dir(include))
-    current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    text = render(parse.parse_dir(include))
     if args.check:
         if current == text:
-            print(f"{args.output} is up to date")
+            print(f"{output} is up to date (compared with the headers in {include})")
             return 0
-        sys.stdout.writelines(
-            difflib.unified_diff(
-                current.splitlines(keepends=True),
-                text.splitlines(keepends=True),
-                str(args.output),
-                "generated",
-            )
-        )
-        print(f"{args.output} is out of date: run scripts/gen_enums.py", file=sys.stderr)
+        _print_diff(output, current, text)
+        print(f"{output} is out of date: run scripts/gen_enums.py", file=sys.stderr)
         return 1
     if current != text:
-        args.output.write_text(text, encoding="utf-8")
-    print(f"wrote {args.output}" if current != text else f"{args.output} unchanged")
+        output.write_text(text, encoding="utf-8")
+    print(f"wrote {output}" if current != text else f"{output} unchanged")
     return 0
 
 

@@ -5,42 +5,22 @@ The loopback SDK exports the 240 functions of the TIM ABI. Everything that is th
 function (forwarding a call as a ``C`` frame, registering a notification callback, calling a
 callback typedef with decoded arguments) is written once in C (``sdk.c``); this script emits the
 per-function glue and the tables that C reads. The output is deterministic and committed;
-``tests/test_loopback_sdk.py`` checks that the committed file equals the output.
+``--check`` (run by ``scripts/check``) and ``tests/test_loopback_sdk.py`` check that the
+committed file equals the output. Runs from a fresh clone, before any build: ``scripts/_abi.py``
+loads ``aiotim/_abi`` alone.
 
 Usage: ``python scripts/gen_loopback.py [--check]``
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_abi.py, however we are run
+from _abi import ROOT, abi
 
-
-def _load_abi() -> ModuleType:
-    """Import ``aiotim._abi`` without running the package ``__init__`` files.
-
-    The build must not depend on the whole package importing (nor on its dependencies): the
-    parent packages are registered from their specs but not executed.
-    """
-    for name in ("aiotim",):
-        if name not in sys.modules:
-            folder = ROOT.joinpath(*name.split("."))
-            spec = importlib.util.spec_from_file_location(
-                name, folder / "__init__.py", submodule_search_locations=[str(folder)]
-            )
-            assert spec is not None
-            sys.modules[name] = importlib.util.module_from_spec(spec)
-    return importlib.import_module("aiotim._abi")
-
-
-_abi = _load_abi()
-CALLBACKS, CALLBACK_SETTERS, FUNCTIONS = _abi.CALLBACKS, _abi.CALLBACK_SETTERS, _abi.FUNCTIONS
-Function = _abi.Function
+CALLBACKS, CALLBACK_SETTERS, FUNCTIONS = abi.CALLBACKS, abi.CALLBACK_SETTERS, abi.FUNCTIONS
 
 OUTPUT = ROOT / "aiotim" / "loopback" / "sdk" / "generated.inc"
 
@@ -84,7 +64,7 @@ def _param_sig(name: str, kind: str) -> str:
     return {"int": "i", "bool": "b", "out": "x"}[kind]
 
 
-def _prototype(f: Function) -> str:
+def _prototype(f: abi.Function) -> str:
     params = ", ".join(f"{p.ctype} {p.name}" for p in f.params) or "void"
     return f"LB_EXPORT {f.restype} {f.name}({params})"
 
@@ -112,7 +92,7 @@ def _invoker(cb_name: str) -> list[str]:
     return lines
 
 
-def _forwarder(f: Function) -> list[str]:
+def _forwarder(f: abi.Function) -> list[str]:
     vals = [p for p in f.params if p.kind in ("str", "int", "bool", "out")]
     init = []
     for p in vals:
@@ -137,7 +117,7 @@ def _forwarder(f: Function) -> list[str]:
     return lines
 
 
-def _setter(f: Function) -> list[str]:
+def _setter(f: abi.Function) -> list[str]:
     cb = f.callbacks[0].name
     if f.name == "TIMAddRecvNewMsgCallback":
         body = f"lb_add_recv_callback((lb_fnptr){cb}, user_data);"
@@ -214,13 +194,17 @@ def generate() -> str:
 
 
 def main(argv: list[str]) -> int:
+    """Write (or with ``--check``, compare) ``generated.inc``."""
     text = generate()
+    rel = OUTPUT.relative_to(ROOT)
     if "--check" in argv:
-        if OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT} is stale: run scripts/gen_loopback.py", file=sys.stderr)
+        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
+            print(f"{rel} is stale: run scripts/gen_loopback.py", file=sys.stderr)
             return 1
+        print(f"{rel} is up to date")
         return 0
     OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {rel}")
     return 0
 
 

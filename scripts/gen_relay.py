@@ -7,6 +7,8 @@ the typedefs' positions in tim_abi.h (``aiotim._abi.CALLBACKS[...].index``); one
 kind, ``len(CALLBACKS)``, is a second TIMCommCallback trampoline for functions that take two
 (TIMMsgSendNewMsgEx), so the two results can be told apart.
 
+Runs from a fresh clone, before any build (``scripts/_abi.py`` loads ``aiotim/_abi`` alone).
+
 Usage: scripts/gen_relay.py [--check]
 """
 
@@ -15,15 +17,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_abi.py, however we are run
+from _abi import ROOT, abi
 
-from aiotim._abi import CALLBACKS, Callback  # noqa: E402
-
+CALLBACKS = abi.CALLBACKS
 OUT = ROOT / "aiotim" / "_native" / "relay_tramp.inc"
 
 
-def trampoline(cb: Callback, fname: str, kind: int) -> str:
+def trampoline(cb: abi.Callback, fname: str, kind: int) -> str:
     decl = ", ".join(f"{p.ctype} {p.name}" for p in cb.params)
     strs = [p.name for p in cb.args if p.kind == "str"]
     ints = [f"(int64_t){p.name}" for p in cb.args if p.kind != "str"]
@@ -65,16 +66,20 @@ def generate() -> str:
     return "\n".join(parts)
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    """Write (or with ``--check``, compare) ``relay_tramp.inc``."""
     text = generate()
-    if "--check" in sys.argv[1:]:
-        if OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} is out of date: run scripts/gen_relay.py", file=sys.stderr)
+    rel = OUT.relative_to(ROOT)
+    if "--check" in argv:
+        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
+            print(f"{rel} is out of date: run scripts/gen_relay.py", file=sys.stderr)
             return 1
+        print(f"{rel} is up to date")
         return 0
     OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {rel}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,8 +1,9 @@
-"""Conformance of our ABI (tim_abi.h, abi.py, enums.py) with the real SDK's headers and symbols.
+"""Conformance of our ABI (tim_abi.h, aiotim._abi, enums.py) with the real SDK's headers, symbols.
 
 The vendor headers and libImSDK.so come from the cache ``scripts/fetch-real-sdk`` fills; without
 it these tests skip and say so. The library is never loaded: its symbol table is read with
-``nm -D``. Regenerate the enums with ``scripts/gen_enums.py`` when the headers change.
+``nm -D``. Both sides are read by the one header parser, ``aiotim._abi.parse``. Regenerate the
+enums with ``scripts/gen_enums.py`` when the headers change.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from types import ModuleType
 
 import pytest
 
-from aiotim import enums
 from aiotim import _abi as abi
-from tests.real_sdk import headers, paths
-from tests.real_sdk.headers import CParam, HeaderSet, Signature, normalize_type
+from aiotim import enums
+from aiotim._abi import parse
+from aiotim._abi.parse import CParam, HeaderSet, Signature, normalize_type
+from aiotim._abi.vendor import SKIP_REASON, cached_include_dir, cached_library
 
 REPO = Path(__file__).resolve().parent.parent
-INCLUDE = paths.cached_include_dir()
-LIBRARY = paths.cached_library()
+INCLUDE = cached_include_dir()
+LIBRARY = cached_library()
 
 #: Exported by libImSDK.so 8.0.5906 with no prototype in any header: not bound, on purpose.
 UNDOCUMENTED = frozenset(
@@ -42,22 +44,22 @@ UNDOCUMENTED = frozenset(
 #: The inventory of the 8.0.5906 headers (design/reference/tim-c-api.md, section 0).
 N_FUNCTIONS, N_TYPEDEFS, N_ENUMS, N_ERRCODES = 240, 72, 57, 376
 
-needs_headers = pytest.mark.skipif(INCLUDE is None, reason=paths.SKIP_REASON)
-needs_library = pytest.mark.skipif(LIBRARY is None, reason=paths.SKIP_REASON)
+needs_headers = pytest.mark.skipif(INCLUDE is None, reason=SKIP_REASON)
+needs_library = pytest.mark.skipif(LIBRARY is None, reason=SKIP_REASON)
 needs_nm = pytest.mark.skipif(shutil.which("nm") is None, reason="nm (binutils) is not installed")
 
 
 @pytest.fixture(scope="module")
 def vendor() -> HeaderSet:
-    """The parsed vendor headers."""
+    """The parsed vendor parse."""
     assert INCLUDE is not None
-    return headers.parse_dir(INCLUDE)
+    return parse.parse_dir(INCLUDE)
 
 
 @pytest.fixture(scope="module")
 def ours() -> HeaderSet:
-    """Our tim_abi.h, parsed with the same parser as the vendor headers."""
-    return headers.parse_text(abi.abi_header_text(), "tim_abi.h")
+    """Our tim_abi.h, parsed with the same parser as the vendor parse."""
+    return parse.parse_text(abi.abi_header_text(), "tim_abi.h")
 
 
 @pytest.fixture
@@ -140,7 +142,7 @@ class TestPrototypes:
         self, ours: HeaderSet, vendor: HeaderSet, report: Callable[[str], None]
     ) -> None:
         """Same names, return types, parameter types and names as the vendor prototypes."""
-        problems = headers.diff_signatures(ours.functions, vendor.functions, what="function")
+        problems = parse.diff_signatures(ours.functions, vendor.functions, what="function")
         assert problems == []
         same = len(set(ours.functions) & set(vendor.functions))
         report(f"{same}/{len(vendor.functions)} functions of tim_abi.h match the headers")
@@ -149,21 +151,21 @@ class TestPrototypes:
         self, ours: HeaderSet, vendor: HeaderSet, report: Callable[[str], None]
     ) -> None:
         """Same callback typedefs, with the same parameter types and names."""
-        problems = headers.diff_signatures(ours.typedefs, vendor.typedefs, what="typedef")
+        problems = parse.diff_signatures(ours.typedefs, vendor.typedefs, what="typedef")
         assert problems == []
         same = len(set(ours.typedefs) & set(vendor.typedefs))
         report(f"{same}/{len(vendor.typedefs)} callback typedefs of tim_abi.h match the headers")
 
     def test_binding_view_matches(self, vendor: HeaderSet) -> None:
-        """abi.FUNCTIONS and abi.CALLBACKS (abi.py's parse) match the vendor headers too."""
+        """abi.FUNCTIONS and abi.CALLBACKS (the binding's view: C spelling, kinds) match too."""
         assert (
-            headers.diff_signatures(
+            parse.diff_signatures(
                 binding_functions(), vendor.functions, what="function", ours_label="abi.FUNCTIONS"
             )
             == []
         )
         assert (
-            headers.diff_signatures(
+            parse.diff_signatures(
                 binding_typedefs(), vendor.typedefs, what="typedef", ours_label="abi.CALLBACKS"
             )
             == []
@@ -183,7 +185,7 @@ class TestPrototypes:
     def test_abi_header_enums_match(self, ours: HeaderSet, vendor: HeaderSet) -> None:
         """The enums tim_abi.h declares for its signatures have the vendor's members."""
         assert ours.enums
-        problems = headers.diff_enums(
+        problems = parse.diff_enums(
             {name: e.values() for name, e in ours.enums.items()},
             [vendor.enums[name] for name in ours.enums],
             ours_label="tim_abi.h",
@@ -227,7 +229,7 @@ class TestSymbols:
 
 @needs_headers
 class TestEnums:
-    """aiotim.enums against the headers."""
+    """aiotim.enums against the parse."""
 
     def test_members_and_values_equal_the_headers(
         self, vendor: HeaderSet, report: Callable[[str], None]
@@ -235,14 +237,14 @@ class TestEnums:
         """Every vendor enum is in aiotim.enums with the same members, aliases and values."""
         ours = {cls.__name__: members(cls) for cls in enums.VENDOR_ENUMS}
         assert set(ours) == set(vendor.enums)
-        assert headers.diff_enums(ours, vendor.enums.values(), ours_label="aiotim.enums") == []
+        assert parse.diff_enums(ours, vendor.enums.values(), ours_label="aiotim.enums") == []
         report(
             f"{len(ours)}/{len(vendor.enums)} enums, "
             f"{len(members(enums.TIMErrCode))}/{N_ERRCODES} TIMErrCode members match"
         )
 
     def test_module_is_up_to_date(self, vendor: HeaderSet) -> None:
-        """aiotim/enums.py is exactly what scripts/gen_enums.py renders from these headers."""
+        """aiotim/enums.py is exactly what scripts/gen_enums.py renders from these parse."""
         rendered = load_gen_enums().render(vendor)
         current = (REPO / "aiotim" / "enums.py").read_text(encoding="utf-8")
         assert rendered == current, "aiotim/enums.py is stale: run scripts/gen_enums.py"
@@ -347,10 +349,10 @@ class TestDriftIsReported:
 
     @staticmethod
     def check(text: str, vendor: HeaderSet) -> list[str]:
-        parsed = headers.parse_text(text, "tim_abi.h")
-        return headers.diff_signatures(
+        parsed = parse.parse_text(text, "tim_abi.h")
+        return parse.diff_signatures(
             parsed.functions, vendor.functions, what="function"
-        ) + headers.diff_signatures(parsed.typedefs, vendor.typedefs, what="typedef")
+        ) + parse.diff_signatures(parsed.typedefs, vendor.typedefs, what="typedef")
 
     @TEXT_MUTATIONS
     def test_text_mutation_is_reported(
@@ -370,7 +372,7 @@ class TestDriftIsReported:
         assert self.check(original.replace(old, new), vendor) == []
 
     def test_binding_view_mutation_is_reported(self, vendor: HeaderSet) -> None:
-        """A changed parameter in abi.FUNCTIONS' view is reported against the headers."""
+        """A changed parameter in abi.FUNCTIONS' view is reported against the parse."""
         view = binding_functions()
         login = view["TIMLogin"]
         bad = (
@@ -379,7 +381,7 @@ class TestDriftIsReported:
             *login.params[2:],
         )
         view["TIMLogin"] = dataclasses.replace(login, params=bad)
-        problems = headers.diff_signatures(view, vendor.functions, what="function")
+        problems = parse.diff_signatures(view, vendor.functions, what="function")
         assert len(problems) == 1
         assert "TIMLogin" in problems[0]
 
@@ -394,7 +396,7 @@ class TestDriftIsReported:
         conv["kTIMConv_Bogus"] = 9
         ours["TIMConvType"] = conv
         del ours["TIMResult"]
-        problems = headers.diff_enums(ours, vendor.enums.values(), ours_label="aiotim.enums")
+        problems = parse.diff_enums(ours, vendor.enums.values(), ours_label="aiotim.enums")
         assert len(problems) == 4, problems
         joined = "\n".join(problems)
         for needle in (

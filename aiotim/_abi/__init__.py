@@ -1,27 +1,36 @@
 """The TIM ABI as data, parsed from ``tim_abi.h`` (the single source of truth).
 
-Pure Python, no cffi: the loopback cloud and the docs use it too. ``FUNCTIONS`` lists every
-function prototype, ``CALLBACKS`` every callback typedef with its parameters, and
-``CALLBACK_SETTERS`` maps each notification setter to the typedef it takes.
+The bottom layer, a leaf: stdlib only, no cffi, nothing compiled, no import from aiotim outside
+this folder (only relative imports), and the headers are found from ``__file__``, so the
+generators in ``scripts/`` load this folder standalone on a fresh clone, before any build
+(``scripts/_abi.py``). ``FUNCTIONS`` lists every function prototype, ``CALLBACKS`` every
+callback typedef with its parameters, and ``CALLBACK_SETTERS`` maps each notification setter to
+the typedef it takes; all come from :mod:`.parse`, the one parser of TIM headers (the
+conformance test reads the vendor's headers with it too).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from typing import Literal
+
+from .parse import CParam, HeaderSet, Signature, parse_text
 
 __all__ = [
     "CALLBACKS",
     "CALLBACK_SETTERS",
     "FUNCTIONS",
+    "HEADER",
     "LOOPBACK_FUNCTIONS",
     "Callback",
     "Function",
     "Param",
     "ParamKind",
     "abi_header_text",
+    "loopback_header_text",
 ]
 
 #: How a C parameter crosses the relay and the loopback wire:
@@ -73,74 +82,71 @@ class Function:
 
 
 _SETTER_RE = re.compile(r"^TIM(Set\w+Callback|AddRecvNewMsgCallback|RemoveRecvNewMsgCallback)$")
-_TYPEDEF_RE = re.compile(r"^typedef\s+void\s*\(\*(\w+)\)\((.*)\);", re.M)
-_PROTO_RE = re.compile(r"^((?:const\s+)?(?:enum\s+)?\w+\*?)\s+(\w+)\((.*)\);", re.M)
-_INT_TYPES = {"int", "int32_t", "uint32_t", "int64_t", "uint64_t"}
+_INT_TYPES = frozenset({"int", "int32_t", "uint32_t", "int64_t", "uint64_t"})
+_HERE = Path(__file__).resolve().parent
 
 
 def abi_header_text() -> str:
     """The text of ``tim_abi.h`` as shipped with the package."""
-    return resources.files(__package__).joinpath("tim_abi.h").read_text(encoding="utf-8")
+    return (_HERE / "tim_abi.h").read_text(encoding="utf-8")
 
 
 def loopback_header_text() -> str:
     """The text of ``loopback_ext.h``: the loopback SDK's extra exports."""
-    path = resources.files(__package__).joinpath("loopback_ext.h")
-    return path.read_text(encoding="utf-8")
+    return (_HERE / "loopback_ext.h").read_text(encoding="utf-8")
 
 
-def _split_param(text: str, callback_names: set[str]) -> Param:
-    text = " ".join(text.replace("*", "* ").split())
-    ctype, _, name = text.rpartition(" ")
-    ctype = ctype.replace(" *", "*")
-    base = ctype.removeprefix("const ").removeprefix("enum ")
+def _c_type(ctype: str, enums: Collection[str]) -> str:
+    """The C spelling of a parsed type: the parser drops ``enum`` tags (C++ headers omit them),
+    but tim_abi.h is C, where an enum type is written with its tag, and the generators write C."""
+    return f"enum {ctype}" if ctype in enums else ctype
+
+
+def _param(p: CParam, callbacks: Collection[str], enums: Collection[str]) -> Param:
+    base = p.ctype.removeprefix("const ")
     kind: ParamKind
-    if name == "user_data" and base == "void*":
+    if p.name == "user_data" and base == "void*":
         kind = "user_data"
-    elif base in callback_names:
+    elif base in callbacks:
         kind = "callback"
-    elif ctype == "const char*":
+    elif p.ctype == "const char*":
         kind = "str"
-    elif ctype == "char*":
+    elif p.ctype == "char*":
         kind = "out"
     elif base == "bool":
         kind = "bool"
-    elif base in _INT_TYPES or ctype.startswith("enum "):
+    elif base in _INT_TYPES or base in enums:
         kind = "int"
     else:  # pragma: no cover - guarded by the conformance tests
-        raise ValueError(f"tim_abi.h: unsupported parameter type {ctype!r} for {name!r}")
-    return Param(ctype, name, kind)
+        raise ValueError(f"tim_abi.h: unsupported parameter type {p.ctype!r} for {p.name!r}")
+    return Param(_c_type(p.ctype, enums), p.name, kind)
 
 
-def _params(text: str, callback_names: set[str]) -> tuple[Param, ...]:
-    text = text.strip()
-    if text in ("", "void"):
-        return ()
-    return tuple(_split_param(p, callback_names) for p in text.split(","))
+def _function(sig: Signature, callbacks: Collection[str], enums: Collection[str]) -> Function:
+    params = tuple(_param(p, callbacks, enums) for p in sig.params)
+    return Function(sig.name, _c_type(sig.restype, enums), params)
 
 
-def _parse(text: str) -> tuple[dict[str, Callback], dict[str, Function]]:
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    raw_typedefs = _TYPEDEF_RE.findall(text)
-    names = {n for n, _ in raw_typedefs}
-    callbacks = {
-        n: Callback(n, _params(p, names), i) for i, (n, p) in enumerate(raw_typedefs)
-    }
-    body = _TYPEDEF_RE.sub("", text)
-    functions = {
-        name: Function(name, " ".join(restype.split()), _params(params, names))
-        for restype, name, params in _PROTO_RE.findall(body)
-    }
-    return callbacks, functions
+#: ``tim_abi.h`` parsed (prototypes, callback typedefs and the enums its signatures use).
+HEADER: HeaderSet = parse_text(abi_header_text(), "tim_abi.h")
 
+#: callback typedef name → :class:`Callback`, in header order (``index`` is the position).
+CALLBACKS: dict[str, Callback] = {
+    sig.name: Callback(
+        sig.name, tuple(_param(p, HEADER.typedefs, HEADER.enums) for p in sig.params), i
+    )
+    for i, sig in enumerate(HEADER.typedefs.values())
+}
 
-CALLBACKS, FUNCTIONS = _parse(abi_header_text())
+#: function name → :class:`Function`, every prototype of ``tim_abi.h`` in header order.
+FUNCTIONS: dict[str, Function] = {
+    sig.name: _function(sig, CALLBACKS, HEADER.enums) for sig in HEADER.functions.values()
+}
 
 #: Functions only the loopback SDK exports (benchmarks and tests), e.g. TIMLoopbackFirehose.
 LOOPBACK_FUNCTIONS: dict[str, Function] = {
-    name: Function(name, " ".join(restype.split()), _params(params, set(CALLBACKS)))
-    for restype, name, params in _PROTO_RE.findall(
-        re.sub(r"/\*.*?\*/", "", loopback_header_text(), flags=re.S))
+    sig.name: _function(sig, CALLBACKS, HEADER.enums)
+    for sig in parse_text(loopback_header_text(), "loopback_ext.h").functions.values()
 }
 
 #: setter name → callback typedef it registers (``TIMRemoveRecvNewMsgCallback`` excluded: it

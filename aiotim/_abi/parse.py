@@ -1,14 +1,15 @@
-"""A small parser for the TIM C headers: the vendor's (C++-flavoured) and our ``tim_abi.h``.
+"""The one parser of TIM C headers: the vendor's (C++-flavoured) and our ``tim_abi.h``.
 
-It reads just what the conformance test and ``scripts/gen_enums.py`` need: function prototypes,
-callback typedefs (``typedef void (*X)(...)``), enums (with the vendor's ``#define`` aliases for
-misspelt members) and where each one is declared. Both dialects go through the same code, so a
-difference between the two files is a difference in declarations, never in parsing.
+It reads function prototypes, callback typedefs (``typedef void (*X)(...)``), enums (with the
+vendor's ``#define`` aliases for misspelt members) and where each one is declared. ``aiotim._abi``
+builds FUNCTIONS and CALLBACKS from its parse of ``tim_abi.h``; the conformance test and
+``scripts/gen_enums.py`` parse the vendor headers with it. Both dialects go through the same
+code, so a difference between the two is a difference in declarations, never in parsing.
 
 Normalisation (what is *not* a difference): comments, ``TIM_API``/``TIM_DECL``, ``enum X`` versus
 ``X`` (a C++ header may omit the tag), ``()`` versus ``(void)``, whitespace and ``*`` placement.
 
-Stdlib only; this module never loads a library.
+Stdlib only, no imports from aiotim; this module never loads a library.
 """
 
 from __future__ import annotations
