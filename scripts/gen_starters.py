@@ -6,35 +6,21 @@ the fast path of ``call_raw``: its arguments are converted by code specialised t
 kinds (no loop over a signature, no per-call lookups), its slot registered, the C call made and
 its ``TIMResult`` checked. The ABI has a handful of such *shapes* (e.g. ``scu``: one string, the
 callback, ``user_data``); this script writes one factory per shape, so no code is built at run
-time. The output is deterministic and committed; ``--check`` fails when it is stale.
+time. The output is deterministic and committed; ``--check`` fails when it is stale. Runs from a
+fresh clone, before any build: ``scripts/_abi.py`` loads ``aiotim/_abi`` alone.
 
 Usage: ``python scripts/gen_starters.py [--check]``
 """
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_abi.py, however we are run
+from _abi import ROOT, abi
+
 OUTPUT = ROOT / "aiotim" / "_native" / "starters.py"
-
-
-def _load_abi() -> ModuleType:
-    """``aiotim/_abi`` as a standalone module: no package import, nothing compiled."""
-    path = ROOT / "aiotim" / "_abi" / "__init__.py"
-    spec = importlib.util.spec_from_file_location("aiotim_abi_standalone", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_abi = _load_abi()
 
 HEADER = '''"""Fast starters of single-shot calls, one factory per parameter shape.
 
@@ -59,11 +45,14 @@ _cast = ffi.cast
 '''
 
 
-def shape(fn: object) -> str | None:
-    params = fn.params  # type: ignore[attr-defined]
+def shape(fn: abi.Function) -> str | None:
+    params = fn.params
     kinds = [p.kind for p in params]
-    if ([p.ctype for p in params if p.kind == "callback"] != ["TIMCommCallback"]
-            or "out" in kinds or kinds.count("user_data") != 1):
+    if (
+        [p.ctype for p in params if p.kind == "callback"] != ["TIMCommCallback"]
+        or "out" in kinds
+        or kinds.count("user_data") != 1
+    ):
         return None
     return "".join(k[0] for k in kinds)
 
@@ -88,15 +77,19 @@ def factory(sh: str) -> str:
     j = 0
     for i, k in enumerate(sh):
         if k == "s":
-            lines += [f"        c{i} = args[{j}]",
-                      f'        if c{i}.__class__ is not bytes or b"\\0" in c{i}:',
-                      f"            c{i} = c_str(c{i}, fn, names[{j}])"]
+            lines += [
+                f"        c{i} = args[{j}]",
+                f'        if c{i}.__class__ is not bytes or b"\\0" in c{i}:',
+                f"            c{i} = c_str(c{i}, fn, names[{j}])",
+            ]
             j += 1
         elif k == "i":
-            lines += [f"        c{i} = args[{j}]",
-                      f"        if c{i}.__class__ is not int and (isinstance(c{i}, bool)"
-                      f" or not isinstance(c{i}, int)):",
-                      f"            raise bad_int(fn, names[{j}])"]
+            lines += [
+                f"        c{i} = args[{j}]",
+                f"        if c{i}.__class__ is not int and (isinstance(c{i}, bool)"
+                f" or not isinstance(c{i}, int)):",
+                f"            raise bad_int(fn, names[{j}])",
+            ]
             j += 1
         elif k == "b":
             lines.append(f"        c{i} = bool(args[{j}])")
@@ -125,13 +118,19 @@ def factory(sh: str) -> str:
 
 
 def generate() -> str:
-    shapes = sorted({s for fn in {**_abi.FUNCTIONS, **_abi.LOOPBACK_FUNCTIONS}.values()
-                     if (s := shape(fn)) is not None})
+    shapes = sorted(
+        {
+            s
+            for fn in {**abi.FUNCTIONS, **abi.LOOPBACK_FUNCTIONS}.values()
+            if (s := shape(fn)) is not None
+        }
+    )
     out = [HEADER]
     out += [factory(s) for s in shapes]
     out.append("\n\n#: shape -> its factory (host, C function, function name, argument names)\n")
-    out.append("SHAPES: dict[str, Callable[[StarterHost, Any, str, tuple[str, ...]], "
-               "FastStart]] = {\n")
+    out.append(
+        "SHAPES: dict[str, Callable[[StarterHost, Any, str, tuple[str, ...]], FastStart]] = {\n"
+    )
     out += [f'    "{s}": _start_{s},\n' for s in shapes]
     out.append("}\n")
     out.append('''
@@ -145,14 +144,17 @@ def shape_of(kinds: Sequence[str]) -> str | None:
 
 
 def main(argv: list[str]) -> int:
+    """Write (or with ``--check``, compare) ``starters.py``."""
     text = generate()
+    rel = OUTPUT.relative_to(ROOT)
     if "--check" in argv:
         if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT.relative_to(ROOT)} is stale: run scripts/gen_starters.py",
-                  file=sys.stderr)
+            print(f"{rel} is stale: run scripts/gen_starters.py", file=sys.stderr)
             return 1
+        print(f"{rel} is up to date")
         return 0
     OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {rel}")
     return 0
 
 
