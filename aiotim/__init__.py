@@ -14,7 +14,7 @@ from aiotim.enums import NetworkStatus as NetworkStatus
 from aiotim.errors import AioTIMError as AioTIMError
 from aiotim.errors import ClientClosed as ClientClosed
 from aiotim.errors import InvalidUserSig as InvalidUserSig
-from aiotim.errors import KickedOffline as KickedOfflineError
+from aiotim.errors import KickedOfflineError as KickedOfflineError
 from aiotim.errors import NotInitialized as NotInitialized
 from aiotim.errors import NotLoggedIn as NotLoggedIn
 from aiotim.errors import PayloadError as PayloadError

@@ -10,21 +10,21 @@ from __future__ import annotations
 import logging
 import re
 from collections import deque
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import anyio
 
+from aiotim.domains._base import Core, Domain
+from aiotim.domains.messages import Messages, check_address
 from aiotim.events.catalog import CATALOG
 from aiotim.events.filters import conversation_key, message_filter
-from aiotim.domains.messages import MessagesMixin, check_address
+from aiotim.events.stream import Stream
+from aiotim.events.wait import EventWaiter, kind_for
 from aiotim.models import C2C, Group, Message
 
-if TYPE_CHECKING:
-    from aiotim.events.stream import Stream
-
-__all__ = ["BotMixin", "ConversationSession", "Waiter", "kind_for"]
+__all__ = ["Bot", "ConversationSession"]
 
 log = logging.getLogger("aiotim.bot")
 
@@ -32,59 +32,17 @@ E = TypeVar("E")
 Handler = Callable[[Any], Awaitable[object]]
 
 
-def kind_for(event: type | str) -> str:
-    """The notification kind (setter name) of an event type, or the setter name itself.
-
-    Raises:
-        KeyError: not an event type of the catalog, nor a setter name.
-        TypeError: the type is carried by several kinds; pass the setter name instead.
-    """
-    if isinstance(event, str):
-        if event not in CATALOG:
-            raise KeyError(f"{event!r} is not a notification setter of the TIM ABI")
-        return event
-    kinds = [name for name, entry in CATALOG.items() if entry.event is event]
-    if not kinds:
-        raise KeyError(f"{getattr(event, '__name__', event)!r} is not an event type of "
-                       "aiotim.events.CATALOG")
-    if len(kinds) > 1:
-        raise TypeError(f"{event.__name__} is carried by several notifications "
-                        f"({', '.join(kinds)}): pass the setter name instead")
-    return kinds[0]
-
-
-class Waiter(Generic[E]):
-    """An awaitable for the next matching event; subscribed when it was created."""
-
-    def __init__(self, stream: Stream[E], timeout: float | None) -> None:
-        self._stream = stream
-        self._timeout = timeout
-
-    def __await__(self) -> Generator[Any, None, E]:
-        return self._wait().__await__()
-
-    async def _wait(self) -> E:
-        try:
-            with anyio.fail_after(self._timeout):
-                return await self._stream.__anext__()
-        finally:
-            self._stream.close()
-
-    def cancel(self) -> None:
-        """Give up without awaiting (unsubscribes)."""
-        self._stream.close()
-
-
 class ConversationSession:
     """A conversation a bot drives: replies are subscribed before anything is sent."""
 
-    def __init__(self, client: BotMixin, conv: C2C | Group) -> None:
-        self._client = client
+    def __init__(self, messages: Messages, conv: C2C | Group) -> None:
+        self._messages = messages
         self.conv = conv
         self._replies: Stream[Message] | None = None
 
     async def __aenter__(self) -> ConversationSession:
-        self._replies = self._client.new_messages(conv=self.conv, where=lambda m: not m.is_self)
+        self._replies = self._messages.new_messages(conv=self.conv,
+                                                    where=lambda m: not m.is_self)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
@@ -101,7 +59,7 @@ class ConversationSession:
 
     async def send(self, text: str) -> Message:
         """Send a text message in this conversation."""
-        return await self._client.send_text(self.conv, text)
+        return await self._messages.send_text(self.conv, text)
 
     async def ask(self, text: str, *, timeout: float | None = 30) -> Message:  # noqa: ASYNC109
         """Send ``text`` and return the next message from the peer.
@@ -124,17 +82,21 @@ class _Registration:
         self.predicate = predicate
 
 
-class BotMixin(MessagesMixin):
-    """Handlers and waiting helpers. Mixed into :class:`aiotim.Client`."""
+class Bot(Domain):
+    """Handlers and waiting helpers; their methods are flat on :class:`aiotim.Client`."""
 
-    def _init_bot(self) -> None:
+    __slots__ = ("_conv_queues", "_handlers", "_messages", "handler_errors")
+
+    def __init__(self, core: Core, messages: Messages) -> None:
+        super().__init__(core)
+        self._messages = messages
         self._handlers: list[_Registration] = []
         #: handler exceptions caught by serve() (logged with context), in all
         self.handler_errors = 0
         self._conv_queues: dict[object, deque[tuple[_Registration, Any]]] = {}
 
     def wait_for(self, event: type[E] | str, *, check: Callable[[E], bool] | None = None,
-                 timeout: float | None = None) -> Waiter[E]:
+                 timeout: float | None = None) -> EventWaiter[E]:
         """The next event of a type (or setter name) for which ``check`` is true.
 
         It subscribes at the call, so an event that arrives between the call and the
@@ -147,12 +109,12 @@ class BotMixin(MessagesMixin):
         Raises (when awaited):
             TimeoutError: nothing matched within ``timeout`` seconds.
         """
-        return Waiter(self._stream(kind_for(event), check), timeout)
+        return EventWaiter(self._core._stream(kind_for(event), check), timeout)
 
     def conversation(self, conv: C2C | Group) -> ConversationSession:
         """A conversation to drive: ``async with client.conversation(C2C("bob")) as c:
         reply = await c.ask("hi")``."""
-        return ConversationSession(self, check_address(conv))
+        return ConversationSession(self._messages, check_address(conv))
 
     def on(self, event: type | str, *, conv: C2C | Group | None = None,
            sender: str | None = None, text: str | re.Pattern[str] | None = None,
@@ -215,7 +177,7 @@ class BotMixin(MessagesMixin):
         async with anyio.create_task_group() as tg:
 
             async def route(kind: str, handlers: list[_Registration]) -> None:
-                async with self._stream(kind) as stream:
+                async with self._core._stream(kind) as stream:
                     async for event in stream:
                         for reg in handlers:
                             if reg.predicate is not None and not reg.predicate(event):

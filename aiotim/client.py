@@ -21,18 +21,24 @@ import anyio
 import orjson
 from anyio.abc import TaskGroup
 
-from aiotim.bot import BotMixin
-from aiotim.domains.conversations import ConversationsMixin
+from aiotim._abi import CALLBACK_SETTERS
+from aiotim._native import Bridge, SDKLibrary, SDKSource, open_sdk, resolve_source
+from aiotim._native.rawcalls import call_raw
+from aiotim.bot import Bot
+from aiotim.domains._base import Shortcut
+from aiotim.domains.conversations import Conversations
+from aiotim.domains.friends import Friends
+from aiotim.domains.groups import Groups
+from aiotim.domains.messages import Messages
+from aiotim.domains.profiles import Profiles
+from aiotim.domains.signaling import Signaling
+from aiotim.domains.status import Status
 from aiotim.enums import LoginStatus, LogLevel
 from aiotim.errors import ClientClosed, TIMError, UnsupportedBySDK, check_result, redact
-from aiotim.domains.streams import EventStreamsMixin
+from aiotim.events.catalog import EVENT_KINDS
 from aiotim.events.hub import EventHub
-from aiotim.events.stream import OverflowPolicy, Stream
 from aiotim.events.session import KickedOffline, NetworkStatusChanged, UserSigExpired
-from aiotim.domains.messages import MessagesMixin
-from aiotim._native import Bridge, SDKLibrary, SDKSource, open_sdk, resolve_source
-from aiotim._abi import CALLBACK_SETTERS
-from aiotim._native.rawcalls import call_raw
+from aiotim.events.stream import OverflowPolicy, Stream
 
 __all__ = ["Client"]
 
@@ -40,6 +46,7 @@ log = logging.getLogger("aiotim")
 sdk_log = logging.getLogger("aiotim.sdk")
 
 T = TypeVar("T")
+E = TypeVar("E")
 
 # TIMLogLevel → logging level
 _SDK_LEVELS = {0: logging.NOTSET, 1: logging.DEBUG, 2: logging.DEBUG, 3: logging.DEBUG,
@@ -59,8 +66,13 @@ def _close_open_clients() -> None:
         client._close_native()
 
 
-class Client(BotMixin, MessagesMixin, ConversationsMixin, EventStreamsMixin):
+class Client:
     """An IM client: one SDK instance, logged in as one user at a time.
+
+    The SDK's modules are namespaces: :attr:`messages`, :attr:`conversations`,
+    :attr:`groups`, :attr:`friends`, :attr:`profiles`, :attr:`status`, :attr:`signaling`. The
+    calls and streams a bot uses all day are also flat on the client (``send_text``,
+    ``new_messages``, ``friend_requests``, …: each is its namespace's method).
 
     Use it as an async context manager::
 
@@ -112,7 +124,14 @@ class Client(BotMixin, MessagesMixin, ConversationsMixin, EventStreamsMixin):
         self._hub = EventHub(unclaimed_limit=unclaimed_limit)
         self._tg: TaskGroup | None = None
         self._state = "new"  # new → open → closed
-        self._init_bot()
+        self.messages = Messages(self)
+        self.conversations = Conversations(self)
+        self.groups = Groups(self)
+        self.friends = Friends(self)
+        self.profiles = Profiles(self)
+        self.status = Status(self)
+        self.signaling = Signaling(self)
+        self._bot = Bot(self, self.messages)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -293,10 +312,6 @@ class Client(BotMixin, MessagesMixin, ConversationsMixin, EventStreamsMixin):
 
     # -- calls ----------------------------------------------------------------------------
 
-    async def _call_json(self, function: str, *args: Any) -> Any:
-        """Call a TIMCommCallback function; its JSON result decoded, or TIMError raised."""
-        return await call_raw(self._native, function, args)
-
     async def call_raw(self, function: str, *args: Any,
                        on_interim: Callable[[Any], None] | None = None) -> Any:
         """Call any function of the TIM ABI by name.
@@ -327,11 +342,11 @@ class Client(BotMixin, MessagesMixin, ConversationsMixin, EventStreamsMixin):
         if not isinstance(user_sig, str) or not user_sig:
             raise ValueError("login() needs a non-empty user_sig (generate one with "
                              "aiotim.usersig.gen_user_sig on your server)")
-        await self._call_json("TIMLogin", user_id, user_sig)
+        await self.call_raw("TIMLogin", user_id, user_sig)
 
     async def logout(self) -> None:
         """Log out (``TIMLogout``)."""
-        await self._call_json("TIMLogout")
+        await self.call_raw("TIMLogout")
 
     # -- streams --------------------------------------------------------------------------
 
@@ -341,6 +356,28 @@ class Client(BotMixin, MessagesMixin, ConversationsMixin, EventStreamsMixin):
         if self._state == "new":
             raise ClientClosed("streams are created on an open client: inside `async with`")
         return self._hub.subscribe(kind, where, maxsize=maxsize, overflow=overflow)
+
+    def events(self, event_type: type[E], *,
+               where: Callable[[E], bool] | None = None, maxsize: int | None = None,
+               overflow: OverflowPolicy = "drop_oldest") -> Stream[E]:
+        """Every event of ``event_type`` (any type of :data:`aiotim.events.CATALOG`, e.g.
+        ``aiotim.GroupTipsEvent``), in the order the SDK reports them.
+
+        ``maxsize`` and ``overflow`` bound the stream (see :class:`aiotim.Stream`): a lossy
+        policy yields :class:`aiotim.Gap` items where events were dropped.
+
+        Raises:
+            TypeError: ``event_type`` is not a class.
+            KeyError: no notification carries ``event_type``.
+        """
+        if not isinstance(event_type, type):
+            raise TypeError(f"events() needs an event class such as aiotim.MessageRevoked, "
+                            f"got {event_type!r}")
+        kind = EVENT_KINDS.get(event_type)
+        if kind is None:
+            raise KeyError(f"{event_type.__qualname__} is not an event type of "
+                           "aiotim.events.CATALOG (see docs/events.md for the list)")
+        return self._stream(kind, where, maxsize=maxsize, overflow=overflow)
 
     def network_status(self) -> Stream[NetworkStatusChanged]:
         """Changes of the connection to the IM cloud."""
@@ -365,3 +402,39 @@ class Client(BotMixin, MessagesMixin, ConversationsMixin, EventStreamsMixin):
         if setter not in CALLBACK_SETTERS:
             raise KeyError(f"{setter!r} is not a notification setter of the TIM ABI")
         return self._stream(setter)
+
+    # -- flat shortcuts: each is a namespace's method -------------------------------------
+
+    send_text = Shortcut("messages", Messages.send_text)
+    send_custom = Shortcut("messages", Messages.send_custom)
+    get_history = Shortcut("messages", Messages.history)
+    new_messages = Shortcut("messages", Messages.new_messages)
+    revokes = Shortcut("messages", Messages.revokes)
+    read_receipts = Shortcut("messages", Messages.read_receipts)
+    modified_messages = Shortcut("messages", Messages.modified)
+    upload_progress = Shortcut("messages", Messages.upload_progress)
+    conversation_changes = Shortcut("conversations", Conversations.changes)
+    unread_total = Shortcut("conversations", Conversations.unread_total)
+    group_tips = Shortcut("groups", Groups.tips)
+    group_attributes = Shortcut("groups", Groups.attribute_changes)
+    friends_added = Shortcut("friends", Friends.added)
+    friends_deleted = Shortcut("friends", Friends.deleted)
+    friend_requests = Shortcut("friends", Friends.new_requests)
+    blacklist_added = Shortcut("friends", Friends.blocklist_added)
+    blacklist_deleted = Shortcut("friends", Friends.blocklist_removed)
+    self_profile = Shortcut("profiles", Profiles.self_updates)
+    user_status = Shortcut("status", Status.changes)
+    invitations = Shortcut("signaling", Signaling.invitations)
+    invitations_cancelled = Shortcut("signaling", Signaling.cancelled)
+    invitations_accepted = Shortcut("signaling", Signaling.accepted)
+    invitations_rejected = Shortcut("signaling", Signaling.rejected)
+    invitations_timed_out = Shortcut("signaling", Signaling.timed_out)
+    wait_for = Shortcut("_bot", Bot.wait_for)
+    conversation = Shortcut("_bot", Bot.conversation)
+    on = Shortcut("_bot", Bot.on)
+    serve = Shortcut("_bot", Bot.serve)
+
+    @property
+    def handler_errors(self) -> int:
+        """Handler exceptions caught by :meth:`serve` (logged with their context), in all."""
+        return self._bot.handler_errors

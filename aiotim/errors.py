@@ -27,7 +27,7 @@ __all__ = [
     "InvalidJSON",
     "InvalidParameter",
     "InvalidUserSig",
-    "KickedOffline",
+    "KickedOfflineError",
     "NetworkError",
     "NotInitialized",
     "NotLoggedIn",
@@ -167,7 +167,7 @@ class InvalidUserSig(TIMError):
     default_hint = "generate a valid UserSig for this user and SDKAppID (aiotim.usersig)"
 
 
-class KickedOffline(TIMError):
+class KickedOfflineError(TIMError):
     """Raised when the account was logged in elsewhere and this device was kicked (6208)."""
 
     default_hint = "the account logged in on another device; log in again to take over"
@@ -365,9 +365,9 @@ _CODE_CLASSES: dict[int, type[TIMError]] = {
     6013: NotInitialized,
     6014: NotLoggedIn,
     6026: NotLoggedIn,
-    6208: KickedOffline,
-    6213: KickedOffline,
-    6255: KickedOffline,
+    6208: KickedOfflineError,
+    6213: KickedOfflineError,
+    6255: KickedOfflineError,
     6027: InvalidJSON,
     6017: InvalidParameter,
     7003: InvalidParameter,

@@ -90,7 +90,7 @@ class TestHandlers:
                 with anyio.fail_after(10):
                     await done.wait()
                 await anyio.sleep(0.05)
-                assert bot._conv_queues == {}  # idle conversations are freed
+                assert bot._bot._conv_queues == {}  # idle conversations are freed
                 tg.cancel_scope.cancel()
             assert max_in_conv == {"alice": 1, "carol": 1}
             assert overlap_seen

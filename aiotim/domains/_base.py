@@ -1,28 +1,78 @@
-"""What the Client's domain mixins need from :class:`aiotim.Client` (declared once).
+"""What every domain is built on: the client's two primitives, declared once.
 
-``Client`` implements these; the mixins (messages, conversations, event streams, bot helpers)
-only call them.
+A domain (``client.messages``, ``client.friends``, …) is a namespace object holding the
+:class:`Core` it was made with — the :class:`aiotim.Client` — and nothing else. It calls the
+SDK through ``call_raw`` and subscribes streams through ``_stream``; it never imports the
+client (the client is the layer above and satisfies :class:`Core` structurally).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
 
-if TYPE_CHECKING:
-    from aiotim.events.stream import OverflowPolicy, Stream
+from aiotim.events.stream import OverflowPolicy, Stream
 
-__all__ = ["ClientCore"]
+__all__ = ["Core", "Domain", "Shortcut", "all_of"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-class ClientCore:
-    """The base of the Client's mixins: the two primitives they are built on."""
+class Core(Protocol):
+    """What a domain needs of the client."""
 
-    if TYPE_CHECKING:
-        async def _call_json(self, function: str, *args: Any) -> Any:
-            """Call a TIMCommCallback function; its decoded JSON result, or TIMError."""
+    async def call_raw(self, function: str, *args: Any,
+                       on_interim: Callable[[Any], None] | None = None) -> Any:
+        """Call a TIM function; its decoded JSON result (see :meth:`aiotim.Client.call_raw`)."""
+        ...
 
-        def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
-                    maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
-                    ) -> Stream[Any]:
-            """A new stream of the notification ``kind`` (a setter name)."""
+    def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
+                maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
+                ) -> Stream[Any]:
+        """A new stream of the notification ``kind`` (a setter name)."""
+        ...
+
+
+class Domain:
+    """The base of the domain namespaces."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+
+def all_of(*checks: Callable[[Any], bool] | None) -> Callable[[Any], bool] | None:
+    """One predicate that is true when every given one is (``None`` ones are skipped)."""
+    active = [c for c in checks if c is not None]
+    if not active:
+        return None
+    if len(active) == 1:
+        return active[0]
+
+    def predicate(event: Any) -> bool:
+        return all(c(event) for c in active)
+
+    return predicate
+
+
+class Shortcut(Generic[P, R]):
+    """A flat method of the client that is a namespace's method, e.g. ``client.send_text`` is
+    ``client.messages.send_text``: same signature, same docstring, written once."""
+
+    def __init__(self, namespace: str, method: Callable[Concatenate[Any, P], R]) -> None:
+        self._namespace = namespace
+        self._name = method.__name__
+        self.__doc__ = method.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Shortcut[P, R]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type[Any]) -> Callable[P, R]: ...
+
+    def __get__(self, obj: object | None, owner: type[Any]) -> Shortcut[P, R] | Callable[P, R]:
+        if obj is None:
+            return self
+        return getattr(getattr(obj, self._namespace), self._name)  # type: ignore[no-any-return]
