@@ -1,0 +1,173 @@
+"""What a handler works with: the :class:`Call` being handled, :class:`CallError`, and the
+:class:`HandlerTable` in which each domain module declares its handlers.
+
+The lowest module of :mod:`aiotim.loopback.handlers`: it knows the ABI, the
+:class:`~aiotim.loopback.cloud.app.App` and the
+:class:`~aiotim.loopback.cloud.connection.Connection` a call came on, and nothing of the domains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import orjson
+
+from aiotim._abi import CALLBACKS, FUNCTIONS, Function
+from aiotim.enums import TIMErrCode
+from aiotim.loopback.cloud.app import App
+from aiotim.loopback.cloud.connection import Connection
+from aiotim.loopback.cloud.protocol import Field
+
+__all__ = ["Call", "CallError", "Handler", "HandlerTable", "check_args"]
+
+E = TIMErrCode
+
+
+class CallError(Exception):
+    """Raised by a handler to answer its call with error ``code`` and ``desc``."""
+
+    def __init__(self, code: int, desc: str) -> None:
+        super().__init__(code, desc)
+        self.code = int(code)
+        self.desc = desc
+
+
+@dataclass(slots=True)
+class Call:
+    """One ``C`` frame being handled."""
+
+    app: App
+    conn: Connection
+    req_id: int
+    fn: Function
+    args: list[Field]
+
+    @property
+    def user(self) -> str:
+        """The logged-in user (handlers other than login/logout run only when there is one)."""
+        assert self.conn.user is not None
+        return self.conn.user
+
+    def text(self, index: int, *, required: bool = True) -> str:
+        """Argument ``index`` (a ``const char*``) as text; NULL is ``""`` unless required."""
+        value = self.args[index]
+        if value is None:
+            if required:
+                name = self._params()[index].name
+                raise CallError(E.ERR_INVALID_PARAMETERS, f"{self.fn.name}: {name} is NULL")
+            return ""
+        assert isinstance(value, bytes)
+        try:
+            return value.decode()
+        except UnicodeDecodeError:
+            name = self._params()[index].name
+            raise CallError(
+                E.ERR_INVALID_PARAMETERS, f"{self.fn.name}: {name} is not valid UTF-8"
+            ) from None
+
+    def integer(self, index: int) -> int:
+        """Argument ``index`` (an integer or enum)."""
+        value = self.args[index]
+        assert isinstance(value, int)
+        return int(value)
+
+    def json(self, index: int) -> Any:
+        """Argument ``index`` parsed as JSON (NULL or empty is ``None``)."""
+        value = self.args[index]
+        if not value:
+            return None
+        try:
+            return orjson.loads(value)  # type: ignore[arg-type]
+        except orjson.JSONDecodeError:
+            name = self._params()[index].name
+            raise CallError(E.ERR_INVALID_JSON, f"{self.fn.name}: {name} is not JSON") from None
+
+    def _params(self) -> list[Any]:
+        return [p for p in self.fn.params if p.kind not in ("callback", "user_data")]
+
+    def reply(self, code: int, desc: str, json_params: str | bytes) -> None:
+        """Answer with the function's final ``TIMCommCallback`` (defaults for other typedefs)."""
+        callbacks = self.fn.callbacks
+        if not callbacks:
+            return
+        slot = len(callbacks) - 1
+        typedef = CALLBACKS[callbacks[slot].ctype]
+        if typedef.name == "TIMCommCallback":
+            fields: list[Field | str] = [code, desc, json_params]
+        else:  # no code to carry: empty values, "finished" (as the SDK's local failures)
+            fields = [
+                b"" if p.kind == "str" else True if p.kind == "bool" else 0
+                for p in typedef.args
+            ]
+        self.conn.result(self.req_id, fields, slot=slot, final=True)
+
+    def ok(self, json_params: str | bytes = "") -> None:
+        """Answer with success."""
+        self.reply(0, "", json_params)
+
+
+#: A handler returns the ``json_params`` of a successful ``TIMCommCallback``, or ``None`` when it
+#: answered itself (several callbacks, or a typedef that is not ``TIMCommCallback``).
+Handler = Callable[[Call], "str | bytes | None"]
+H = TypeVar("H", bound=Handler)
+
+
+class HandlerTable:
+    """One domain module's handlers, by TIM function name.
+
+    Each domain module has one, named ``HANDLERS``, and declares its handlers with it::
+
+        HANDLERS = HandlerTable()
+
+        @HANDLERS.on("TIMConvGetConvList")
+        def _conv_list(call: Call) -> bytes: ...
+    """
+
+    def __init__(self) -> None:
+        #: The handler of each function.
+        self.handlers: dict[str, Handler] = {}
+        #: The functions that are served without a logged-in user.
+        self.without_login: set[str] = set()
+
+    def on(self, name: str, *, needs_login: bool = True) -> Callable[[H], H]:
+        """Register the decorated function as the handler of the TIM function ``name``.
+
+        Args:
+            needs_login: ``False`` for the few functions served before login (``TIMLogin``);
+                the others are answered with 6014 until the connection is logged in.
+
+        Raises:
+            ValueError: ``name`` is not a function of the TIM ABI, or has a handler already.
+        """
+        if name not in FUNCTIONS:
+            raise ValueError(f"{name!r} is not a function of the TIM ABI")
+        if name in self.handlers:
+            raise ValueError(f"{name} has a handler already")
+
+        def register(fn: H) -> H:
+            self.handlers[name] = fn
+            if not needs_login:
+                self.without_login.add(name)
+            return fn
+
+        return register
+
+
+def check_args(fn: Function, args: list[Field]) -> str | None:
+    """Why ``args`` do not fit the parameters of ``fn`` (their number, their field types), or
+    ``None`` when they do."""
+    params = [p for p in fn.params if p.kind not in ("callback", "user_data")]
+    if len(args) != len(params):
+        return f"{fn.name} takes {len(params)} parameters, the frame has {len(args)}"
+    for param, value in zip(params, args, strict=True):
+        if param.kind in ("str", "out"):
+            good = value is None or isinstance(value, bytes)
+        elif param.kind == "bool":
+            good = isinstance(value, bool)
+        else:
+            good = isinstance(value, int) and not isinstance(value, bool)
+        if not good:
+            return f"{fn.name}: parameter {param.name} has the wrong field type"
+    return None

@@ -1,0 +1,59 @@
+"""The session domain: ``TIMLogin`` and ``TIMLogout`` (the UserSig check, the binding of a
+connection to its user, kicks of other devices, offline messages after login).
+"""
+
+from __future__ import annotations
+
+from aiotim.enums import TIMErrCode, TIMLoginStatus
+from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
+from aiotim.usersig import UserSigError, verify_user_sig
+
+__all__ = ["HANDLERS"]
+
+E = TIMErrCode
+HANDLERS = HandlerTable()
+
+#: The real cloud's UserSig error codes, by :class:`~aiotim.usersig.UserSigError` reason.
+_SIG_CODES = {
+    "expired": E.ERR_SVR_ACCOUNT_USERSIG_EXPIRED,
+    "bad_signature": E.ERR_SVR_ACCOUNT_USERSIG_CHECK_FAILED,
+    "wrong_identifier": E.ERR_SVR_ACCOUNT_USERSIG_MISMATCH_ID,
+    "wrong_app_id": E.ERR_SVR_ACCOUNT_USERSIG_MISMATCH_SDKAPPID,
+    "malformed": E.ERR_SVR_ACCOUNT_USERSIG_CHECK_FAILED,
+}
+
+
+@HANDLERS.on("TIMLogin", needs_login=False)
+def _login(call: Call) -> None:
+    app, conn = call.app, call.conn
+    user_id = call.text(0)
+    user_sig = call.text(1, required=False)
+    try:
+        if not user_sig:
+            raise CallError(E.ERR_SVR_ACCOUNT_USERSIG_EMPTY, "UserSig is empty")
+        try:
+            info = verify_user_sig(app.sdk_app_id, app.secret_key, user_id, user_sig)
+        except UserSigError as exc:
+            raise CallError(_SIG_CODES[exc.reason], str(exc)) from None
+    except CallError as exc:
+        if call.req_id == 0 and conn.user is not None:
+            # The SDK's own re-login after a reconnect failed: it believes it is logged in.
+            app.unbind(conn)
+            conn.login_state(int(TIMLoginStatus.kTIMLoginStatus_UnLogined), "")
+            if exc.code == E.ERR_SVR_ACCOUNT_USERSIG_EXPIRED:
+                conn.event("TIMSetUserSigExpiredCallback", [])
+        raise
+    app.bind(conn, user_id, info.expires_at)
+    # L before R: inside the login callback the SDK already reports "logged in", as the real
+    # SDK does. Offline messages only after the result, so a bot that subscribes after
+    # `await login()` still gets them in order.
+    conn.login_state(int(TIMLoginStatus.kTIMLoginStatus_Logined), user_id)
+    call.ok("")
+    app.deliver_offline(conn)
+
+
+@HANDLERS.on("TIMLogout", needs_login=False)
+def _logout(call: Call) -> None:
+    call.app.unbind(call.conn)
+    call.conn.login_state(int(TIMLoginStatus.kTIMLoginStatus_UnLogined), "")
+    call.ok("")
