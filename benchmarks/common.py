@@ -123,8 +123,11 @@ class NaiveSDK:
         self.lib.TIMUninit()
         shutil.rmtree(self._dir, ignore_errors=True)
 
-    def on_recv(self, fn: Callable[[bytes | None, Any], None]) -> Any:
-        """Register ``fn(json_msg_array, user_data)`` as a new-message callback."""
+    def on_recv(self, fn: Callable[[bytes, Any], object]) -> Any:
+        """Register ``fn(json_msg_array, user_data)`` as a new-message callback.
+
+        ``json_msg_array`` is never NULL (None) here: the firehose refuses a NULL payload.
+        """
         cb = self.RECV(fn)
         self._keep.append(cb)
         self.lib.TIMAddRecvNewMsgCallback(cb, None)

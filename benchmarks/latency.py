@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -69,19 +70,19 @@ def _hist_pct(hist: list[int], q: float) -> float:
 def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
     async def main() -> dict[str, Any]:
         # per message: (SDK-thread push, hub publish entered, hub publish returned)
-        stamps: deque[tuple[int, int, int]] = deque()
+        seen: deque[tuple[int, int, int]] = deque()
         client = aiotim.Client(APP_ID, sdk=SDKSource(loopback_library_path(), private_copy=True))
         publish = client._hub.publish_many
         clock = time.monotonic_ns
 
-        def publish_stamped(kind: str, batch: list[tuple[Any, ...]], t_ns: list[int]) -> None:
+        def publish_stamped(kind: str, batch: list[tuple[Any, ...]], stamps: list[int]) -> None:
             if kind != "TIMAddRecvNewMsgCallback":
-                publish(kind, batch, t_ns)
+                publish(kind, batch, stamps)
                 return
             t_in = clock()
-            publish(kind, batch, t_ns)
+            publish(kind, batch, stamps)
             t_out = clock()
-            stamps.extend((t, t_in, t_out) for t in t_ns)
+            seen.extend((t, t_in, t_out) for t in stamps)
 
         client._hub.publish_many = publish_stamped  # type: ignore[method-assign]
         out: dict[str, Any] = {}
@@ -108,7 +109,7 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
                             msg = await stream.__anext__()
                             now = time.monotonic_ns()
                             assert msg.text is not None
-                            t_push, t_in, t_out = stamps.popleft()
+                            t_push, t_in, t_out = seen.popleft()
                             lat.append(now - t_push)
                             parts[0].append(t_in - t_push)
                             parts[1].append(t_out - t_in)
@@ -140,6 +141,9 @@ def naive_stall(backend: str, rate: int, duration: float) -> dict[str, Any]:
     """The naive ctypes callback (asyncio.Queue / trio channel), idle and busy."""
     async def main() -> dict[str, Any]:
         out: dict[str, Any] = {}
+        soon: Callable[[Callable[[bytes], object], bytes], object]
+        put: Callable[[bytes], object]
+        get: Callable[[], Awaitable[bytes]]
         with NaiveSDK() as sdk:
             if backend == "trio":
                 import math
