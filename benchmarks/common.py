@@ -25,9 +25,9 @@ from typing import Any
 import orjson
 
 import aiotim
-from aiotim.models import Message
 from aiotim._native.loader import SDKSource
 from aiotim.loopback.sdk import loopback_library_path
+from aiotim.models import Message
 
 APP_ID = 1400000123
 
