@@ -13,10 +13,10 @@ from typing import Any
 import anyio
 import pytest
 
-from aiotim._native._ffi import NULL, ffi, lib, records
 from aiotim._abi import CALLBACK_SETTERS, CALLBACKS
-from aiotim._native.bridge import Bridge, _configure_records
 from aiotim._backends import new_slot
+from aiotim._native._ffi import NULL, ffi, lib, records
+from aiotim._native.bridge import Bridge, _configure_records
 from aiotim._native.pending import MultiShot, PendingCalls
 
 pytestmark = pytest.mark.anyio

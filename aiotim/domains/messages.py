@@ -11,7 +11,12 @@ import orjson
 from aiotim.domains._base import Domain, all_of
 from aiotim.errors import PayloadError
 from aiotim.events.filters import message_filter
-from aiotim.events.messages import MessageModified, MessageRevoked, ReadReceiptReceived, UploadProgress
+from aiotim.events.messages import (
+    MessageModified,
+    MessageRevoked,
+    ReadReceiptReceived,
+    UploadProgress,
+)
 from aiotim.events.stream import OverflowPolicy, Stream
 from aiotim.models import C2C, CustomElem, Group, Message, TextElem
 
