@@ -319,7 +319,10 @@ class Client:
         Strings are ``str`` (UTF-8) or ``bytes``, integers and enums ``int``, booleans ``bool``,
         in declaration order, without callbacks, ``user_data`` and output buffers. A function
         with a callback returns its decoded JSON result (``None`` when empty); a synchronous one
-        returns its C return value. Multi-shot functions (``TIMMsgDownloadElemToPath``
+        returns its C return value. A function with ``char*`` output buffers (filled by the SDK
+        during the C call) returns a tuple: that value, then the text of each buffer in order —
+        e.g. ``TIMSignalingInvite`` → ``(result, invite_id)``, ``TIMMsgSendMessage`` →
+        ``(message, message_id)``, ``TIMGetLoginUserID`` → ``(rc, user_id)``. Multi-shot functions (``TIMMsgDownloadElemToPath``
         progress, ``TIMMsgSendNewMsgEx``'s first callback) hand their interim results, decoded,
         to ``on_interim``.
 

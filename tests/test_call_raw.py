@@ -38,6 +38,19 @@ class TestCallRaw:
             assert (await inbox.__anext__()).text == "via Ex"
             assert alice.stats()["pending"] == 0
 
+    async def test_output_buffer_is_returned_after_the_value(self) -> None:
+        """TIMMsgSendMessage fills message_id_buffer during the C call: call_raw returns
+        (the sent message, its id), and the id is the message's own."""
+        async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):
+            param = orjson.dumps({"message_elem_array": [
+                {"elem_type": 0, "text_elem_content": "with id"}]})
+            result = await alice.call_raw("TIMMsgSendMessage", "bob", 1, param)
+            assert isinstance(result, tuple) and len(result) == 2
+            message, message_id = result
+            assert isinstance(message, dict) and isinstance(message_id, str)
+            assert message_id and message["message_msg_id"] == message_id
+            assert alice.stats()["pending"] == 0
+
     async def test_loopback_echo_returns_its_json(self) -> None:
         """TIMLoopbackEcho (a loopback-only export) completes from the SDK's thread."""
         async with cloud_and_clients("alice") as (_, (alice,)):

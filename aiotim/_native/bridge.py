@@ -241,16 +241,16 @@ class Bridge:
     async def call(self, function: str, *args: Any, is_final: FinalCheck | None = None,
                    on_interim: Interim | None = None) -> CallResult:
         """Make a call and wait for its final callback; a cancel leaves no entry behind."""
-        call_id, slot, multi, _ = self.start_call(function, args, is_final=is_final,
-                                                  on_interim=on_interim)
+        call_id, slot, multi, outputs = self.start_call(function, args, is_final=is_final,
+                                                        on_interim=on_interim)
         try:
             cb_args: tuple[Any, ...] = await slot
         except BaseException:
             self.pending.discard(call_id)  # cancelled: a late result is dropped
             raise
         if multi is None:
-            return CallResult(cb_args)
-        return CallResult(cb_args, multi.final_slot, multi.interim)
+            return CallResult(cb_args, outputs=outputs)
+        return CallResult(cb_args, multi.final_slot, multi.interim, outputs)
 
     def fast_starter(self, function: str) -> FastStart | None:
         """The fast starter of ``function``, or ``None`` if it has no fast path.

@@ -33,11 +33,13 @@ _MAX_ID = (1 << 40) - 1  # relay.h: user_data bits 0..39
 
 @dataclass(slots=True)
 class CallResult:
-    """What a call's callbacks delivered: the final callback's arguments, and any before it."""
+    """What a call delivered: the final callback's arguments, any callbacks before it, and
+    the text of the function's output buffers (e.g. ``TIMSignalingInvite``'s invite id)."""
 
     args: tuple[Any, ...]
     slot: int = 0
     interim: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
 
 
 class MultiShot:

@@ -102,4 +102,7 @@ async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
     if read_member_list:
         members, next_seq, is_finished = result.args
         return {"members": _decode(members), "next_seq": next_seq, "is_finished": is_finished}
-    return _comm_value(function, result.args)
+    value = _comm_value(function, result.args)
+    if result.outputs:  # the same convention as call_sync: the value, then each buffer's text
+        return (value, *result.outputs)
+    return value

@@ -38,7 +38,8 @@ class Messages(Domain):
     async def _send(self, conv: C2C | Group, elems: list[dict[str, Any]]) -> Message:
         conv = check_address(conv)
         param = orjson.dumps({"message_elem_array": elems})
-        result = await self._core.call_raw("TIMMsgSendMessage", conv.id, conv.conv_type, param)
+        result, _ = await self._core.call_raw("TIMMsgSendMessage", conv.id, conv.conv_type,
+                                              param)
         if not isinstance(result, dict):
             raise PayloadError("TIMMsgSendMessage", "expected the sent message as a JSON object")
         return Message.from_json(result)
