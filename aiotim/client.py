@@ -322,9 +322,9 @@ class Client:
         returns its C return value. A function with ``char*`` output buffers (filled by the SDK
         during the C call) returns a tuple: that value, then the text of each buffer in order —
         e.g. ``TIMSignalingInvite`` → ``(result, invite_id)``, ``TIMMsgSendMessage`` →
-        ``(message, message_id)``, ``TIMGetLoginUserID`` → ``(rc, user_id)``. Multi-shot functions (``TIMMsgDownloadElemToPath``
-        progress, ``TIMMsgSendNewMsgEx``'s first callback) hand their interim results, decoded,
-        to ``on_interim``.
+        ``(message, message_id)``, ``TIMGetLoginUserID`` → ``(rc, user_id)``. Multi-shot
+        functions (``TIMMsgDownloadElemToPath`` progress, ``TIMMsgSendNewMsgEx``'s first
+        callback) hand their interim results, decoded, to ``on_interim``.
 
         Raises:
             TIMError: a non-zero TIMResult, or a callback code other than 0.

@@ -41,7 +41,7 @@ class TestCallRaw:
     async def test_output_buffer_is_returned_after_the_value(self) -> None:
         """TIMMsgSendMessage fills message_id_buffer during the C call: call_raw returns
         (the sent message, its id), and the id is the message's own."""
-        async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):
+        async with cloud_and_clients("alice", "bob") as (_, (alice, _bob)):
             param = orjson.dumps({"message_elem_array": [
                 {"elem_type": 0, "text_elem_content": "with id"}]})
             result = await alice.call_raw("TIMMsgSendMessage", "bob", 1, param)
