@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lb.h"
+#include "lb_json.h"
 
 /* Deep enough for any real payload, shallow enough for a small thread stack. */
 #define JSON_MAX_DEPTH 512

@@ -1,11 +1,11 @@
 /*
  * net.c: the network thread (connect, reconnect, read and write frames, request deadlines) and
- * the request table it shares with the API calls.
+ * the request table it shares with the API calls (see lb_net.h).
  *
  * One poll() loop per instance watches the socket and an eventfd; API calls append frames to
- * the instance's out list and write the eventfd (once per batch: wake_pending), TIMUninit writes
- * it to stop the loop. The thread never runs user code: everything it produces for the user is
- * a job for the callback thread, queued in batches (lb_flush_batch) in arrival order.
+ * the connection's out list and write the eventfd (once per batch: wake_pending), TIMUninit
+ * writes it to stop the loop. The thread never runs user code: everything it produces for the
+ * user is a job for the callback thread, queued in batches (lb_flush_batch) in arrival order.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,17 +16,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "lb_sdk.h"
+#include "lb_clock.h"
+#include "lb_net.h"
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 2000
 #define CONNECT_TIMEOUT_MS 2000
 #define READ_CHUNK 65536
 #define MAX_IOV 64
+
+pthread_mutex_t lb_mu = PTHREAD_MUTEX_INITIALIZER;
 
 enum net_state { NET_NOADDR, NET_IDLE, NET_CONNECTING, NET_OPEN };
 
@@ -134,65 +138,56 @@ static size_t bucket_of(uint64_t id)
     return (size_t)(id & (LB_REQ_BUCKETS - 1));
 }
 
-void lb_wake(struct lb_sdk *S)
+static void wake(struct lb_conn *C)
 {
-    if (S->wake_pending)
+    if (C->wake_pending)
         return;
-    S->wake_pending = true;
+    C->wake_pending = true;
     uint64_t one = 1;
-    ssize_t rc = write(S->wake_fd, &one, sizeof one);
+    ssize_t rc = write(C->wake_fd, &one, sizeof one);
     (void)rc; /* cannot fail short of a full counter, which still wakes the thread */
 }
 
-void lb_req_insert(struct lb_sdk *S, struct lb_req *r)
+static void req_insert(struct lb_conn *C, struct lb_req *r)
 {
     r->next = NULL;
-    r->prev = S->reqs_tail;
-    if (S->reqs_tail)
-        S->reqs_tail->next = r;
+    r->prev = C->reqs_tail;
+    if (C->reqs_tail)
+        C->reqs_tail->next = r;
     else
-        S->reqs_head = r;
-    S->reqs_tail = r;
+        C->reqs_head = r;
+    C->reqs_tail = r;
     size_t b = bucket_of(r->id);
-    r->hnext = S->buckets[b];
-    S->buckets[b] = r;
-    if (r->deadline_ms < S->next_deadline_ms) {
-        S->next_deadline_ms = r->deadline_ms;
-        lb_wake(S); /* the network thread may be sleeping past this deadline */
+    r->hnext = C->buckets[b];
+    C->buckets[b] = r;
+    if (r->deadline_ms < C->next_deadline_ms) {
+        C->next_deadline_ms = r->deadline_ms;
+        wake(C); /* the network thread may be sleeping past this deadline */
     }
 }
 
-static struct lb_req *req_find(struct lb_sdk *S, uint64_t id)
+static struct lb_req *req_find(struct lb_conn *C, uint64_t id)
 {
-    struct lb_req *r = S->buckets[bucket_of(id)];
+    struct lb_req *r = C->buckets[bucket_of(id)];
     while (r && r->id != id)
         r = r->hnext;
     return r;
 }
 
-static void req_unlink(struct lb_sdk *S, struct lb_req *r)
+static void req_unlink(struct lb_conn *C, struct lb_req *r)
 {
     if (r->prev)
         r->prev->next = r->next;
     else
-        S->reqs_head = r->next;
+        C->reqs_head = r->next;
     if (r->next)
         r->next->prev = r->prev;
     else
-        S->reqs_tail = r->prev;
-    struct lb_req **pp = &S->buckets[bucket_of(r->id)];
+        C->reqs_tail = r->prev;
+    struct lb_req **pp = &C->buckets[bucket_of(r->id)];
     while (*pp != r)
         pp = &(*pp)->hnext;
     *pp = r->hnext;
-}
-
-void lb_frames_free(struct lb_frame *f)
-{
-    while (f) {
-        struct lb_frame *next = f->next;
-        free(f);
-        f = next;
-    }
 }
 
 static void req_free(struct lb_req *r)
@@ -201,23 +196,23 @@ static void req_free(struct lb_req *r)
     free(r);
 }
 
-void lb_reqs_free(struct lb_sdk *S)
+static void reqs_free(struct lb_conn *C)
 {
-    struct lb_req *r = S->reqs_head;
+    struct lb_req *r = C->reqs_head;
     while (r) {
         struct lb_req *next = r->next;
         req_free(r);
         r = next;
     }
-    S->reqs_head = S->reqs_tail = NULL;
-    memset(S->buckets, 0, sizeof S->buckets);
+    C->reqs_head = C->reqs_tail = NULL;
+    memset(C->buckets, 0, sizeof C->buckets);
 }
 
 /* A request that fails locally reports through its last callback (the result callback of
  * TIMMsgSendNewMsgEx). A TIMCommCallback gets (code, desc, ""); a typedef without a code
  * (TIMMsgGroupMessageReadMemberListCallback) gets empty strings, zeros and true, i.e.
  * "finished, nothing". */
-static void req_fail(struct lb_sdk *S, struct lb_req *r, int32_t code, const char *desc)
+static void req_fail(struct lb_conn *C, struct lb_req *r, int32_t code, const char *desc)
 {
     const struct lb_fninfo *fi = &lb_fns[r->fn];
     int slot = fi->ncb - 1;
@@ -242,19 +237,19 @@ static void req_fail(struct lb_sdk *S, struct lb_req *r, int32_t code, const cha
                 job->args[k].i = sig[k] == 'b';
         }
     }
-    lb_emit(S, job);
+    lb_emit(C->q, job);
 }
 
 /* Fails the requests that were sent on a connection that dropped; those still waiting for a
  * connection keep waiting. */
-static void fail_sent(struct lb_sdk *S)
+static void fail_sent(struct lb_conn *C)
 {
-    struct lb_req *r = S->reqs_head;
+    struct lb_req *r = C->reqs_head;
     while (r) {
         struct lb_req *next = r->next;
         if (!r->frame) {
-            req_fail(S, r, LB_ERR_SDK_NET_DISCONNECT, "network disconnected");
-            req_unlink(S, r);
+            req_fail(C, r, LB_ERR_SDK_NET_DISCONNECT, "network disconnected");
+            req_unlink(C, r);
             req_free(r);
         }
         r = next;
@@ -263,60 +258,74 @@ static void fail_sent(struct lb_sdk *S)
 
 /* Deadlines only move later (a request's deadline is set at creation with one timeout per
  * instance, and pushed back by progress), so next_deadline_ms is a valid lower bound. */
-static void check_deadlines(struct lb_sdk *S, int64_t now)
+static void check_deadlines(struct lb_conn *C, int64_t now)
 {
     pthread_mutex_lock(&lb_mu);
-    if (now >= S->next_deadline_ms) {
+    if (now >= C->next_deadline_ms) {
         int64_t next = INT64_MAX;
-        struct lb_req *r = S->reqs_head;
+        struct lb_req *r = C->reqs_head;
         while (r) {
             struct lb_req *next_r = r->next;
             if (r->deadline_ms <= now) {
                 bool login_offline = r->frame && r->fn == LB_FN_TIMLogin;
-                req_fail(S, r,
+                req_fail(C, r,
                          login_offline ? LB_ERR_SDK_NET_WAIT_SEND_TIMEOUT_NO_NETWORK
                                        : LB_ERR_SDK_NET_WAIT_ACK_TIMEOUT,
                          login_offline ? "login timed out: no network" : "request timed out");
-                req_unlink(S, r);
+                req_unlink(C, r);
                 req_free(r);
             } else if (r->deadline_ms < next) {
                 next = r->deadline_ms;
             }
             r = next_r;
         }
-        S->next_deadline_ms = next;
+        C->next_deadline_ms = next;
     }
     pthread_mutex_unlock(&lb_mu);
 }
 
 /* ---- frames from the cloud ---- */
 
-static void out_append(struct lb_sdk *S, struct lb_frame *f)
+static void emit_status(struct lb_conn *C, enum TIMNetworkStatus st, int32_t code,
+                        const char *desc)
 {
-    *S->out_tail = f;
-    S->out_tail = &f->next;
+    struct lb_job *job = lb_job_new(LB_JOB_EVENT, strlen(desc) + 1);
+    if (!job)
+        return;
+    size_t off = 0;
+    job->setter = LB_SET_TIMSetNetworkStatusListenerCallback;
+    job->args[0].i = st;
+    job->args[1].i = code;
+    job->args[2].s = lb_job_copy(job, &off, desc);
+    lb_emit(C->q, job);
+}
+
+static void out_append(struct lb_conn *C, struct lb_frame *f)
+{
+    *C->out_tail = f;
+    C->out_tail = &f->next;
 }
 
 /* [mu] After W: the re-login goes first, then every request that waited, in order. */
-static void send_waiting(struct lb_sdk *S)
+static void send_waiting(struct lb_conn *C)
 {
-    if (S->login_status == kTIMLoginStatus_Logined && S->cred_user && S->cred_sig) {
-        const union lb_val v[2] = {{.s = S->cred_user}, {.s = S->cred_sig}};
+    if (C->login_status == kTIMLoginStatus_Logined && C->cred_user && C->cred_sig) {
+        const union lb_val v[2] = {{.s = C->cred_user}, {.s = C->cred_sig}};
         struct lb_frame *f = lb_encode_call(0, "TIMLogin", "ss", v, NULL);
         if (f)
-            out_append(S, f);
+            out_append(C, f);
     }
-    struct lb_req *r = S->reqs_head;
+    struct lb_req *r = C->reqs_head;
     while (r) {
         struct lb_req *next = r->next;
         if (r->frame) {
-            out_append(S, r->frame);
+            out_append(C, r->frame);
             r->frame = NULL;
             bool any_cb = false;
             for (int k = 0; k < lb_fns[r->fn].ncb; k++)
                 any_cb |= r->cbs[k] != NULL;
             if (!any_cb) { /* nothing will ever fire for it */
-                req_unlink(S, r);
+                req_unlink(C, r);
                 req_free(r);
             }
         }
@@ -324,59 +333,69 @@ static void send_waiting(struct lb_sdk *S)
     }
 }
 
-static void on_welcome(struct lb_sdk *S, struct net *N, const struct lb_field *f, int nf)
+static void on_welcome(struct lb_conn *C, struct net *N, const struct lb_field *f, int nf)
 {
     if (nf < 1 || f[0].tag != 'I') {
-        lb_log(S, kTIMLog_Error, "loopback: malformed W frame dropped");
+        lb_log(C->q, kTIMLog_Error, "loopback: malformed W frame dropped");
         return;
     }
     pthread_mutex_lock(&lb_mu);
-    S->time_offset_ms = f[0].i - lb_wall_ms();
-    S->welcomed = true;
-    send_waiting(S);
+    C->time_offset_ms = f[0].i - lb_wall_ms();
+    C->welcomed = true;
+    send_waiting(C);
     pthread_mutex_unlock(&lb_mu);
     N->backoff = BACKOFF_MIN_MS;
-    lb_log(S, kTIMLog_Info, "loopback: connected to %s", S->addr.text);
-    lb_emit_status(S, kTIMConnected, 0, "");
+    lb_log(C->q, kTIMLog_Info, "loopback: connected to %s", C->addr.text);
+    emit_status(C, kTIMConnected, 0, "");
 }
 
-static void on_login_state(struct lb_sdk *S, const unsigned char *body, const struct lb_field *f,
+/* [mu] */
+static void forget_credentials(struct lb_conn *C)
+{
+    if (C->cred_sig)
+        explicit_bzero(C->cred_sig, strlen(C->cred_sig));
+    free(C->cred_sig);
+    free(C->cred_user);
+    C->cred_sig = C->cred_user = NULL;
+}
+
+static void on_login_state(struct lb_conn *C, const unsigned char *body, const struct lb_field *f,
                            int nf)
 {
     if (nf != 2 || f[0].tag != 'I' || f[1].tag != 'S') {
-        lb_log(S, kTIMLog_Error, "loopback: malformed L frame dropped");
+        lb_log(C->q, kTIMLog_Error, "loopback: malformed L frame dropped");
         return;
     }
     char *user = strndup((const char *)body + f[1].off, f[1].len);
     if (!user)
         return;
     pthread_mutex_lock(&lb_mu);
-    S->login_status = (int)f[0].i;
-    free(S->login_user);
-    S->login_user = user;
-    if (S->login_status == kTIMLoginStatus_UnLogined)
-        lb_forget_credentials(S);
+    C->login_status = (int)f[0].i;
+    free(C->login_user);
+    C->login_user = user;
+    if (C->login_status == kTIMLoginStatus_UnLogined)
+        forget_credentials(C);
     pthread_mutex_unlock(&lb_mu);
 }
 
-static void on_result(struct lb_sdk *S, struct lb_job *job, const struct lb_field *f, int nf,
+static void on_result(struct lb_conn *C, struct lb_job *job, const struct lb_field *f, int nf,
                       int64_t now)
 {
     if (nf < 3 || nf > LB_MAX_FIELDS || f[0].tag != 'I' || f[1].tag != 'I' || f[2].tag != 'B') {
-        lb_log(S, kTIMLog_Error, "loopback: malformed R frame dropped");
+        lb_log(C->q, kTIMLog_Error, "loopback: malformed R frame dropped");
         free(job);
         return;
     }
     uint64_t id = (uint64_t)f[0].i;
     if (id == 0) { /* our own re-login after a reconnect: no user callback */
         if (nf > 3 && f[3].tag == 'I')
-            lb_log(S, kTIMLog_Info, "loopback: re-login after reconnect: code %lld",
+            lb_log(C->q, kTIMLog_Info, "loopback: re-login after reconnect: code %lld",
                    (long long)f[3].i);
         free(job);
         return;
     }
     pthread_mutex_lock(&lb_mu);
-    struct lb_req *r = req_find(S, id);
+    struct lb_req *r = req_find(C, id);
     const struct lb_fninfo *fi = r ? &lb_fns[r->fn] : NULL;
     int64_t slot = f[1].i;
     const char *problem = NULL;
@@ -388,7 +407,7 @@ static void on_result(struct lb_sdk *S, struct lb_job *job, const struct lb_fiel
         problem = "fields do not match the callback typedef";
     if (problem) {
         pthread_mutex_unlock(&lb_mu);
-        lb_log(S, r ? kTIMLog_Error : kTIMLog_Debug,
+        lb_log(C->q, r ? kTIMLog_Error : kTIMLog_Debug,
                "loopback: R frame for request %llu (%s) dropped: %s", (unsigned long long)id,
                fi ? fi->name : "?", problem);
         free(job);
@@ -399,14 +418,14 @@ static void on_result(struct lb_sdk *S, struct lb_job *job, const struct lb_fiel
     job->fn = r->cbs[slot];
     job->ud = r->ud;
     if (f[2].i) {
-        req_unlink(S, r);
+        req_unlink(C, r);
         req_free(r);
     } else {
-        r->deadline_ms = now + S->timeout_ms; /* progress: the request is alive */
+        r->deadline_ms = now + C->timeout_ms; /* progress: the request is alive */
     }
     pthread_mutex_unlock(&lb_mu);
     if (job->fn)
-        lb_emit(S, job);
+        lb_emit(C->q, job);
     else
         free(job);
 }
@@ -426,10 +445,10 @@ static int setter_cmp(const void *key, const void *elem)
     return c != 0 ? c : (k->n > n) - (k->n < n);
 }
 
-static void on_event(struct lb_sdk *S, struct lb_job *job, const struct lb_field *f, int nf)
+static void on_event(struct lb_conn *C, struct lb_job *job, const struct lb_field *f, int nf)
 {
     if (nf < 1 || nf > LB_MAX_FIELDS || f[0].tag != 'S') {
-        lb_log(S, kTIMLog_Error, "loopback: malformed E frame dropped");
+        lb_log(C->q, kTIMLog_Error, "loopback: malformed E frame dropped");
         free(job);
         return;
     }
@@ -437,7 +456,7 @@ static void on_event(struct lb_sdk *S, struct lb_job *job, const struct lb_field
     const struct lb_setter *st = bsearch(&key, lb_setters, LB_SET_COUNT, sizeof *lb_setters,
                                          setter_cmp);
     if (!st || !lb_wire_args(f + 1, nf - 1, lb_cbtypes[st->cbtype].sig, job->data, job->args)) {
-        lb_log(S, kTIMLog_Error, "loopback: E frame for %.*s dropped: %s", (int)f[0].len,
+        lb_log(C->q, kTIMLog_Error, "loopback: E frame for %.*s dropped: %s", (int)f[0].len,
                (const char *)job->data + f[0].off,
                st ? "fields do not match the callback typedef" : "no such setter");
         free(job);
@@ -445,11 +464,11 @@ static void on_event(struct lb_sdk *S, struct lb_job *job, const struct lb_field
     }
     job->kind = LB_JOB_EVENT;
     job->setter = (int)(st - lb_setters);
-    lb_emit(S, job);
+    lb_emit(C->q, job);
 }
 
 /* Returns false when the frame is malformed (the connection is then dropped). */
-static bool handle_frame(struct lb_sdk *S, struct net *N, const unsigned char *body, size_t n,
+static bool handle_frame(struct lb_conn *C, struct net *N, const unsigned char *body, size_t n,
                          int64_t now)
 {
     struct lb_field f[LB_MAX_FIELDS];
@@ -466,20 +485,21 @@ static bool handle_frame(struct lb_sdk *S, struct net *N, const unsigned char *b
             return false;
         }
         if (type == 'R')
-            on_result(S, job, f, nf, now);
+            on_result(C, job, f, nf, now);
         else
-            on_event(S, job, f, nf);
+            on_event(C, job, f, nf);
         return true;
     }
     int nf = lb_wire_fields(body + 1, n - 1, f, LB_MAX_FIELDS);
     if (nf < 0)
         return false;
     if (type == 'W')
-        on_welcome(S, N, f, nf);
+        on_welcome(C, N, f, nf);
     else if (type == 'L')
-        on_login_state(S, body + 1, f, nf);
+        on_login_state(C, body + 1, f, nf);
     else
-        lb_log(S, kTIMLog_Warn, "loopback: unknown frame type 0x%02x ignored", (unsigned)body[0]);
+        lb_log(C->q, kTIMLog_Warn, "loopback: unknown frame type 0x%02x ignored",
+               (unsigned)body[0]);
     return true;
 }
 
@@ -492,19 +512,19 @@ static void set_idle(struct net *N, int64_t now)
     N->backoff = N->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : N->backoff * 2;
 }
 
-static void connect_failed(struct lb_sdk *S, struct net *N, const char *why, int64_t now)
+static void connect_failed(struct lb_conn *C, struct net *N, const char *why, int64_t now)
 {
     char desc[256];
-    snprintf(desc, sizeof desc, "connect to %s failed: %s", S->addr.text, why);
+    snprintf(desc, sizeof desc, "connect to %s failed: %s", C->addr.text, why);
     if (N->fd >= 0)
         close(N->fd);
     N->fd = -1;
-    lb_log(S, kTIMLog_Warn, "loopback: %s", desc);
-    lb_emit_status(S, kTIMConnectFailed, LB_ERR_SDK_NET_NET_UNREACH, desc);
+    lb_log(C->q, kTIMLog_Warn, "loopback: %s", desc);
+    emit_status(C, kTIMConnectFailed, LB_ERR_SDK_NET_NET_UNREACH, desc);
     set_idle(N, now);
 }
 
-static void queue_hello(struct lb_sdk *S, struct net *N)
+static void queue_hello(struct lb_conn *C, struct net *N)
 {
     size_t plen = strlen(LB_PROTOCOL_NAME), vlen = strlen(LB_SDK_VERSION);
     struct lb_frame *f = lb_frame_alloc(1 + (5 + plen) + 9 + (5 + vlen));
@@ -513,54 +533,54 @@ static void queue_hello(struct lb_sdk *S, struct net *N)
     unsigned char *p = lb_wire_put_u8(f->data + 4, 'H');
     p = lb_wire_put_str(p, LB_PROTOCOL_NAME, plen);
     p = lb_wire_put_u8(p, 'I');
-    p = lb_wire_put_i64(p, (int64_t)S->app_id);
+    p = lb_wire_put_i64(p, (int64_t)C->app_id);
     lb_wire_put_str(p, LB_SDK_VERSION, vlen);
     *N->wq_tail = f;
     N->wq_tail = &f->next;
 }
 
-static void opened(struct lb_sdk *S, struct net *N)
+static void opened(struct lb_conn *C, struct net *N)
 {
-    if (S->addr.ss.ss_family != AF_UNIX) {
+    if (C->addr.ss.ss_family != AF_UNIX) {
         int one = 1;
         setsockopt(N->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     }
     N->state = NET_OPEN;
     N->rlen = 0;
-    queue_hello(S, N);
+    queue_hello(C, N);
 }
 
-static void start_connect(struct lb_sdk *S, struct net *N, int64_t now)
+static void start_connect(struct lb_conn *C, struct net *N, int64_t now)
 {
-    lb_emit_status(S, kTIMConnecting, 0, "");
-    N->fd = socket(S->addr.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    emit_status(C, kTIMConnecting, 0, "");
+    N->fd = socket(C->addr.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (N->fd < 0) {
-        connect_failed(S, N, strerror(errno), now);
+        connect_failed(C, N, strerror(errno), now);
         return;
     }
-    if (connect(N->fd, (const struct sockaddr *)&S->addr.ss, S->addr.len) == 0) {
-        opened(S, N);
+    if (connect(N->fd, (const struct sockaddr *)&C->addr.ss, C->addr.len) == 0) {
+        opened(C, N);
     } else if (errno == EINPROGRESS) {
         N->state = NET_CONNECTING;
         N->connect_deadline = now + CONNECT_TIMEOUT_MS;
     } else {
-        connect_failed(S, N, strerror(errno), now);
+        connect_failed(C, N, strerror(errno), now);
     }
 }
 
-static void finish_connect(struct lb_sdk *S, struct net *N, int64_t now)
+static void finish_connect(struct lb_conn *C, struct net *N, int64_t now)
 {
     int err = 0;
     socklen_t len = sizeof err;
     if (getsockopt(N->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
         err = errno;
     if (err)
-        connect_failed(S, N, strerror(err), now);
+        connect_failed(C, N, strerror(err), now);
     else
-        opened(S, N);
+        opened(C, N);
 }
 
-static void drop(struct lb_sdk *S, struct net *N, const char *why, int64_t now)
+static void drop(struct lb_conn *C, struct net *N, const char *why, int64_t now)
 {
     close(N->fd);
     N->fd = -1;
@@ -569,20 +589,20 @@ static void drop(struct lb_sdk *S, struct net *N, const char *why, int64_t now)
     N->wq_tail = &N->wq;
     N->rlen = 0;
     pthread_mutex_lock(&lb_mu);
-    bool was_welcomed = S->welcomed;
-    S->welcomed = false;
-    fail_sent(S);
-    lb_frames_free(S->out_head);
-    S->out_head = NULL;
-    S->out_tail = &S->out_head;
+    bool was_welcomed = C->welcomed;
+    C->welcomed = false;
+    fail_sent(C);
+    lb_frames_free(C->out_head);
+    C->out_head = NULL;
+    C->out_tail = &C->out_head;
     pthread_mutex_unlock(&lb_mu);
     if (was_welcomed) {
-        lb_log(S, kTIMLog_Warn, "loopback: connection to %s lost: %s", S->addr.text, why);
-        lb_emit_status(S, kTIMDisconnected, LB_ERR_SDK_NET_DISCONNECT, "network disconnected");
+        lb_log(C->q, kTIMLog_Warn, "loopback: connection to %s lost: %s", C->addr.text, why);
+        emit_status(C, kTIMDisconnected, LB_ERR_SDK_NET_DISCONNECT, "network disconnected");
         N->backoff = BACKOFF_MIN_MS;
         set_idle(N, now);
     } else {
-        connect_failed(S, N, why, now);
+        connect_failed(C, N, why, now);
     }
 }
 
@@ -602,7 +622,7 @@ static bool ensure_room(struct net *N, size_t need)
 }
 
 /* Handles every complete frame in rbuf; keeps the partial one at the front. */
-static bool parse_frames(struct lb_sdk *S, struct net *N, int64_t now)
+static bool parse_frames(struct lb_conn *C, struct net *N, int64_t now)
 {
     size_t pos = 0;
     bool ok = true;
@@ -614,7 +634,7 @@ static bool parse_frames(struct lb_sdk *S, struct net *N, int64_t now)
         }
         if (N->rlen - pos - 4 < n)
             break;
-        if (!handle_frame(S, N, N->rbuf + pos + 4, n, now)) {
+        if (!handle_frame(C, N, N->rbuf + pos + 4, n, now)) {
             ok = false;
             break;
         }
@@ -622,11 +642,11 @@ static bool parse_frames(struct lb_sdk *S, struct net *N, int64_t now)
     }
     memmove(N->rbuf, N->rbuf + pos, N->rlen - pos);
     N->rlen -= pos;
-    lb_flush_batch(S);
+    lb_flush_batch(C->q);
     return ok;
 }
 
-static void read_some(struct lb_sdk *S, struct net *N, int64_t now)
+static void read_some(struct lb_conn *C, struct net *N, int64_t now)
 {
     size_t want = READ_CHUNK;
     if (N->rlen >= 4) { /* make room for the whole frame being received */
@@ -635,25 +655,25 @@ static void read_some(struct lb_sdk *S, struct net *N, int64_t now)
             want = frame - N->rlen;
     }
     if (!ensure_room(N, want)) {
-        drop(S, N, "out of memory", now);
+        drop(C, N, "out of memory", now);
         return;
     }
     ssize_t n = recv(N->fd, N->rbuf + N->rlen, N->rcap - N->rlen, 0);
     if (n == 0) {
-        drop(S, N, "closed by the cloud", now);
+        drop(C, N, "closed by the cloud", now);
     } else if (n < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-            drop(S, N, strerror(errno), now);
+            drop(C, N, strerror(errno), now);
     } else {
         N->rlen += (size_t)n;
-        if (!parse_frames(S, N, now)) {
-            lb_log(S, kTIMLog_Error, "loopback: malformed or oversized frame from the cloud");
-            drop(S, N, "protocol error", now);
+        if (!parse_frames(C, N, now)) {
+            lb_log(C->q, kTIMLog_Error, "loopback: malformed or oversized frame from the cloud");
+            drop(C, N, "protocol error", now);
         }
     }
 }
 
-static void write_some(struct lb_sdk *S, struct net *N, int64_t now)
+static void write_some(struct lb_conn *C, struct net *N, int64_t now)
 {
     struct iovec iov[MAX_IOV];
     int n = 0;
@@ -666,7 +686,7 @@ static void write_some(struct lb_sdk *S, struct net *N, int64_t now)
     ssize_t sent = sendmsg(N->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (sent < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-            drop(S, N, strerror(errno), now);
+            drop(C, N, strerror(errno), now);
         return;
     }
     size_t left = (size_t)sent;
@@ -683,32 +703,32 @@ static void write_some(struct lb_sdk *S, struct net *N, int64_t now)
 }
 
 /* Moves what API calls queued onto the write queue; nothing is sent before W. */
-static void take_out(struct lb_sdk *S, struct net *N)
+static void take_out(struct lb_conn *C, struct net *N)
 {
     pthread_mutex_lock(&lb_mu);
-    if (S->out_head) {
-        *N->wq_tail = S->out_head;
-        N->wq_tail = S->out_tail;
-        S->out_head = NULL;
-        S->out_tail = &S->out_head;
+    if (C->out_head) {
+        *N->wq_tail = C->out_head;
+        N->wq_tail = C->out_tail;
+        C->out_head = NULL;
+        C->out_tail = &C->out_head;
     }
     pthread_mutex_unlock(&lb_mu);
 }
 
-static void drain_wake(struct lb_sdk *S)
+static void drain_wake(struct lb_conn *C)
 {
     uint64_t v;
-    ssize_t rc = read(S->wake_fd, &v, sizeof v);
+    ssize_t rc = read(C->wake_fd, &v, sizeof v);
     (void)rc;
     pthread_mutex_lock(&lb_mu);
-    S->wake_pending = false;
+    C->wake_pending = false;
     pthread_mutex_unlock(&lb_mu);
 }
 
-static int poll_timeout(struct lb_sdk *S, const struct net *N, int64_t now)
+static int poll_timeout(struct lb_conn *C, const struct net *N, int64_t now)
 {
     pthread_mutex_lock(&lb_mu);
-    int64_t until = S->next_deadline_ms;
+    int64_t until = C->next_deadline_ms;
     pthread_mutex_unlock(&lb_mu);
     if (N->state == NET_IDLE && N->retry_at < until)
         until = N->retry_at;
@@ -720,62 +740,120 @@ static int poll_timeout(struct lb_sdk *S, const struct net *N, int64_t now)
     return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
-static void net_step(struct lb_sdk *S, struct net *N)
+static void net_step(struct lb_conn *C, struct net *N)
 {
     int64_t now = lb_now_ms();
     if (N->state == NET_IDLE && now >= N->retry_at)
-        start_connect(S, N, now);
+        start_connect(C, N, now);
     if (N->state == NET_OPEN)
-        take_out(S, N);
-    struct pollfd pf[2] = {{.fd = S->wake_fd, .events = POLLIN}, {.fd = N->fd}};
+        take_out(C, N);
+    struct pollfd pf[2] = {{.fd = C->wake_fd, .events = POLLIN}, {.fd = N->fd}};
     if (N->state == NET_CONNECTING)
         pf[1].events = POLLOUT;
     else if (N->state == NET_OPEN)
         pf[1].events = POLLIN | (N->wq ? POLLOUT : 0);
-    lb_flush_batch(S);
-    int timeout = poll_timeout(S, N, now);
+    lb_flush_batch(C->q);
+    int timeout = poll_timeout(C, N, now);
     int rc = poll(pf, N->fd >= 0 ? 2 : 1, timeout);
     now = lb_now_ms();
     if (rc < 0 && errno != EINTR)
-        lb_log(S, kTIMLog_Error, "loopback: poll failed: %s", strerror(errno));
+        lb_log(C->q, kTIMLog_Error, "loopback: poll failed: %s", strerror(errno));
     if (rc > 0 && (pf[0].revents & POLLIN))
-        drain_wake(S);
+        drain_wake(C);
     if (N->state == NET_CONNECTING) {
         if (rc > 0 && pf[1].revents)
-            finish_connect(S, N, now);
+            finish_connect(C, N, now);
         else if (now >= N->connect_deadline)
-            connect_failed(S, N, "timed out", now);
+            connect_failed(C, N, "timed out", now);
     } else if (N->state == NET_OPEN && rc > 0) {
         if (pf[1].revents & (POLLIN | POLLHUP | POLLERR))
-            read_some(S, N, now);
+            read_some(C, N, now);
         if (N->state == NET_OPEN && (pf[1].revents & POLLOUT))
-            write_some(S, N, now);
+            write_some(C, N, now);
     }
-    check_deadlines(S, now);
+    check_deadlines(C, now);
 }
 
-void *lb_net_main(void *arg)
+void lb_net_run(struct lb_conn *C, const atomic_bool *stopping)
 {
-    struct lb_sdk *S = arg;
     struct net N = {.state = NET_IDLE, .fd = -1, .backoff = BACKOFF_MIN_MS};
     N.wq_tail = &N.wq;
     N.retry_at = lb_now_ms();
-    lb_mark_net_thread();
-    if (!S->has_addr) {
+    lb_batch_this_thread();
+    if (!C->has_addr) {
         /* Like the real SDK offline: it tries, it fails; requests then time out. */
         N.state = NET_NOADDR;
-        lb_emit_status(S, kTIMConnecting, 0, "");
-        lb_log(S, kTIMLog_Warn, "loopback: no address (json_sdk_config loopback_address or "
-                                "AIOTIM_LOOPBACK_ADDRESS)");
-        lb_emit_status(S, kTIMConnectFailed, LB_ERR_SDK_NET_NET_UNREACH,
-                       "no loopback address configured");
+        emit_status(C, kTIMConnecting, 0, "");
+        lb_log(C->q, kTIMLog_Warn, "loopback: no address (json_sdk_config loopback_address or "
+                                   "AIOTIM_LOOPBACK_ADDRESS)");
+        emit_status(C, kTIMConnectFailed, LB_ERR_SDK_NET_NET_UNREACH,
+                    "no loopback address configured");
     }
-    while (!atomic_load(&S->stopping))
-        net_step(S, &N);
+    while (!atomic_load(stopping))
+        net_step(C, &N);
     if (N.fd >= 0)
         close(N.fd);
     lb_frames_free(N.wq);
     free(N.rbuf);
-    lb_sdk_release(S);
-    return NULL;
+}
+
+void lb_net_interrupt(struct lb_conn *C)
+{
+    uint64_t one = 1;
+    ssize_t rc = write(C->wake_fd, &one, sizeof one);
+    (void)rc;
+}
+
+/* ---- the connection's life ---- */
+
+bool lb_conn_init(struct lb_conn *C, struct lb_queue *q, uint64_t app_id, int64_t timeout_ms)
+{
+    memset(C, 0, sizeof *C);
+    C->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (C->wake_fd < 0)
+        return false;
+    C->q = q;
+    C->app_id = app_id;
+    C->timeout_ms = timeout_ms;
+    C->out_tail = &C->out_head;
+    C->next_req_id = 1;
+    C->next_deadline_ms = INT64_MAX;
+    C->login_status = kTIMLoginStatus_UnLogined;
+    return true;
+}
+
+void lb_conn_destroy(struct lb_conn *C)
+{
+    close(C->wake_fd);
+    reqs_free(C);
+    lb_frames_free(C->out_head);
+    C->out_head = NULL;
+    C->out_tail = &C->out_head;
+    forget_credentials(C);
+    free(C->login_user);
+    C->login_user = NULL;
+}
+
+void lb_conn_remember_login(struct lb_conn *C, const char *user, const char *sig)
+{
+    forget_credentials(C);
+    C->cred_user = strdup(user);
+    C->cred_sig = strdup(sig);
+}
+
+bool lb_conn_submit(struct lb_conn *C, struct lb_req *r, struct lb_frame *f, bool any_cb)
+{
+    r->id = C->next_req_id++;
+    r->deadline_ms += C->timeout_ms;
+    lb_frame_set_req_id(f, r->id);
+    if (C->welcomed) {
+        out_append(C, f);
+        wake(C);
+    } else {
+        r->frame = f;
+    }
+    bool keep = r->frame || any_cb;
+    if (keep)
+        req_insert(C, r);
+    return keep;
 }

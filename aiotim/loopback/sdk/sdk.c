@@ -1,34 +1,52 @@
 /*
- * sdk.c: the instance lifecycle (TIMInit/TIMUninit), what the SDK answers locally
- * (PROTOCOL.md "What the SDK does locally"), callback registration, the generic forwarding of
- * API calls, and the loopback-only exports.
+ * sdk.c: the instance lifecycle (TIMInit/TIMUninit) and its threads, what the SDK answers
+ * locally (PROTOCOL.md "What the SDK does locally"), the generic forwarding of API calls
+ * (lb_forward), and the loopback-only exports. The top layer but for the generated exports.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lb_callbacks.h"
+#include "lb_clock.h"
+#include "lb_json.h"
+#include "lb_net.h"
+#include "lb_queue.h"
 #include "lb_sdk.h"
+#include "lb_wire.h"
 #include "loopback_ext.h"
 
 #define DEFAULT_TIMEOUT_MS 30000
 #define USER_ID_BUFFER 128 /* the header: user_id_buffer is "no smaller than 128 bytes" */
 
-pthread_mutex_t lb_mu = PTHREAD_MUTEX_INITIALIZER;
+/* One initialised SDK instance (TIMInit .. TIMUninit) and its threads.
+ *
+ * Lifetime: the instance is reference counted. TIMInit holds one reference, each of its threads
+ * another; the last release frees it. That lets TIMUninit detach (instead of join) a thread it
+ * is called from, e.g. from inside a callback. */
+struct lb_sdk {
+    int refs; /* [mu] */
+    atomic_bool stopping;
+    struct lb_queue queue; /* its callbacks, fired by cb_thr */
+    struct lb_conn conn;   /* its connection, served by net_thr */
+    pthread_t net_thr, cb_thr;
+
+    /* firehose [fh_mu] */
+    pthread_mutex_t fh_mu;
+    pthread_t fh_thr;
+    bool fh_running;
+};
 
 /* Serializes TIMInit and TIMUninit (which block on threads) without blocking other calls. */
 static pthread_mutex_t life_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static struct lb_sdk *cur;                 /* [mu] the initialised instance, or NULL */
-static struct lb_slot slots[LB_SET_COUNT]; /* [mu] TIMSet*Callback registrations */
-static struct lb_slot *recv_list;          /* [mu] TIMAddRecvNewMsgCallback registrations */
-static size_t recv_n, recv_cap;
+static struct lb_sdk *cur; /* [mu] (lb_mu, lb_net.h) the initialised instance, or NULL */
 
 /* [mu] TIMSetConfig's effective config: raw JSON members, merged by key. */
 struct cfg_member {
@@ -40,24 +58,7 @@ static size_t cfg_n;
 static uint64_t id_seed;
 static atomic_uint_fast64_t id_counter;
 
-/* ---- time and ids ---- */
-
-static int64_t clock_ms(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t lb_now_ms(void)
-{
-    return clock_ms(CLOCK_MONOTONIC);
-}
-
-int64_t lb_wall_ms(void)
-{
-    return clock_ms(CLOCK_REALTIME);
-}
+/* ---- ids ---- */
 
 static uint64_t mix64(uint64_t z)
 {
@@ -87,66 +88,6 @@ static void make_id(char *out, size_t n)
              (unsigned)(mix64(a) & 0x7fffffff));
 }
 
-/* ---- callback registrations (they outlive TIMInit/TIMUninit, like the real SDK's) ---- */
-
-void lb_set_callback(int setter, lb_fnptr fn, const void *user_data)
-{
-    pthread_mutex_lock(&lb_mu);
-    slots[setter].fn = fn;
-    slots[setter].ud = fn ? user_data : NULL;
-    pthread_mutex_unlock(&lb_mu);
-}
-
-bool lb_slot_get(int setter, lb_fnptr *fn, const void **ud)
-{
-    pthread_mutex_lock(&lb_mu);
-    *fn = slots[setter].fn;
-    *ud = slots[setter].ud;
-    pthread_mutex_unlock(&lb_mu);
-    return *fn != NULL;
-}
-
-void lb_add_recv_callback(lb_fnptr fn, const void *user_data)
-{
-    if (!fn)
-        return;
-    pthread_mutex_lock(&lb_mu);
-    if (recv_n == recv_cap) {
-        size_t cap = recv_cap ? recv_cap * 2 : 4;
-        struct lb_slot *p = realloc(recv_list, cap * sizeof *p);
-        if (!p) {
-            pthread_mutex_unlock(&lb_mu);
-            return;
-        }
-        recv_list = p;
-        recv_cap = cap;
-    }
-    recv_list[recv_n++] = (struct lb_slot){fn, user_data};
-    pthread_mutex_unlock(&lb_mu);
-}
-
-/* Removes every registration of fn: the real API identifies them by the pointer alone. */
-void lb_remove_recv_callback(lb_fnptr fn)
-{
-    pthread_mutex_lock(&lb_mu);
-    size_t j = 0;
-    for (size_t i = 0; i < recv_n; i++)
-        if (recv_list[i].fn != fn)
-            recv_list[j++] = recv_list[i];
-    recv_n = j;
-    pthread_mutex_unlock(&lb_mu);
-}
-
-size_t lb_recv_snapshot(struct lb_slot *out, size_t cap)
-{
-    pthread_mutex_lock(&lb_mu);
-    size_t n = recv_n;
-    if (n) /* recv_list is NULL until the first registration; memcpy(NULL) is UB even for 0 */
-        memcpy(out, recv_list, (n < cap ? n : cap) * sizeof *out);
-    pthread_mutex_unlock(&lb_mu);
-    return n;
-}
-
 /* ---- the instance ---- */
 
 static struct lb_sdk *sdk_new(uint64_t app_id, int64_t timeout_ms)
@@ -154,50 +95,25 @@ static struct lb_sdk *sdk_new(uint64_t app_id, int64_t timeout_ms)
     struct lb_sdk *S = calloc(1, sizeof *S);
     if (!S)
         return NULL;
-    S->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (S->wake_fd < 0) {
+    if (!lb_conn_init(&S->conn, &S->queue, app_id, timeout_ms)) {
         free(S);
         return NULL;
     }
     S->refs = 1;
-    S->app_id = app_id;
-    S->timeout_ms = timeout_ms;
-    pthread_mutex_init(&S->qmu, NULL);
-    pthread_cond_init(&S->qcond, NULL);
+    lb_queue_init(&S->queue);
     pthread_mutex_init(&S->fh_mu, NULL);
-    S->qtail = &S->qhead;
-    S->batch_tail = &S->batch;
-    S->out_tail = &S->out_head;
-    S->next_req_id = 1;
-    S->next_deadline_ms = INT64_MAX;
-    S->login_status = kTIMLoginStatus_UnLogined;
     return S;
-}
-
-void lb_forget_credentials(struct lb_sdk *S)
-{
-    if (S->cred_sig)
-        explicit_bzero(S->cred_sig, strlen(S->cred_sig));
-    free(S->cred_sig);
-    free(S->cred_user);
-    S->cred_sig = S->cred_user = NULL;
 }
 
 static void sdk_free(struct lb_sdk *S)
 {
-    close(S->wake_fd);
-    lb_reqs_free(S);
-    lb_frames_free(S->out_head);
-    lb_queue_free(S);
-    lb_forget_credentials(S);
-    free(S->login_user);
-    pthread_mutex_destroy(&S->qmu);
-    pthread_cond_destroy(&S->qcond);
+    lb_conn_destroy(&S->conn);
+    lb_queue_destroy(&S->queue);
     pthread_mutex_destroy(&S->fh_mu);
     free(S);
 }
 
-void lb_sdk_release(struct lb_sdk *S)
+static void sdk_release(struct lb_sdk *S)
 {
     pthread_mutex_lock(&lb_mu);
     bool last = --S->refs == 0;
@@ -229,7 +145,7 @@ static bool start_thread(struct lb_sdk *S, pthread_t *t, void *(*fn)(void *), vo
     int rc = pthread_create(t, NULL, fn, arg);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0)
-        lb_sdk_release(S);
+        sdk_release(S);
     return rc == 0;
 }
 
@@ -246,12 +162,25 @@ static void join_or_detach(pthread_t t)
 static void stop(struct lb_sdk *S)
 {
     atomic_store(&S->stopping, true);
-    uint64_t one = 1;
-    ssize_t rc = write(S->wake_fd, &one, sizeof one);
-    (void)rc;
-    pthread_mutex_lock(&S->qmu);
-    pthread_cond_broadcast(&S->qcond);
-    pthread_mutex_unlock(&S->qmu);
+    lb_net_interrupt(&S->conn);
+    lb_queue_wake(&S->queue);
+}
+
+/* The instance's two threads: each runs its layer's loop, then drops its reference. */
+static void *cb_main(void *arg)
+{
+    struct lb_sdk *S = arg;
+    lb_queue_run(&S->queue, &S->stopping);
+    sdk_release(S);
+    return NULL;
+}
+
+static void *net_main(void *arg)
+{
+    struct lb_sdk *S = arg;
+    lb_net_run(&S->conn, &S->stopping);
+    sdk_release(S);
+    return NULL;
 }
 
 struct init_cfg {
@@ -288,8 +217,8 @@ static int start(uint64_t sdk_app_id, const char *json_sdk_config)
     }
     const char *why = NULL;
     if (address && *address) {
-        S->has_addr = lb_parse_address(address, &S->addr, &why);
-        if (!S->has_addr) {
+        S->conn.has_addr = lb_parse_address(address, &S->conn.addr, &why);
+        if (!S->conn.has_addr) {
             lb_log(NULL, kTIMLog_Error, "TIMInit: loopback address \"%s\" refused: %s", address,
                    why);
             free(c.address);
@@ -299,11 +228,11 @@ static int start(uint64_t sdk_app_id, const char *json_sdk_config)
     }
     free(c.address);
     seed_ids();
-    if (!start_thread(S, &S->cb_thr, lb_cb_main, S)) {
+    if (!start_thread(S, &S->cb_thr, cb_main, S)) {
         sdk_free(S);
         return LB_TIM_ERR_SDKUNINIT;
     }
-    if (!start_thread(S, &S->net_thr, lb_net_main, S)) {
+    if (!start_thread(S, &S->net_thr, net_main, S)) {
         stop(S);
         pthread_join(S->cb_thr, NULL);
         sdk_free(S);
@@ -342,7 +271,7 @@ LB_EXPORT int TIMUninit(void)
             join_or_detach(S->fh_thr);
         S->fh_running = false;
         pthread_mutex_unlock(&S->fh_mu);
-        lb_sdk_release(S);
+        sdk_release(S);
     }
     pthread_mutex_unlock(&life_mu);
     return LB_TIM_SUCC;
@@ -358,7 +287,7 @@ LB_EXPORT const char *TIMGetSDKVersion(void)
 LB_EXPORT uint64_t TIMGetServerTime(void)
 {
     pthread_mutex_lock(&lb_mu);
-    int64_t offset = cur ? cur->time_offset_ms : 0;
+    int64_t offset = cur ? cur->conn.time_offset_ms : 0;
     pthread_mutex_unlock(&lb_mu);
     return (uint64_t)((lb_wall_ms() + offset) / 1000);
 }
@@ -368,7 +297,7 @@ LB_EXPORT uint64_t TIMGetServerTime(void)
 static enum TIMLoginStatus login_status(void)
 {
     pthread_mutex_lock(&lb_mu);
-    int st = cur ? cur->login_status : kTIMLoginStatus_UnLogined;
+    int st = cur ? cur->conn.login_status : kTIMLoginStatus_UnLogined;
     pthread_mutex_unlock(&lb_mu);
     return (enum TIMLoginStatus)st;
 }
@@ -385,7 +314,8 @@ LB_EXPORT int TIMGetLoginUserID(char *user_id_buffer)
     pthread_mutex_lock(&lb_mu);
     int rc = LB_TIM_ERR_SDKUNINIT;
     if (cur) {
-        snprintf(user_id_buffer, USER_ID_BUFFER, "%s", cur->login_user ? cur->login_user : "");
+        const char *user = cur->conn.login_user;
+        snprintf(user_id_buffer, USER_ID_BUFFER, "%s", user ? user : "");
         rc = LB_TIM_SUCC;
     }
     pthread_mutex_unlock(&lb_mu);
@@ -511,13 +441,6 @@ static bool send_before_login(int fn_id, const union lb_val *v, const lb_fnptr *
     return true;
 }
 
-static void remember_login(struct lb_sdk *S, const union lb_val *v)
-{
-    lb_forget_credentials(S);
-    S->cred_user = strdup(v[0].s);
-    S->cred_sig = strdup(v[1].s);
-}
-
 /* Every forwarded API call: check, encode a C frame, then either hand it to the network thread
  * (connected) or park it on its request until W (not connected). */
 int lb_forward(int fn_id, const union lb_val *v, const lb_fnptr *cbs, const void *user_data)
@@ -560,21 +483,9 @@ int lb_forward(int fn_id, const union lb_val *v, const lb_fnptr *cbs, const void
         free(r);
         return LB_TIM_ERR_SDKUNINIT;
     }
-    r->id = S->next_req_id++;
-    r->deadline_ms += S->timeout_ms;
-    lb_frame_set_req_id(f, r->id);
     if (fn_id == LB_FN_TIMLogin)
-        remember_login(S, v);
-    if (S->welcomed) {
-        *S->out_tail = f;
-        S->out_tail = &f->next;
-        lb_wake(S);
-    } else {
-        r->frame = f;
-    }
-    bool keep = r->frame || any_cb;
-    if (keep)
-        lb_req_insert(S, r);
+        lb_conn_remember_login(&S->conn, v[0].s, v[1].s);
+    bool keep = lb_conn_submit(&S->conn, r, f, any_cb);
     pthread_mutex_unlock(&lb_mu);
     if (!keep)
         free(r);
@@ -635,7 +546,7 @@ static void *firehose_main(void *arg)
         }
     }
     free(fh);
-    lb_sdk_release(S);
+    sdk_release(S);
     return NULL;
 }
 
@@ -677,7 +588,7 @@ LB_EXPORT int TIMLoopbackFirehose(uint64_t count, const char *json_msg_array)
     if (!S)
         return LB_TIM_ERR_SDKUNINIT;
     int rc = firehose_start(S, count, 0, json_msg_array);
-    lb_sdk_release(S);
+    sdk_release(S);
     return rc;
 }
 
@@ -689,7 +600,7 @@ LB_EXPORT int TIMLoopbackFirehosePaced(uint64_t count, uint64_t rate, const char
     if (!S)
         return LB_TIM_ERR_SDKUNINIT;
     int rc = firehose_start(S, count, rate, json_msg_array);
-    lb_sdk_release(S);
+    sdk_release(S);
     return rc;
 }
 
@@ -715,7 +626,7 @@ LB_EXPORT int TIMLoopbackEcho(const char *json, TIMCommCallback cb, const void *
     pthread_mutex_lock(&lb_mu);
     struct lb_sdk *S = cur;
     if (S)
-        lb_emit(S, job);
+        lb_emit(&S->queue, job);
     pthread_mutex_unlock(&lb_mu);
     if (!S) {
         free(job);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lb.h"
+#include "lb_wire.h"
 
 size_t lb_wire_str_size(const char *s, size_t len)
 {
@@ -74,6 +74,15 @@ struct lb_frame *lb_frame_alloc(size_t body_len)
     f->off = 0;
     lb_wire_put_u32(f->data, (uint32_t)body_len);
     return f;
+}
+
+void lb_frames_free(struct lb_frame *f)
+{
+    while (f) {
+        struct lb_frame *next = f->next;
+        free(f);
+        f = next;
+    }
 }
 
 int lb_wire_fields(const unsigned char *body, size_t n, struct lb_field *f, int max)

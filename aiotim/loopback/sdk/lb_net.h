@@ -1,0 +1,91 @@
+/*
+ * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> net -> sdk -> (api.c).
+ *
+ * lb_net.h (net.c): an instance's connection to the cloud — the address, the requests waiting
+ * for their callbacks, the frames waiting to be written, the login state the cloud reported —
+ * shared by the API calls and the network thread, and that thread's loop.
+ *
+ * Locking: lb_mu guards every field marked [mu] below; sdk.c also guards its instance pointer
+ * with it, so that "is there an instance" and "queue this request on it" are one critical
+ * section. Lock order: lb_mu before a queue's mutex (lb_queue.h). No lock is held while user
+ * code runs: the network thread never runs user code, everything it produces for the user is a
+ * job on the instance's queue.
+ */
+#ifndef AIOTIM_LOOPBACK_LB_NET_H
+#define AIOTIM_LOOPBACK_LB_NET_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+
+#include "lb_abi.h"
+#include "lb_queue.h"
+#include "lb_wire.h"
+
+extern pthread_mutex_t lb_mu;
+
+/* A request waiting for its callbacks. */
+struct lb_req {
+    uint64_t id;
+    struct lb_req *prev, *next; /* all requests, in id order */
+    struct lb_req *hnext;       /* hash chain */
+    int fn;
+    lb_fnptr cbs[2];
+    const void *ud;
+    int64_t deadline_ms;
+    struct lb_frame *frame; /* not NULL while it waits for a connection (not yet sent) */
+};
+
+#define LB_REQ_BUCKETS 1024
+
+struct lb_addr {
+    struct sockaddr_storage ss;
+    socklen_t len;
+    char text[160];
+};
+
+/* Parses "unix:/abs/path" or "tcp:HOST:PORT" with a loopback HOST; *why says what is wrong. */
+bool lb_parse_address(const char *text, struct lb_addr *out, const char **why);
+
+struct lb_conn {
+    struct lb_queue *q; /* where the callbacks it produces go */
+    uint64_t app_id;
+    bool has_addr;
+    struct lb_addr addr;
+    int64_t timeout_ms;
+    int wake_fd; /* eventfd: wakes the network thread */
+
+    /* [mu] */
+    uint64_t next_req_id;
+    struct lb_req *reqs_head, *reqs_tail;
+    struct lb_req *buckets[LB_REQ_BUCKETS];
+    int64_t next_deadline_ms;
+    struct lb_frame *out_head, **out_tail; /* frames for the network thread to write */
+    bool wake_pending;
+    bool welcomed; /* connected and W received */
+    int login_status;
+    char *login_user;
+    char *cred_user, *cred_sig; /* the last TIMLogin's, for the re-login after a reconnect */
+    int64_t time_offset_ms;
+};
+
+/* Sets C up (unconnected, logged out) to produce callbacks on q; false when the eventfd cannot
+ * be made. */
+bool lb_conn_init(struct lb_conn *C, struct lb_queue *q, uint64_t app_id, int64_t timeout_ms);
+/* Frees what C holds; nothing may use it any more. */
+void lb_conn_destroy(struct lb_conn *C);
+
+/* [mu] Keeps the credentials of a TIMLogin for the re-login after a reconnect. */
+void lb_conn_remember_login(struct lb_conn *C, const char *user, const char *sig);
+/* [mu] Numbers r (its deadline_ms holds its start time), stamps f with its id, and hands f to
+ * the network thread (connected) or parks it on r until W. Returns whether r is kept (it waits
+ * for a connection or a callback); when not, the caller frees r. */
+bool lb_conn_submit(struct lb_conn *C, struct lb_req *r, struct lb_frame *f, bool any_cb);
+
+/* Runs the network thread until *stopping (connect, reconnect, read and write frames, request
+ * deadlines). */
+void lb_net_run(struct lb_conn *C, const atomic_bool *stopping);
+/* Wakes the network thread, so that it sees *stopping. */
+void lb_net_interrupt(struct lb_conn *C);
+
+#endif
