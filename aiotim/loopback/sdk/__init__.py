@@ -3,6 +3,11 @@
 Built with the package (``setup.py``) as ``_libimsdk_loopback*.so``; it is ``dlopen``'ed by
 ``aiotim._native.loader`` (a private copy per client), never imported. It talks to the loopback
 cloud (:mod:`aiotim.loopback.cloud`) over a unix socket or 127.0.0.1 (``PROTOCOL.md``).
+
+Its C layers, lowest first (the order is written at the top of every header, in detail in
+``lb_abi.h``): ``lb_abi.h``, ``lb_clock.h`` -> ``json.c``, ``wire.c``, ``callbacks.c`` (the
+user's registrations) -> ``queue.c`` (the callback thread) -> ``net.c`` (the network thread)
+-> ``sdk.c`` (the instance, local answers, forwarding) -> ``api.c`` (the generated exports).
 """
 
 from __future__ import annotations
