@@ -46,9 +46,7 @@ class FakeSDK:
 
     @classmethod
     @asynccontextmanager
-    async def connect(
-        cls, address: str, app_id: int | None = None
-    ) -> AsyncIterator[FakeSDK]:
+    async def connect(cls, address: str, app_id: int | None = None) -> AsyncIterator[FakeSDK]:
         """Connect to ``address``; with ``app_id``, say hello and wait for the welcome."""
         addr = parse_address(address)
         stream: anyio.abc.ByteStream
@@ -76,8 +74,7 @@ class FakeSDK:
                 for ftype, fields in decoder.feed(data):
                     self._record(ftype, fields)
                 self._notify()
-        except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError,
-                OSError):
+        except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError, OSError):
             pass
         self.closed = True
         self._notify()
@@ -118,9 +115,9 @@ class FakeSDK:
         """Send the hello frame."""
         await self.send_raw(encode_frame("H", [name, app_id, "fake-sdk/1"]))
 
-    def call_frame(self, name: str, *args: Field | str, req_id: int | None = None) -> tuple[
-        int, bytes
-    ]:
+    def call_frame(
+        self, name: str, *args: Field | str, req_id: int | None = None
+    ) -> tuple[int, bytes]:
         """Build a call frame; returns ``(req_id, frame)``."""
         if req_id is None:
             req_id = self._next_req
@@ -156,8 +153,7 @@ class FakeSDK:
 
     async def send_text(self, to: str, content: str, **extra: Any) -> tuple[int, str, Any]:
         """``TIMMsgSendMessage`` of a text message to user ``to``."""
-        param = {"message_elem_array": [{"elem_type": 0, "text_elem_content": content}],
-                 **extra}
+        param = {"message_elem_array": [{"elem_type": 0, "text_elem_content": content}], **extra}
         # Like the SDK: random enough to be unique across connections and runs.
         msg_id = f"{secrets.token_hex(8)}-{int(time.time())}-{secrets.randbits(32)}"
         return await self.call("TIMMsgSendMessage", to, 1, orjson.dumps(param), msg_id)
@@ -187,7 +183,7 @@ class FakeSDK:
         def enough() -> bool:
             arrays = self.events_of("TIMAddRecvNewMsgCallback")
             # Count incrementally: decoding everything on every wake-up would be quadratic.
-            for (array,) in arrays[done[0]:]:
+            for (array,) in arrays[done[0] :]:
                 seen[0] += len(orjson.loads(text(array)))
             done[0] = len(arrays)
             return seen[0] >= count
@@ -195,9 +191,7 @@ class FakeSDK:
         await self.wait_until(enough, limit)
         return self.received_messages()
 
-    async def wait_event(self, setter: str, count: int = 1, limit: float = 10) -> list[
-        list[Field]
-    ]:
+    async def wait_event(self, setter: str, count: int = 1, limit: float = 10) -> list[list[Field]]:
         """Wait until ``count`` events of ``setter`` arrived; return them all."""
         await self.wait_until(lambda: len(self.events_of(setter)) >= count, limit)
         return self.events_of(setter)

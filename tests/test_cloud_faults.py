@@ -66,8 +66,9 @@ class TestEmit:
             ("TIMAddRecvNewMsgCallback", ("a\0b",), ValueError, "NUL"),
         ],
     )
-    async def test_emit_validation(self, cloud: Cloud, setter: str, args: tuple[object, ...],
-                                   exc: type[Exception], match: str) -> None:
+    async def test_emit_validation(
+        self, cloud: Cloud, setter: str, args: tuple[object, ...], exc: type[Exception], match: str
+    ) -> None:
         """Bad setters and arguments raise, naming the setter and the parameter."""
         with pytest.raises(exc, match=match):
             await cloud.emit("alice", setter, *args)
@@ -154,8 +155,7 @@ class TestPersistence:
         async with Cloud(APP, KEY, db=db) as cloud:
             assert cloud.offline_count("bob") == 1
 
-    async def test_db_of_another_app_is_refused(self, anyio_backend: str,
-                                                tmp_path: Path) -> None:
+    async def test_db_of_another_app_is_refused(self, anyio_backend: str, tmp_path: Path) -> None:
         """A database made for another SDKAppID is refused."""
         db = tmp_path / "cloud.db"
         async with Cloud(APP, KEY, db=db):
@@ -188,16 +188,24 @@ class TestAddresses:
 
     @pytest.mark.parametrize(
         "address",
-        ["tcp:0.0.0.0:0", "tcp:10.1.2.3:80", "tcp:example.com:80", "unix:relative.sock",
-         "udp:127.0.0.1:1", "tcp:127.0.0.1:99999", "nonsense"],
+        [
+            "tcp:0.0.0.0:0",
+            "tcp:10.1.2.3:80",
+            "tcp:example.com:80",
+            "unix:relative.sock",
+            "udp:127.0.0.1:1",
+            "tcp:127.0.0.1:99999",
+            "nonsense",
+        ],
     )
     def test_bad_addresses_refused(self, address: str) -> None:
         """Non-loopback hosts and malformed addresses are refused before anything binds."""
         with pytest.raises(ValueError, match="address"):
             Cloud(APP, KEY, address=address)
 
-    @pytest.mark.parametrize("address", ["tcp:127.0.0.1:5", "tcp:localhost:5", "tcp:[::1]:5",
-                                         "tcp:127.8.9.10:5"])
+    @pytest.mark.parametrize(
+        "address", ["tcp:127.0.0.1:5", "tcp:localhost:5", "tcp:[::1]:5", "tcp:127.8.9.10:5"]
+    )
     def test_loopback_hosts_accepted(self, address: str) -> None:
         """Every loopback spelling is accepted."""
         assert str(parse_address(address)).startswith("tcp:")
@@ -222,10 +230,18 @@ class TestServe:
         sock = tmp_path / "s.sock"
         env = dict(os.environ, AIOTIM_SECRET_KEY=KEY)
         with subprocess.Popen(
-            [sys.executable, "-c",
-             "import sys; from aiotim.loopback.cloud.serve import main; sys.exit(main(sys.argv[1:]))",
-             "--app-id", str(APP), "--address", f"unix:{sock}"],
-            stdout=subprocess.PIPE, text=True, env=env,
+            [
+                sys.executable,
+                "-c",
+                "import sys; from aiotim.loopback.cloud.serve import main; sys.exit(main(sys.argv[1:]))",
+                "--app-id",
+                str(APP),
+                "--address",
+                f"unix:{sock}",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
         ) as proc:
             try:
                 assert proc.stdout is not None

@@ -120,8 +120,10 @@ class TestLogin:
 class TestKickAndExpiry:
     async def test_second_login_kicks_first(self, cloud: Cloud) -> None:
         """A second session as the same user kicks the first (kicked event + unlogined)."""
-        async with FakeSDK.connect(cloud.address, APP) as first, \
-                FakeSDK.connect(cloud.address, APP) as second:
+        async with (
+            FakeSDK.connect(cloud.address, APP) as first,
+            FakeSDK.connect(cloud.address, APP) as second,
+        ):
             await first.login("alice", cloud.user_sig("alice"))
             assert (await second.login("alice", cloud.user_sig("alice")))[0] == 0
             await first.wait_event("TIMSetKickedOfflineCallback")

@@ -43,10 +43,14 @@ class TestSend:
         async with FakeSDK.connect(cloud.address, APP) as alice:
             await _login(cloud, alice, "alice")
             msg_id = "00000000000000ab-1700000000-4242"
-            param = {"message_elem_array": [{"elem_type": 0, "text_elem_content": "hi"}],
-                     "message_custom_int": 7, "message_cloud_custom_str": "c"}
-            code, _, msg = await alice.call("TIMMsgSendMessage", "bob", 1,
-                                            orjson.dumps(param), msg_id)
+            param = {
+                "message_elem_array": [{"elem_type": 0, "text_elem_content": "hi"}],
+                "message_custom_int": 7,
+                "message_cloud_custom_str": "c",
+            }
+            code, _, msg = await alice.call(
+                "TIMMsgSendMessage", "bob", 1, orjson.dumps(param), msg_id
+            )
             assert code == 0
             assert isinstance(msg, dict)
             assert msg["message_msg_id"] == msg_id
@@ -65,8 +69,10 @@ class TestSend:
 
     async def test_receiver_gets_it_from_its_point_of_view(self, cloud: Cloud) -> None:
         """An online receiver gets the message, its conversation (added) and unread count."""
-        async with FakeSDK.connect(cloud.address, APP) as alice, \
-                FakeSDK.connect(cloud.address, APP) as bob:
+        async with (
+            FakeSDK.connect(cloud.address, APP) as alice,
+            FakeSDK.connect(cloud.address, APP) as bob,
+        ):
             await _login(cloud, alice, "alice")
             await _login(cloud, bob, "bob")
             code, _, sent = await alice.send_text("bob", "hello")
@@ -76,8 +82,14 @@ class TestSend:
             assert got["message_is_from_self"] is False
             assert got["message_is_read"] is False
             assert got["message_custom_int"] == 0
-            for key in ("message_msg_id", "message_seq", "message_rand", "message_server_time",
-                        "message_unique_id", "message_elem_array"):
+            for key in (
+                "message_msg_id",
+                "message_seq",
+                "message_rand",
+                "message_server_time",
+                "message_unique_id",
+                "message_elem_array",
+            ):
                 assert got[key] == sent[key]
             await bob.wait_until(lambda: bob.total_unread() == 1)
             ((event, (conv,)),) = bob.conv_events()
@@ -90,12 +102,18 @@ class TestSend:
 
     async def test_custom_message(self, cloud: Cloud) -> None:
         """Custom elems travel unchanged."""
-        async with FakeSDK.connect(cloud.address, APP) as alice, \
-                FakeSDK.connect(cloud.address, APP) as bob:
+        async with (
+            FakeSDK.connect(cloud.address, APP) as alice,
+            FakeSDK.connect(cloud.address, APP) as bob,
+        ):
             await _login(cloud, alice, "alice")
             await _login(cloud, bob, "bob")
-            elem = {"elem_type": 3, "custom_elem_data": "{\"k\":1}", "custom_elem_desc": "d",
-                    "custom_elem_ext": "e"}
+            elem = {
+                "elem_type": 3,
+                "custom_elem_data": '{"k":1}',
+                "custom_elem_desc": "d",
+                "custom_elem_ext": "e",
+            }
             param = orjson.dumps({"message_elem_array": [elem]})
             assert (await alice.call("TIMMsgSendNewMsg", "bob", 1, param))[0] == 0
             (got,) = await bob.wait_messages(1)
@@ -106,8 +124,9 @@ class TestSend:
         """TIMMsgSendNewMsgEx reports the id (slot 0), then the result (slot 1, final)."""
         async with FakeSDK.connect(cloud.address, APP) as alice:
             await _login(cloud, alice, "alice")
-            param = orjson.dumps({"message_elem_array": [{"elem_type": 0,
-                                                          "text_elem_content": "x"}]})
+            param = orjson.dumps(
+                {"message_elem_array": [{"elem_type": 0, "text_elem_content": "x"}]}
+            )
             req = await alice.start_call("TIMMsgSendNewMsgEx", "bob", 1, param)
             _, _, msg = await alice.result(req)
             first, last = alice.results[req]
@@ -124,13 +143,15 @@ class TestSend:
         ],
         ids=["group", "no-elems", "no-elem-array", "bad-conv-type"],
     )
-    async def test_send_errors(self, cloud: Cloud, conv_type: int, param: object,
-                               code: int) -> None:
+    async def test_send_errors(
+        self, cloud: Cloud, conv_type: int, param: object, code: int
+    ) -> None:
         """Invalid sends fail with the SDK's codes and store nothing."""
         async with FakeSDK.connect(cloud.address, APP) as alice:
             await _login(cloud, alice, "alice")
-            got, desc, _ = await alice.call("TIMMsgSendNewMsg", "bob", conv_type,
-                                            orjson.dumps(param))
+            got, desc, _ = await alice.call(
+                "TIMMsgSendNewMsg", "bob", conv_type, orjson.dumps(param)
+            )
             assert got == code
             assert desc
             assert cloud.message_count() == 0
@@ -139,8 +160,9 @@ class TestSend:
         """Sending the same message id twice stores and delivers it once."""
         async with FakeSDK.connect(cloud.address, APP) as alice:
             await _login(cloud, alice, "alice")
-            param = orjson.dumps({"message_elem_array": [{"elem_type": 0,
-                                                          "text_elem_content": "x"}]})
+            param = orjson.dumps(
+                {"message_elem_array": [{"elem_type": 0, "text_elem_content": "x"}]}
+            )
             a = await alice.call("TIMMsgSendMessage", "bob", 1, param, "1-2-3")
             b = await alice.call("TIMMsgSendMessage", "bob", 1, param, "1-2-3")
             assert a == b
@@ -149,8 +171,10 @@ class TestSend:
 
     async def test_online_message_is_not_stored(self, cloud: Cloud) -> None:
         """Online-only messages reach a connected peer but are neither stored nor queued."""
-        async with FakeSDK.connect(cloud.address, APP) as alice, \
-                FakeSDK.connect(cloud.address, APP) as bob:
+        async with (
+            FakeSDK.connect(cloud.address, APP) as alice,
+            FakeSDK.connect(cloud.address, APP) as bob,
+        ):
             await _login(cloud, alice, "alice")
             assert (await alice.send_text("bob", "lost", message_is_online_msg=True))[0] == 0
             assert cloud.offline_count("bob") == 0
@@ -186,8 +210,10 @@ class TestOffline:
     async def test_ten_thousand_messages_exactly_once_in_order(self, cloud: Cloud) -> None:
         """10,000 back-to-back messages reach the receiver once each, in order, quickly."""
         n = 10_000
-        async with FakeSDK.connect(cloud.address, APP) as alice, \
-                FakeSDK.connect(cloud.address, APP) as bob:
+        async with (
+            FakeSDK.connect(cloud.address, APP) as alice,
+            FakeSDK.connect(cloud.address, APP) as bob,
+        ):
             await _login(cloud, alice, "alice")
             await _login(cloud, bob, "bob")
             started = time.perf_counter()
@@ -196,8 +222,9 @@ class TestOffline:
                 param = orjson.dumps(
                     {"message_elem_array": [{"elem_type": 0, "text_elem_content": str(i)}]}
                 )
-                _, frame = alice.call_frame("TIMMsgSendMessage", "bob", 1, param,
-                                            f"{i:016x}-1700000000-{i}")
+                _, frame = alice.call_frame(
+                    "TIMMsgSendMessage", "bob", 1, param, f"{i:016x}-1700000000-{i}"
+                )
                 frames.append(frame)
             for start in range(0, n, 500):
                 await alice.send_raw(b"".join(frames[start : start + 500]))
@@ -226,16 +253,21 @@ class TestHistory:
         async with FakeSDK.connect(cloud.address, APP) as bob:
             await _login(cloud, bob, "bob")
             code, _, page1 = await bob.call(
-                "TIMMsgGetMsgList", "alice", 1,
+                "TIMMsgGetMsgList",
+                "alice",
+                1,
                 orjson.dumps({"msg_getmsglist_param_count": 20}),
             )
             assert code == 0
             assert [_text_of(m) for m in page1] == [f"m{i}" for i in range(29, 9, -1)]
             assert all(m["message_conv_id"] == "alice" for m in page1)
             code, _, page2 = await bob.call(
-                "TIMMsgGetMsgList", "alice", 1,
-                orjson.dumps({"msg_getmsglist_param_count": 20,
-                              "msg_getmsglist_param_last_msg": page1[-1]}),
+                "TIMMsgGetMsgList",
+                "alice",
+                1,
+                orjson.dumps(
+                    {"msg_getmsglist_param_count": 20, "msg_getmsglist_param_last_msg": page1[-1]}
+                ),
             )
             assert [_text_of(m) for m in page2] == [f"m{i}" for i in range(9, -1, -1)]
 
@@ -244,14 +276,21 @@ class TestHistory:
         await self._fill(cloud, 10)
         async with FakeSDK.connect(cloud.address, APP) as alice:
             await _login(cloud, alice, "alice")
-            _, _, newest = await alice.call("TIMMsgGetMsgList", "bob", 1,
-                                            orjson.dumps({"msg_getmsglist_param_count": 10}))
+            _, _, newest = await alice.call(
+                "TIMMsgGetMsgList", "bob", 1, orjson.dumps({"msg_getmsglist_param_count": 10})
+            )
             anchor = newest[-1]  # m0
             code, _, page = await alice.call(
-                "TIMMsgGetMsgList", "bob", 1,
-                orjson.dumps({"msg_getmsglist_param_count": 3,
-                              "msg_getmsglist_param_is_forward": True,
-                              "msg_getmsglist_param_last_msg": anchor}),
+                "TIMMsgGetMsgList",
+                "bob",
+                1,
+                orjson.dumps(
+                    {
+                        "msg_getmsglist_param_count": 3,
+                        "msg_getmsglist_param_is_forward": True,
+                        "msg_getmsglist_param_last_msg": anchor,
+                    }
+                ),
             )
             assert code == 0
             assert [_text_of(m) for m in page] == ["m1", "m2", "m3"]
@@ -267,8 +306,10 @@ class TestHistory:
 class TestConversations:
     async def test_conv_list_unread_and_clean(self, cloud: Cloud) -> None:
         """The conversation list has unread counts; cleaning them resets and tells the peer."""
-        async with FakeSDK.connect(cloud.address, APP) as alice, \
-                FakeSDK.connect(cloud.address, APP) as carol:
+        async with (
+            FakeSDK.connect(cloud.address, APP) as alice,
+            FakeSDK.connect(cloud.address, APP) as carol,
+        ):
             await _login(cloud, alice, "alice")
             await _login(cloud, carol, "carol")
             for _ in range(3):
@@ -280,28 +321,38 @@ class TestConversations:
                 assert code == 0
                 # Most recently active first.
                 assert [(c["conv_id"], c["conv_unread_num"]) for c in convs] == [
-                    ("carol", 1), ("alice", 3)
+                    ("carol", 1),
+                    ("alice", 3),
                 ]
                 assert all(c["conv_type"] == 1 and c["conv_is_has_lastmsg"] for c in convs)
                 _, _, total = await bob.call("TIMConvGetTotalUnreadMessageCount")
                 assert total == {"conv_get_total_unread_message_count_result_unread_count": 4}
 
-                code, _, _ = await bob.call("TIMConvCleanConversationUnreadMessageCount",
-                                            "c2c_alice", 0, 0)
+                code, _, _ = await bob.call(
+                    "TIMConvCleanConversationUnreadMessageCount", "c2c_alice", 0, 0
+                )
                 assert code == 0
                 await bob.wait_until(lambda: bob.total_unread() == 1)
-                (receipt,) = orjson.loads(text(
-                    (await alice.wait_event("TIMSetMsgReadedReceiptCallback"))[0][0]))
+                (receipt,) = orjson.loads(
+                    text((await alice.wait_event("TIMSetMsgReadedReceiptCallback"))[0][0])
+                )
                 assert receipt["msg_receipt_conv_id"] == "bob"
                 assert receipt["msg_receipt_conv_type"] == 1
                 _, _, info = await bob.call(
                     "TIMConvGetConvInfo",
-                    orjson.dumps([{"get_conversation_list_param_conv_id": "alice",
-                                   "get_conversation_list_param_conv_type": 1}]),
+                    orjson.dumps(
+                        [
+                            {
+                                "get_conversation_list_param_conv_id": "alice",
+                                "get_conversation_list_param_conv_type": 1,
+                            }
+                        ]
+                    ),
                 )
                 assert [(c["conv_id"], c["conv_unread_num"]) for c in info] == [("alice", 0)]
                 _, _, history = await alice.call(
-                    "TIMMsgGetMsgList", "bob", 1, orjson.dumps({"msg_getmsglist_param_count": 1}))
+                    "TIMMsgGetMsgList", "bob", 1, orjson.dumps({"msg_getmsglist_param_count": 1})
+                )
                 assert history[0]["message_is_peer_read"] is True
 
                 assert (await bob.call("TIMMsgReportReaded", "carol", 1, ""))[0] == 0
@@ -311,8 +362,9 @@ class TestConversations:
         """Cleaning a conversation that does not exist fails with 6004."""
         async with FakeSDK.connect(cloud.address, APP) as alice:
             await _login(cloud, alice, "alice")
-            code, _, _ = await alice.call("TIMConvCleanConversationUnreadMessageCount",
-                                          "c2c_nobody", 0, 0)
+            code, _, _ = await alice.call(
+                "TIMConvCleanConversationUnreadMessageCount", "c2c_nobody", 0, 0
+            )
             assert code == 6004
 
     async def test_delete_conversation(self, cloud: Cloud) -> None:
@@ -326,8 +378,10 @@ class TestConversations:
 
     async def test_revoke(self, cloud: Cloud) -> None:
         """The sender revokes; the peer is told and its history shows the message revoked."""
-        async with FakeSDK.connect(cloud.address, APP) as alice, \
-                FakeSDK.connect(cloud.address, APP) as bob:
+        async with (
+            FakeSDK.connect(cloud.address, APP) as alice,
+            FakeSDK.connect(cloud.address, APP) as bob,
+        ):
             await _login(cloud, alice, "alice")
             await _login(cloud, bob, "bob")
             _, _, sent = await alice.send_text("bob", "oops")

@@ -278,9 +278,12 @@ class TestExports:
             ["nm", "-D", "--defined-only", str(libpath)], check=True, capture_output=True, text=True
         ).stdout
         names = {line.split()[-1] for line in out.splitlines() if " T " in line}
-        assert names == set(FUNCTIONS) | {"TIMLoopbackFirehose", "TIMLoopbackEcho",
-                                         "TIMLoopbackFirehosePaced",
-                                         "TIMLoopbackFirehoseSample"}
+        assert names == set(FUNCTIONS) | {
+            "TIMLoopbackFirehose",
+            "TIMLoopbackEcho",
+            "TIMLoopbackFirehosePaced",
+            "TIMLoopbackFirehoseSample",
+        }
 
     def test_generated_inc_matches_the_generator(self) -> None:
         """The committed generated.inc is exactly what scripts/gen_loopback.py emits."""

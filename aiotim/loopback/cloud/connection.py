@@ -88,8 +88,9 @@ class Connection:
         self._out.append(encode_frame(ftype, fields))
         self._wake.set()
 
-    def result(self, req_id: int, fields: Sequence[Field | str], *, slot: int = 0,
-               final: bool = True) -> None:
+    def result(
+        self, req_id: int, fields: Sequence[Field | str], *, slot: int = 0, final: bool = True
+    ) -> None:
         """Queue an ``R`` frame: callback ``slot`` of request ``req_id`` with ``fields``."""
         self.send("R", [req_id, slot, final, *fields])
 
@@ -153,8 +154,7 @@ class Connection:
             self._out.append(
                 encode_frame(
                     "E",
-                    ["TIMSetConvTotalUnreadMessageCountChangedCallback",
-                     store.total_unread(user)],
+                    ["TIMSetConvTotalUnreadMessageCountChangedCallback", store.total_unread(user)],
                 )
             )
 

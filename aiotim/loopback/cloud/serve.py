@@ -65,17 +65,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="aiotim loopback serve", description="Run the loopback IM cloud."
     )
     parser.add_argument("--app-id", type=int, required=True, help="the SDKAppID to serve")
-    parser.add_argument("--secret-key", default=os.environ.get("AIOTIM_SECRET_KEY"),
-                        help="the key UserSigs are checked with (default: $AIOTIM_SECRET_KEY)")
-    parser.add_argument("--address", help="unix:/path.sock or tcp:127.0.0.1:PORT "
-                        "(default: a unix socket in a fresh temporary directory)")
+    parser.add_argument(
+        "--secret-key",
+        default=os.environ.get("AIOTIM_SECRET_KEY"),
+        help="the key UserSigs are checked with (default: $AIOTIM_SECRET_KEY)",
+    )
+    parser.add_argument(
+        "--address",
+        help="unix:/path.sock or tcp:127.0.0.1:PORT "
+        "(default: a unix socket in a fresh temporary directory)",
+    )
     parser.add_argument("--db", help="SQLite file to keep the state in (default: memory)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log protocol problems")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if not args.secret_key:
         parser.error("--secret-key (or AIOTIM_SECRET_KEY) is required")
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
     tmpdir = None
     try:
         if args.address:

@@ -54,8 +54,7 @@ def validate_event_args(setter: str, args: Sequence[object]) -> list[Field]:
     if len(args) != len(params):
         names = ", ".join(p.name for p in params) or "no arguments"
         raise TypeError(
-            f"{setter} ({callback.name}) takes {len(params)} argument(s) ({names}), "
-            f"got {len(args)}"
+            f"{setter} ({callback.name}) takes {len(params)} argument(s) ({names}), got {len(args)}"
         )
     fields: list[Field] = []
     for param, value in zip(params, args, strict=True):
@@ -228,7 +227,8 @@ class CloudServer:
         if fields[1] != self.sdk_app_id:
             log.warning(
                 "closing a loopback connection: SDKAppID %s, this cloud serves %s",
-                fields[1], self.sdk_app_id,
+                fields[1],
+                self.sdk_app_id,
             )
             conn.close()
             return
@@ -276,7 +276,9 @@ class CloudServer:
     def stats(self) -> dict[str, int]:
         """Counters for tests: connections, online users, stored messages, revoked ones."""
         revoked = sum(
-            1 for h in self.store.history.values() for m in h
+            1
+            for h in self.store.history.values()
+            for m in h
             if m.status == TIMMsgStatus.kTIMMsg_Revoked
         )
         return {

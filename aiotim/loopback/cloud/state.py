@@ -156,9 +156,7 @@ class Store:
             conn.executescript(_SCHEMA)
             row = conn.execute("SELECT value FROM meta WHERE key='sdk_app_id'").fetchone()
             if row is None:
-                conn.execute(
-                    "INSERT INTO meta VALUES ('sdk_app_id', ?)", (str(self.sdk_app_id),)
-                )
+                conn.execute("INSERT INTO meta VALUES ('sdk_app_id', ?)", (str(self.sdk_app_id),))
             elif int(row[0]) != self.sdk_app_id:
                 raise ValueError(
                     f"database {path!r} belongs to SDKAppID {row[0]}, not {self.sdk_app_id}"

@@ -98,8 +98,7 @@ class Call:
             fields: list[Field | str] = [code, desc, json_params]
         else:  # no code to carry: empty values, "finished" (as the SDK's local failures)
             fields = [
-                b"" if p.kind == "str" else True if p.kind == "bool" else 0
-                for p in typedef.args
+                b"" if p.kind == "str" else True if p.kind == "bool" else 0 for p in typedef.args
             ]
         self.conn.result(self.req_id, fields, slot=slot, final=True)
 

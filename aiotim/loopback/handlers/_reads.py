@@ -27,8 +27,11 @@ def recount(store: Store, conv: StoredConversation) -> None:
     for msg in reversed(history):
         if msg.seq <= conv.read_seq:
             break
-        if (msg.sender != conv.owner and msg.status != _REVOKED
-                and not msg.body.get("message_is_excluded_from_unread_count")):
+        if (
+            msg.sender != conv.owner
+            and msg.status != _REVOKED
+            and not msg.body.get("message_is_excluded_from_unread_count")
+        ):
             unread += 1
     conv.unread = unread
 
@@ -36,8 +39,9 @@ def recount(store: Store, conv: StoredConversation) -> None:
 def mark_read(call: Call, conv: StoredConversation, upto_seq: int | None) -> None:
     """Mark ``conv`` read up to ``upto_seq`` (``None``: its last message) for the caller."""
     app = call.app
-    target = conv.last_seq if upto_seq is None else min(upto_seq, len(
-        app.store.messages(conv.conv_key)))
+    target = (
+        conv.last_seq if upto_seq is None else min(upto_seq, len(app.store.messages(conv.conv_key)))
+    )
     now = int(time.time())
     conv.read_seq = max(conv.read_seq, target)
     conv.read_time = now

@@ -87,13 +87,19 @@ def _clean_unread(call: Call) -> str:
     clean_time = call.integer(1)
     store = call.app.store
     if target in ("", "c2c", "group"):
-        convs = [c for c in store.conversations(call.user)
-                 if target == "" or c.conv_type == (C2C if target == "c2c" else GROUP)]
+        convs = [
+            c
+            for c in store.conversations(call.user)
+            if target == "" or c.conv_type == (C2C if target == "c2c" else GROUP)
+        ]
     else:
         prefix, _, conv_id = target.partition("_")
         types = {"c2c": C2C, "group": GROUP}
-        conv = (store.find_conversation(call.user, types[prefix], conv_id)
-                if prefix in types and conv_id else None)
+        conv = (
+            store.find_conversation(call.user, types[prefix], conv_id)
+            if prefix in types and conv_id
+            else None
+        )
         if conv is None:
             raise CallError(E.ERR_INVALID_CONVERSATION, f"no conversation {target!r}")
         convs = [conv]

@@ -32,8 +32,9 @@ _MAX_PAGE = 10_000
 
 def _conv_type(call: Call, conv_type: int) -> None:
     if conv_type == GROUP:
-        raise CallError(E.ERR_SVR_GROUP_NOT_FOUND,
-                        "group not found (the loopback cloud has no groups yet)")
+        raise CallError(
+            E.ERR_SVR_GROUP_NOT_FOUND, "group not found (the loopback cloud has no groups yet)"
+        )
     if conv_type != C2C:
         raise CallError(E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: bad conv_type {conv_type}")
 
@@ -61,11 +62,12 @@ def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> 
     if (
         not isinstance(elems, list)
         or not elems
-        or not all(isinstance(e, dict) and _uint(e.get("elem_type"), 8) is not None
-                   for e in elems)
+        or not all(isinstance(e, dict) and _uint(e.get("elem_type"), 8) is not None for e in elems)
     ):
-        raise CallError(E.ERR_INVALID_MSG_ELEM,
-                        "message_elem_array must be a non-empty array of elems with elem_type")
+        raise CallError(
+            E.ERR_INVALID_MSG_ELEM,
+            "message_elem_array must be a non-empty array of elems with elem_type",
+        )
     app, sender = call.app, call.user
     store = app.store
     existing = store.by_id.get(msg_id) if msg_id else None
