@@ -16,9 +16,10 @@ import orjson
 import pytest
 
 import aiotim
-from aiotim.events import CATALOG, EVENT_KINDS
-from aiotim.events.session import RawEvent
 from aiotim._abi import CALLBACK_SETTERS
+from aiotim.events import CATALOG, EVENT_KINDS
+from aiotim.events.base import Event
+from aiotim.events.session import RawEvent
 from tests.helpers import cloud_and_clients, next_item
 
 pytestmark = pytest.mark.anyio
@@ -677,6 +678,23 @@ class TestCatalog:
             assert cls.__dataclass_params__.frozen, cls  # type: ignore[attr-defined]
             assert "__slots__" in cls.__dict__, cls
 
+    def test_event_types_share_the_base(self) -> None:
+        """Every event type but Message (a model) derives from Event: ``raw`` is one
+        keyword-only JSON object field, not compared, ``{}`` when an event is built by hand."""
+        for entry in CATALOG.values():
+            cls = entry.event
+            if cls is aiotim.Message:
+                continue
+            assert issubclass(cls, Event), cls
+            (raw,) = [f for f in dataclasses.fields(cls) if f.name == "raw"]
+            assert (raw.kw_only, raw.compare, raw.repr, raw.type) == (
+                True, False, False, "JSONObject"), cls
+        assert aiotim.KickedOffline().raw == {}
+        a = aiotim.UnreadTotalChanged(3, raw={"total_unread_count": 3})
+        assert a == aiotim.UnreadTotalChanged(3) and hash(a) == hash(aiotim.UnreadTotalChanged(3))
+        assert a.raw == {"total_unread_count": 3} and "raw" not in repr(a)
+        assert issubclass(RawEvent, Event)
+
     def test_event_types_name_exactly_one_kind(self) -> None:
         """EVENT_KINDS inverts CATALOG: each event type is carried by one setter."""
         assert len(EVENT_KINDS) == 70
@@ -710,8 +728,35 @@ class TestDecodersThroughNativePath:
             events = [await take(stream) for _ in range(case.count)]
             assert all(type(e) is entry.event for e in events)
             case.check(events)
+            for e in events:
+                check_raw(setter, case.args, e.raw)
             assert len(stream) == 0
             assert alice._hub.payload_errors.get(setter, 0) == 0
+
+
+def _json_objects(value: Any) -> list[Any]:
+    """The JSON objects a callback argument carries: itself, or its elements."""
+    if not isinstance(value, str) or value[:1] not in ("{", "["):
+        return []
+    data = json.loads(value)
+    return [data] if isinstance(data, dict) else [x for x in data if isinstance(x, dict)]
+
+
+def check_raw(setter: str, args: tuple[Any, ...], raw: Any) -> None:
+    """An event's ``raw`` is a JSON object: one object of the payload, as sent, or the
+    callback's arguments by parameter name (JSON decoded)."""
+    assert isinstance(raw, dict)
+    names = [p.name for p in CALLBACK_SETTERS[setter].args]
+    objects = [o for a in args for o in _json_objects(a)]
+    if raw in objects and not (set(raw) == set(names) and len(args) > 1):
+        return
+    assert list(raw) == names, (setter, raw)
+    for name, arg in zip(names, args, strict=True):
+        value = raw[name]
+        if isinstance(arg, str) and arg[:1] in ("{", "[") and not isinstance(value, str):
+            assert value == json.loads(arg), (setter, name)
+        else:
+            assert value == arg, (setter, name)
 
 
 def _array_param(setter: str) -> int:

@@ -1,5 +1,6 @@
 """Helpers for the decoders: callback arguments (``bytes``/``None``, ``int``, ``bool``) to
-Python values, raising PayloadError naming the notification kind."""
+Python values, raising PayloadError naming the notification kind, and :func:`payload`, an
+event's ``raw`` for the callbacks whose arguments are not one JSON object."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 
 import orjson
 
+from aiotim._abi import CALLBACK_SETTERS
 from aiotim.errors import PayloadError
+from aiotim.models._json import JSONObject
 
 Args = tuple[Any, ...]
 Decoder = Callable[[Args], list[Any]]
@@ -26,8 +29,7 @@ def text(value: bytes | None, kind: str) -> str:
     try:
         return value.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PayloadError(kind, f"invalid UTF-8 at byte {exc.start}",
-                           excerpt=value[:64]) from None
+        raise PayloadError(kind, f"invalid UTF-8 at byte {exc.start}", excerpt=value[:64]) from None
 
 
 def json(value: bytes | None, kind: str) -> Any:
@@ -46,8 +48,11 @@ def array(value: bytes | None, kind: str) -> list[Any]:
     if data is None:
         return []
     if not isinstance(data, list):
-        raise PayloadError(kind, f"expected a JSON array, got {type(data).__name__}",
-                           excerpt=value[:64] if value else None)
+        raise PayloadError(
+            kind,
+            f"expected a JSON array, got {type(data).__name__}",
+            excerpt=value[:64] if value else None,
+        )
     return data
 
 
@@ -70,8 +75,11 @@ def obj(value: bytes | None, kind: str) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise PayloadError(kind, f"expected a JSON object, got {type(data).__name__}",
-                           excerpt=value[:64] if value else None)
+        raise PayloadError(
+            kind,
+            f"expected a JSON object, got {type(data).__name__}",
+            excerpt=value[:64] if value else None,
+        )
     return data
 
 
@@ -98,3 +106,21 @@ def boolean(value: Any, kind: str, name: str) -> bool:
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
     raise PayloadError(kind, f"{name} should be a boolean, got {value!r}")
+
+
+def _names(kind: str) -> tuple[str, ...]:
+    return tuple(p.name for p in CALLBACK_SETTERS[kind].args)
+
+
+_NAMES: dict[str, tuple[str, ...]] = {}
+
+
+def payload(kind: str, *values: Any) -> JSONObject:
+    """The callback's decoded arguments by their parameter names in the header (an event's
+    ``raw`` when it does not stand for one JSON object); ``values`` in the header's order."""
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = _names(kind)
+    if len(names) != len(values):  # pragma: no cover - a programming error in a decoder
+        raise TypeError(f"{kind} has {len(names)} arguments {names}, got {len(values)} values")
+    return dict(zip(names, values, strict=True))

@@ -3,12 +3,13 @@ and their members, and topic permissions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from aiotim.errors import PayloadError
 from aiotim.events import _decode as d
-from aiotim.models._json import get_int, get_list, get_str, get_str_list, obj
+from aiotim.events.base import Event
+from aiotim.models._json import JSONObject, get_int, get_list, get_str, get_str_list, obj
 from aiotim.models.community import PermissionGroupInfo
 from aiotim.models.group import TopicInfo
 
@@ -29,125 +30,113 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class CommunityTopicCreated:
+class CommunityTopicCreated(Event):
     """A topic was created in a community (``TIMSetCommunityCreateTopicCallback``)."""
 
     group_id: str
     topic_id: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class CommunityTopicDeleted:
+class CommunityTopicDeleted(Event):
     """A topic was deleted from a community (``TIMSetCommunityDeleteTopicCallback``, one event
     per topic)."""
 
     group_id: str
     topic_id: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class CommunityTopicChanged:
+class CommunityTopicChanged(Event):
     """A community topic's info changed (``TIMSetCommunityChangeTopicInfoCallback``)."""
 
     group_id: str
     topic: TopicInfo
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class TopicCustomDataReceived:
+class TopicCustomDataReceived(Event):
     """Custom data sent to a topic through the REST API
     (``TIMSetCommunityReceiveTopicRESTCustomDataCallback``)."""
 
     topic_id: str
     data: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class PermissionGroupCreated:
+class PermissionGroupCreated(Event):
     """A permission group was created (``TIMSetCommunityCreatePermissionGroupCallback``)."""
 
     group_id: str
     info: PermissionGroupInfo
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class PermissionGroupDeleted:
+class PermissionGroupDeleted(Event):
     """A permission group was deleted (``TIMSetCommunityDeletePermissionGroupCallback``, one
     event per permission group)."""
 
     group_id: str
     permission_group_id: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class PermissionGroupChanged:
+class PermissionGroupChanged(Event):
     """A permission group's info changed
     (``TIMSetCommunityChangePermissionGroupInfoCallback``)."""
 
     group_id: str
     info: PermissionGroupInfo
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class PermissionGroupMembersAdded:
+class PermissionGroupMembersAdded(Event):
     """Members were added to a permission group
     (``TIMSetCommunityAddMembersToPermissionGroupCallback``)."""
 
     group_id: str
     permission_group_id: str
     member_ids: tuple[str, ...]
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class PermissionGroupMembersRemoved:
+class PermissionGroupMembersRemoved(Event):
     """Members were removed from a permission group
     (``TIMSetCommunityRemoveMembersFromPermissionGroupCallback``)."""
 
     group_id: str
     permission_group_id: str
     member_ids: tuple[str, ...]
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class TopicPermissionsAdded:
+class TopicPermissionsAdded(Event):
     """A permission group got permissions on topics: topic id → permission bits
     (``TIMSetCommunityAddTopicPermissionCallback``)."""
 
     group_id: str
     permission_group_id: str
     permissions: dict[str, int] = field(hash=False)
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class TopicPermissionsDeleted:
+class TopicPermissionsDeleted(Event):
     """A permission group lost its permissions on topics
     (``TIMSetCommunityDeleteTopicPermissionCallback``)."""
 
     group_id: str
     permission_group_id: str
     topic_ids: tuple[str, ...]
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class TopicPermissionsModified:
+class TopicPermissionsModified(Event):
     """A permission group's permissions on topics changed: topic id → permission bits
     (``TIMSetCommunityModifyTopicPermissionCallback``)."""
 
     group_id: str
     permission_group_id: str
     permissions: dict[str, int] = field(hash=False)
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 # -- decoders ---------------------------------------------------------------------------------
@@ -155,53 +144,64 @@ class TopicPermissionsModified:
 _WHAT = "permission group change"
 
 
-def _permission_map(result: dict[str, Any]) -> dict[str, int]:
+def _permission_map(result: JSONObject) -> dict[str, int]:
     value = result.get("topic_permission_map")
     if isinstance(value, dict):  # tolerate a plain JSON map
-        items = [{"topic_permission_key": k, "topic_permission_value": v}
-                 for k, v in value.items()]
+        items = [{"topic_permission_key": k, "topic_permission_value": v} for k, v in value.items()]
     else:
         items = get_list(result, "topic_permission_map", _WHAT)
     out: dict[str, int] = {}
     for item in items:
         o = obj(item, _WHAT)
-        out[get_str(o, "topic_permission_key", _WHAT)] = get_int(o, "topic_permission_value",
-                                                                 _WHAT)
+        out[get_str(o, "topic_permission_key", _WHAT)] = get_int(o, "topic_permission_value", _WHAT)
     return out
 
 
-def _pair(kind: str, event: type) -> d.Decoder:
-    def decode(args: d.Args) -> list[Any]:
-        return [event(d.text(args[0], kind), d.text(args[1], kind), args)]
+def _pair(kind: str, event: Callable[..., Event]) -> d.Decoder:
+    def decode(args: d.Args) -> list[Event]:
+        first, second = d.text(args[0], kind), d.text(args[1], kind)
+        return [event(first, second, raw=d.payload(kind, first, second))]
+
     return decode
 
 
-def _per_id(kind: str, event: type) -> d.Decoder:
-    def decode(args: d.Args) -> list[Any]:
-        group_id = d.text(args[0], kind)
-        return [event(group_id, i, args) for i in d.strings(args[1], kind)]
+def _per_id(kind: str, event: Callable[..., Event]) -> d.Decoder:
+    def decode(args: d.Args) -> list[Event]:
+        group_id, ids = d.text(args[0], kind), d.strings(args[1], kind)
+        raw = d.payload(kind, group_id, list(ids))
+        return [event(group_id, i, raw=raw) for i in ids]
+
     return decode
 
 
-def _topic_changed(args: d.Args) -> list[Any]:
+def _topic_changed(args: d.Args) -> list[Event]:
     kind = "TIMSetCommunityChangeTopicInfoCallback"
-    info = d.obj(args[1], kind)
-    return [CommunityTopicChanged(d.text(args[0], kind), TopicInfo.from_json(info), info)]
+    group_id, info = d.text(args[0], kind), d.obj(args[1], kind)
+    return [
+        CommunityTopicChanged(
+            group_id, TopicInfo.from_json(info), raw=d.payload(kind, group_id, info)
+        )
+    ]
 
 
-def _permission_group(kind: str, event: type) -> d.Decoder:
-    def decode(args: d.Args) -> list[Any]:
-        info = d.obj(args[1], kind)
-        return [event(d.text(args[0], kind), PermissionGroupInfo.from_json(info), info)]
+def _permission_group(kind: str, event: Callable[..., Event]) -> d.Decoder:
+    def decode(args: d.Args) -> list[Event]:
+        group_id, info = d.text(args[0], kind), d.obj(args[1], kind)
+        return [
+            event(
+                group_id, PermissionGroupInfo.from_json(info), raw=d.payload(kind, group_id, info)
+            )
+        ]
+
     return decode
 
 
-def _result(kind: str, event: type, what: str) -> d.Decoder:
-    def decode(args: d.Args) -> list[Any]:
+def _result(kind: str, event: Callable[..., Event], what: str) -> d.Decoder:
+    def decode(args: d.Args) -> list[Event]:
         result = d.obj(args[1], kind)
         group_id = d.text(args[0], kind)
         pg = get_str(result, "permission_group_id", _WHAT)
-        value: Any
+        value: tuple[str, ...] | dict[str, int]
         if what == "members":
             value = get_str_list(result, "member_id_list", _WHAT)
         elif what == "topics":
@@ -210,44 +210,78 @@ def _result(kind: str, event: type, what: str) -> d.Decoder:
             value = _permission_map(result)
         else:  # pragma: no cover - a programming error in SPECS below
             raise PayloadError(kind, f"unknown result shape {what!r}")
-        return [event(group_id, pg, value, result)]
+        return [event(group_id, pg, value, raw=d.payload(kind, group_id, result))]
+
     return decode
 
 
 SPECS: dict[str, d.Spec] = {
     "TIMSetCommunityCreateTopicCallback": (
-        CommunityTopicCreated, _pair("TIMSetCommunityCreateTopicCallback",
-                                     CommunityTopicCreated), False),
+        CommunityTopicCreated,
+        _pair("TIMSetCommunityCreateTopicCallback", CommunityTopicCreated),
+        False,
+    ),
     "TIMSetCommunityDeleteTopicCallback": (
-        CommunityTopicDeleted, _per_id("TIMSetCommunityDeleteTopicCallback",
-                                       CommunityTopicDeleted), True),
+        CommunityTopicDeleted,
+        _per_id("TIMSetCommunityDeleteTopicCallback", CommunityTopicDeleted),
+        True,
+    ),
     "TIMSetCommunityChangeTopicInfoCallback": (CommunityTopicChanged, _topic_changed, False),
     "TIMSetCommunityReceiveTopicRESTCustomDataCallback": (
-        TopicCustomDataReceived, _pair("TIMSetCommunityReceiveTopicRESTCustomDataCallback",
-                                       TopicCustomDataReceived), False),
+        TopicCustomDataReceived,
+        _pair("TIMSetCommunityReceiveTopicRESTCustomDataCallback", TopicCustomDataReceived),
+        False,
+    ),
     "TIMSetCommunityCreatePermissionGroupCallback": (
-        PermissionGroupCreated, _permission_group("TIMSetCommunityCreatePermissionGroupCallback",
-                                                  PermissionGroupCreated), False),
+        PermissionGroupCreated,
+        _permission_group("TIMSetCommunityCreatePermissionGroupCallback", PermissionGroupCreated),
+        False,
+    ),
     "TIMSetCommunityDeletePermissionGroupCallback": (
-        PermissionGroupDeleted, _per_id("TIMSetCommunityDeletePermissionGroupCallback",
-                                        PermissionGroupDeleted), True),
+        PermissionGroupDeleted,
+        _per_id("TIMSetCommunityDeletePermissionGroupCallback", PermissionGroupDeleted),
+        True,
+    ),
     "TIMSetCommunityChangePermissionGroupInfoCallback": (
-        PermissionGroupChanged, _permission_group(
-            "TIMSetCommunityChangePermissionGroupInfoCallback", PermissionGroupChanged), False),
+        PermissionGroupChanged,
+        _permission_group(
+            "TIMSetCommunityChangePermissionGroupInfoCallback", PermissionGroupChanged
+        ),
+        False,
+    ),
     "TIMSetCommunityAddMembersToPermissionGroupCallback": (
-        PermissionGroupMembersAdded, _result("TIMSetCommunityAddMembersToPermissionGroupCallback",
-                                             PermissionGroupMembersAdded, "members"), False),
+        PermissionGroupMembersAdded,
+        _result(
+            "TIMSetCommunityAddMembersToPermissionGroupCallback",
+            PermissionGroupMembersAdded,
+            "members",
+        ),
+        False,
+    ),
     "TIMSetCommunityRemoveMembersFromPermissionGroupCallback": (
-        PermissionGroupMembersRemoved, _result(
+        PermissionGroupMembersRemoved,
+        _result(
             "TIMSetCommunityRemoveMembersFromPermissionGroupCallback",
-            PermissionGroupMembersRemoved, "members"), False),
+            PermissionGroupMembersRemoved,
+            "members",
+        ),
+        False,
+    ),
     "TIMSetCommunityAddTopicPermissionCallback": (
-        TopicPermissionsAdded, _result("TIMSetCommunityAddTopicPermissionCallback",
-                                       TopicPermissionsAdded, "permissions"), False),
+        TopicPermissionsAdded,
+        _result("TIMSetCommunityAddTopicPermissionCallback", TopicPermissionsAdded, "permissions"),
+        False,
+    ),
     "TIMSetCommunityDeleteTopicPermissionCallback": (
-        TopicPermissionsDeleted, _result("TIMSetCommunityDeleteTopicPermissionCallback",
-                                         TopicPermissionsDeleted, "topics"), False),
+        TopicPermissionsDeleted,
+        _result("TIMSetCommunityDeleteTopicPermissionCallback", TopicPermissionsDeleted, "topics"),
+        False,
+    ),
     "TIMSetCommunityModifyTopicPermissionCallback": (
-        TopicPermissionsModified, _result("TIMSetCommunityModifyTopicPermissionCallback",
-                                          TopicPermissionsModified, "permissions"), False),
+        TopicPermissionsModified,
+        _result(
+            "TIMSetCommunityModifyTopicPermissionCallback", TopicPermissionsModified, "permissions"
+        ),
+        False,
+    ),
 }

@@ -4,9 +4,9 @@ changed), group attributes and counters, and the topics of community groups."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from aiotim.events import _decode as d
+from aiotim.events.base import Event
 from aiotim.models._json import get_str, obj
 from aiotim.models.group import GroupTips, TopicInfo
 
@@ -21,12 +21,11 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class GroupTipsEvent:
+class GroupTipsEvent(Event):
     """A group tip (``TIMSetGroupTipsEventCallback``): see :class:`aiotim.GroupTips`;
     ``tip_type`` and ``group_id`` are repeated here for filters."""
 
     tips: GroupTips
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
     @property
     def tip_type(self) -> int:
@@ -40,91 +39,95 @@ class GroupTipsEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class GroupAttributesChanged:
+class GroupAttributesChanged(Event):
     """The attributes of a group changed (``TIMSetGroupAttributeChangedCallback``):
     ``attributes`` are the group's attributes as the SDK reports them."""
 
     group_id: str
     attributes: dict[str, str] = field(hash=False)
-    raw: list[Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class GroupCounterChanged:
+class GroupCounterChanged(Event):
     """A group counter changed (``TIMSetGroupCounterChangedCallback``)."""
 
     group_id: str
     key: str
     value: int
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class GroupTopicCreated:
+class GroupTopicCreated(Event):
     """A topic was created in a community group (``TIMSetGroupTopicCreatedCallback``)."""
 
     group_id: str
     topic_id: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class GroupTopicDeleted:
+class GroupTopicDeleted(Event):
     """A topic was deleted from a community group (``TIMSetGroupTopicDeletedCallback``, one
     event per topic)."""
 
     group_id: str
     topic_id: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class GroupTopicChanged:
+class GroupTopicChanged(Event):
     """A topic's info changed (``TIMSetGroupTopicChangedCallback``)."""
 
     group_id: str
     topic: TopicInfo
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
-def _tips(args: d.Args) -> list[Any]:
+def _tips(args: d.Args) -> list[Event]:
     # The current header passes one object; older SDKs passed an array of them.
-    return [GroupTipsEvent(GroupTips.from_json(t), t)
-            for t in d.items(args[0], "TIMSetGroupTipsEventCallback")]
+    out: list[Event] = []
+    for t in d.items(args[0], "TIMSetGroupTipsEventCallback"):
+        tips = GroupTips.from_json(t)
+        out.append(GroupTipsEvent(tips, raw=tips.raw))
+    return out
 
 
-def _attributes(args: d.Args) -> list[Any]:
+def _attributes(args: d.Args) -> list[Event]:
     kind = "TIMSetGroupAttributeChangedCallback"
-    items = d.array(args[1], kind)
+    group_id, items = d.text(args[0], kind), d.array(args[1], kind)
     attrs: dict[str, str] = {}
     for item in items:
         o = obj(item, "group attribute")
         attrs[get_str(o, "group_attribute_key", "group attribute")] = get_str(
-            o, "group_attribute_value", "group attribute")
-    return [GroupAttributesChanged(d.text(args[0], kind), attrs, items)]
+            o, "group_attribute_value", "group attribute"
+        )
+    return [GroupAttributesChanged(group_id, attrs, raw=d.payload(kind, group_id, items))]
 
 
-def _counter(args: d.Args) -> list[Any]:
+def _counter(args: d.Args) -> list[Event]:
     kind = "TIMSetGroupCounterChangedCallback"
-    return [GroupCounterChanged(d.text(args[0], kind), d.text(args[1], kind),
-                                d.integer(args[2], kind, "group_counter_new_value"), args)]
+    group_id, key = d.text(args[0], kind), d.text(args[1], kind)
+    value = d.integer(args[2], kind, "group_counter_new_value")
+    return [GroupCounterChanged(group_id, key, value, raw=d.payload(kind, group_id, key, value))]
 
 
-def _topic_created(args: d.Args) -> list[Any]:
+def _topic_created(args: d.Args) -> list[Event]:
     kind = "TIMSetGroupTopicCreatedCallback"
-    return [GroupTopicCreated(d.text(args[0], kind), d.text(args[1], kind), args)]
+    group_id, topic_id = d.text(args[0], kind), d.text(args[1], kind)
+    return [GroupTopicCreated(group_id, topic_id, raw=d.payload(kind, group_id, topic_id))]
 
 
-def _topic_deleted(args: d.Args) -> list[Any]:
+def _topic_deleted(args: d.Args) -> list[Event]:
     kind = "TIMSetGroupTopicDeletedCallback"
-    group_id = d.text(args[0], kind)
-    return [GroupTopicDeleted(group_id, t, args) for t in d.strings(args[1], kind)]
+    group_id, topics = d.text(args[0], kind), d.strings(args[1], kind)
+    raw = d.payload(kind, group_id, list(topics))
+    return [GroupTopicDeleted(group_id, t, raw=raw) for t in topics]
 
 
-def _topic_changed(args: d.Args) -> list[Any]:
+def _topic_changed(args: d.Args) -> list[Event]:
     kind = "TIMSetGroupTopicChangedCallback"
-    info = d.obj(args[1], kind)
-    return [GroupTopicChanged(d.text(args[0], kind), TopicInfo.from_json(info), info)]
+    group_id, info = d.text(args[0], kind), d.obj(args[1], kind)
+    return [
+        GroupTopicChanged(group_id, TopicInfo.from_json(info), raw=d.payload(kind, group_id, info))
+    ]
 
 
 SPECS: dict[str, d.Spec] = {

@@ -1,14 +1,17 @@
-"""Message events besides new messages: revokes, read receipts, modifications, upload
-progress, extensions, reactions, the global receive option and pinned group messages."""
+"""Message events: new messages (delivered as :class:`aiotim.Message` itself), revokes, read
+receipts, modifications, upload progress, extensions, reactions, the global receive option and
+pinned group messages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+import orjson
 
 from aiotim.events import _decode as d
+from aiotim.events.base import Event
 from aiotim.models import Message
-from aiotim.models._json import get_str, obj
+from aiotim.models._json import JSONObject, get_str, obj
 from aiotim.models.group import GroupMemberInfo
 from aiotim.models.message_info import MessageLocator, ReactionChange, ReadReceipt, ReceiveOptInfo
 
@@ -26,7 +29,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class MessageRevoked:
+class MessageRevoked(Event):
     """A message was revoked (``TIMSetMsgRevokeCallback``, one event per message): where it
     was, who revoked it and why."""
 
@@ -35,28 +38,25 @@ class MessageRevoked:
     revoker_nick_name: str
     revoker_face_url: str
     reason: str
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class ReadReceiptReceived:
+class ReadReceiptReceived(Event):
     """A read receipt arrived (``TIMSetMsgReadedReceiptCallback``, one event per receipt)."""
 
     receipt: ReadReceipt
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class MessageModified:
+class MessageModified(Event):
     """A message was modified in the cloud, e.g. by a server-side hook
     (``TIMSetMsgUpdateCallback``, one event per message)."""
 
     message: Message
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class UploadProgress:
+class UploadProgress(Event):
     """Upload progress of the file of element ``index`` of ``message``
     (``TIMSetMsgElemUploadProgressCallback``)."""
 
@@ -64,48 +64,43 @@ class UploadProgress:
     index: int
     current_size: int
     total_size: int
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class MessageExtensionsChanged:
+class MessageExtensionsChanged(Event):
     """Extensions of the message ``msg_id`` were set (``TIMSetMsgExtensionsChangedCallback``)."""
 
     msg_id: str
     extensions: dict[str, str] = field(hash=False)
-    raw: list[Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class MessageExtensionsDeleted:
+class MessageExtensionsDeleted(Event):
     """Extensions of the message ``msg_id`` were deleted
     (``TIMSetMsgExtensionsDeletedCallback``)."""
 
     msg_id: str
     keys: tuple[str, ...]
-    raw: list[Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class ReactionsChanged:
+class ReactionsChanged(Event):
     """Reactions of a message changed (``TIMSetMsgReactionsChangedCallback``, one event per
     message)."""
 
     change: ReactionChange
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class AllReceiveOptionChanged:
+class AllReceiveOptionChanged(Event):
     """The logged-in user's global receive option changed
     (``TIMSetMsgAllMessageReceiveOptionCallback``)."""
 
     option: ReceiveOptInfo
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class GroupMessagePinned:
+class GroupMessagePinned(Event):
     """A group message was pinned (``is_pinned``) or unpinned
     (``TIMSetMsgGroupPinnedMessageChangedCallback``). On unpinning, ``message`` may carry only
     the keys that identify it. ``op_member`` is the operator's member info when the SDK sends it
@@ -116,95 +111,141 @@ class GroupMessagePinned:
     is_pinned: bool
     op_user: str
     op_member: GroupMemberInfo | None
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 # -- decoders ---------------------------------------------------------------------------------
 
 
-def _revoked(args: d.Args) -> list[Any]:
+def _new_messages(args: d.Args) -> list[Message]:
+    return [Message.from_json(m) for m in d.array(args[0], "TIMAddRecvNewMsgCallback")]
+
+
+_loads = orjson.loads
+_message = Message.from_json
+
+
+def _new_messages_batch(batch: list[d.Args]) -> list[Message]:
+    # Every payload a JSON array of message objects: anything else raises here (not iterable,
+    # or Message.from_json's PayloadError on a non-object) and the hub decodes the run again
+    # with _new_messages, one payload at a time, which names the problem.
+    return [_message(m) for (payload,) in batch for m in _loads(payload)]
+
+
+def _revoked(args: d.Args) -> list[Event]:
     kind = "TIMSetMsgRevokeCallback"
-    out = []
+    out: list[Event] = []
     for item in d.array(args[0], kind):
         o = obj(item, "revoke info")
-        out.append(MessageRevoked(
-            locator=MessageLocator.from_json(o),
-            revoker=get_str(o, "message_revoker_user_id", "revoke info"),
-            revoker_nick_name=get_str(o, "message_revoker_nick_name", "revoke info"),
-            revoker_face_url=get_str(o, "message_revoker_face_url", "revoke info"),
-            reason=get_str(o, "message_revoke_reason", "revoke info"),
-            raw=o,
-        ))
+        out.append(
+            MessageRevoked(
+                locator=MessageLocator.from_json(o),
+                revoker=get_str(o, "message_revoker_user_id", "revoke info"),
+                revoker_nick_name=get_str(o, "message_revoker_nick_name", "revoke info"),
+                revoker_face_url=get_str(o, "message_revoker_face_url", "revoke info"),
+                reason=get_str(o, "message_revoke_reason", "revoke info"),
+                raw=o,
+            )
+        )
     return out
 
 
-def _receipts(args: d.Args) -> list[Any]:
-    return [ReadReceiptReceived(ReadReceipt.from_json(r), r)
-            for r in d.array(args[0], "TIMSetMsgReadedReceiptCallback")]
+def _receipts(args: d.Args) -> list[Event]:
+    out: list[Event] = []
+    for r in d.array(args[0], "TIMSetMsgReadedReceiptCallback"):
+        receipt = ReadReceipt.from_json(r)
+        out.append(ReadReceiptReceived(receipt, raw=receipt.raw))
+    return out
 
 
-def _modified(args: d.Args) -> list[Any]:
-    return [MessageModified(Message.from_json(m), m)
-            for m in d.array(args[0], "TIMSetMsgUpdateCallback")]
+def _modified(args: d.Args) -> list[Event]:
+    out: list[Event] = []
+    for m in d.array(args[0], "TIMSetMsgUpdateCallback"):
+        message = Message.from_json(m)
+        out.append(MessageModified(message, raw=message.raw))
+    return out
 
 
-def _upload(args: d.Args) -> list[Any]:
+def _upload(args: d.Args) -> list[Event]:
     kind = "TIMSetMsgElemUploadProgressCallback"
-    msg, index, cur, total = args
-    return [UploadProgress(Message.from_json(d.obj(msg, kind)), d.integer(index, kind, "index"),
-                           d.integer(cur, kind, "cur_size"), d.integer(total, kind, "total_size"),
-                           args)]
+    msg = d.obj(args[0], kind)
+    index = d.integer(args[1], kind, "index")
+    cur, total = d.integer(args[2], kind, "cur_size"), d.integer(args[3], kind, "total_size")
+    return [
+        UploadProgress(
+            Message.from_json(msg), index, cur, total, raw=d.payload(kind, msg, index, cur, total)
+        )
+    ]
 
 
-def _ext_changed(args: d.Args) -> list[Any]:
+def _ext_changed(args: d.Args) -> list[Event]:
     kind = "TIMSetMsgExtensionsChangedCallback"
-    items = d.array(args[1], kind)
+    msg_id, items = d.text(args[0], kind), d.array(args[1], kind)
     ext: dict[str, str] = {}
     for item in items:
         o = obj(item, "message extension")
         ext[get_str(o, "message_extension_key", "message extension")] = get_str(
-            o, "message_extension_value", "message extension")
-    return [MessageExtensionsChanged(d.text(args[0], kind), ext, items)]
+            o, "message_extension_value", "message extension"
+        )
+    return [MessageExtensionsChanged(msg_id, ext, raw=d.payload(kind, msg_id, items))]
 
 
-def _ext_deleted(args: d.Args) -> list[Any]:
+def _ext_deleted(args: d.Args) -> list[Event]:
     kind = "TIMSetMsgExtensionsDeletedCallback"
-    items = d.array(args[1], kind)
+    msg_id, items = d.text(args[0], kind), d.array(args[1], kind)
     keys = []
     for item in items:
         if isinstance(item, str):  # tolerate a bare key list
             keys.append(item)
         else:
-            keys.append(get_str(obj(item, "message extension"), "message_extension_key",
-                                "message extension"))
-    return [MessageExtensionsDeleted(d.text(args[0], kind), tuple(keys), items)]
+            keys.append(
+                get_str(
+                    obj(item, "message extension"), "message_extension_key", "message extension"
+                )
+            )
+    return [MessageExtensionsDeleted(msg_id, tuple(keys), raw=d.payload(kind, msg_id, items))]
 
 
-def _reactions(args: d.Args) -> list[Any]:
-    return [ReactionsChanged(ReactionChange.from_json(c), c)
-            for c in d.array(args[0], "TIMSetMsgReactionsChangedCallback")]
+def _reactions(args: d.Args) -> list[Event]:
+    out: list[Event] = []
+    for c in d.array(args[0], "TIMSetMsgReactionsChangedCallback"):
+        change = ReactionChange.from_json(c)
+        out.append(ReactionsChanged(change, raw=change.raw))
+    return out
 
 
-def _recv_opt(args: d.Args) -> list[Any]:
-    kind = "TIMSetMsgAllMessageReceiveOptionCallback"
-    data = d.items(args[0], kind)
-    return [AllReceiveOptionChanged(ReceiveOptInfo.from_json(o), o) for o in data]
+def _recv_opt(args: d.Args) -> list[Event]:
+    out: list[Event] = []
+    for o in d.items(args[0], "TIMSetMsgAllMessageReceiveOptionCallback"):
+        option = ReceiveOptInfo.from_json(o)
+        out.append(AllReceiveOptionChanged(option, raw=option.raw))
+    return out
 
 
-def _pinned(args: d.Args) -> list[Any]:
+def _pinned(args: d.Args) -> list[Event]:
     kind = "TIMSetMsgGroupPinnedMessageChangedCallback"
-    group_id, msg, pinned, op = args
-    op_text = d.text(op, kind)
+    group_id, msg = d.text(args[0], kind), d.obj(args[1], kind)
+    pinned = d.boolean(args[2], kind, "is_pinned")
+    op_text = d.text(args[3], kind)
+    op: JSONObject | str = op_text
     member = None
     if op_text.startswith("{"):
-        member = GroupMemberInfo.from_json(d.json(op, kind))
+        op = d.obj(args[3], kind)
+        member = GroupMemberInfo.from_json(op)
         op_text = member.user_id
-    message = Message.from_json(d.obj(msg, kind))
-    return [GroupMessagePinned(d.text(group_id, kind), message,
-                               d.boolean(pinned, kind, "is_pinned"), op_text, member, args)]
+    return [
+        GroupMessagePinned(
+            group_id,
+            Message.from_json(msg),
+            pinned,
+            op_text,
+            member,
+            raw=d.payload(kind, group_id, msg, pinned, op),
+        )
+    ]
 
 
 SPECS: dict[str, d.Spec] = {
+    "TIMAddRecvNewMsgCallback": (Message, _new_messages, True),
     "TIMSetMsgRevokeCallback": (MessageRevoked, _revoked, True),
     "TIMSetMsgReadedReceiptCallback": (ReadReceiptReceived, _receipts, True),
     "TIMSetMsgUpdateCallback": (MessageModified, _modified, True),
@@ -215,3 +256,6 @@ SPECS: dict[str, d.Spec] = {
     "TIMSetMsgAllMessageReceiveOptionCallback": (AllReceiveOptionChanged, _recv_opt, False),
     "TIMSetMsgGroupPinnedMessageChangedCallback": (GroupMessagePinned, _pinned, False),
 }
+
+#: decoders of a run of notifications at once, where it is worth having (speed)
+BATCH: dict[str, d.BatchDecoder] = {"TIMAddRecvNewMsgCallback": _new_messages_batch}

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from aiotim.events import _decode as d
+from aiotim.events.base import Event
 from aiotim.models.profile import UserProfile, UserStatus
 
 __all__ = ["SelfProfileUpdated", "UserProfileChanged", "UserStatusChanged"]
 
 
 @dataclass(frozen=True, slots=True)
-class SelfProfileUpdated:
+class SelfProfileUpdated(Event):
     """The logged-in user's profile changed (``TIMSetSelfInfoUpdatedCallback``)."""
 
     profile: UserProfile
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class UserStatusChanged:
+class UserStatusChanged(Event):
     """A user's online or custom status changed (``TIMSetUserStatusChangedCallback``, one
     event per user)."""
 
     status: UserStatus
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
     @property
     def user_id(self) -> str:
@@ -34,27 +32,32 @@ class UserStatusChanged:
 
 
 @dataclass(frozen=True, slots=True)
-class UserProfileChanged:
+class UserProfileChanged(Event):
     """A subscribed user's profile changed (``TIMSetUserInfoChangedCallback``, one event per
     user)."""
 
     profile: UserProfile
-    raw: dict[str, Any] = field(repr=False, compare=False)
 
 
-def _self(args: d.Args) -> list[Any]:
-    o = d.obj(args[0], "TIMSetSelfInfoUpdatedCallback")
-    return [SelfProfileUpdated(UserProfile.from_json(o), o)]
+def _self(args: d.Args) -> list[Event]:
+    profile = UserProfile.from_json(d.obj(args[0], "TIMSetSelfInfoUpdatedCallback"))
+    return [SelfProfileUpdated(profile, raw=profile.raw)]
 
 
-def _statuses(args: d.Args) -> list[Any]:
-    return [UserStatusChanged(UserStatus.from_json(s), s)
-            for s in d.array(args[0], "TIMSetUserStatusChangedCallback")]
+def _statuses(args: d.Args) -> list[Event]:
+    out: list[Event] = []
+    for s in d.array(args[0], "TIMSetUserStatusChangedCallback"):
+        status = UserStatus.from_json(s)
+        out.append(UserStatusChanged(status, raw=status.raw))
+    return out
 
 
-def _profiles(args: d.Args) -> list[Any]:
-    return [UserProfileChanged(UserProfile.from_json(p), p)
-            for p in d.array(args[0], "TIMSetUserInfoChangedCallback")]
+def _profiles(args: d.Args) -> list[Event]:
+    out: list[Event] = []
+    for p in d.array(args[0], "TIMSetUserInfoChangedCallback"):
+        profile = UserProfile.from_json(p)
+        out.append(UserProfileChanged(profile, raw=profile.raw))
+    return out
 
 
 SPECS: dict[str, d.Spec] = {

@@ -1,33 +1,41 @@
-"""Event types: small frozen, slotted dataclasses; each keeps the callback's raw payload."""
+"""Session events: the connection to the IM cloud, being kicked offline, the UserSig expiring,
+the SDK's own log and its experimental notifications; and :class:`RawEvent`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from aiotim.enums import ConvEvent, NetworkStatus
-from aiotim.models import Conversation
+from aiotim.enums import NetworkStatus
+from aiotim.errors import PayloadError
+from aiotim.events import _decode as d
+from aiotim.events.base import Event
+
+# Transitional: the conversation events moved to aiotim.events.conversations; these names stay
+# importable from here until every importer uses the new module.
+from aiotim.events.conversations import ConversationChanged as ConversationChanged
+from aiotim.events.conversations import ConversationGroupCreated as ConversationGroupCreated
+from aiotim.events.conversations import ConversationGroupDeleted as ConversationGroupDeleted
+from aiotim.events.conversations import ConversationGroupRenamed as ConversationGroupRenamed
+from aiotim.events.conversations import ConversationsAddedToGroup as ConversationsAddedToGroup
+from aiotim.events.conversations import (
+    ConversationsDeletedFromGroup as ConversationsDeletedFromGroup,
+)
+from aiotim.events.conversations import UnreadTotalByFilterChanged as UnreadTotalByFilterChanged
+from aiotim.events.conversations import UnreadTotalChanged as UnreadTotalChanged
+from aiotim.models._json import JSONObject, JSONValue
 
 __all__ = [
-    "ConversationChanged",
-    "ConversationGroupCreated",
-    "ConversationGroupDeleted",
-    "ConversationGroupRenamed",
-    "ConversationsAddedToGroup",
-    "ConversationsDeletedFromGroup",
     "ExperimentalNotify",
     "KickedOffline",
     "NetworkStatusChanged",
     "RawEvent",
     "SDKLogRecord",
-    "UnreadTotalByFilterChanged",
-    "UnreadTotalChanged",
     "UserSigExpired",
 ]
 
 
 @dataclass(frozen=True, slots=True)
-class NetworkStatusChanged:
+class NetworkStatusChanged(Event):
     """The SDK's connection to the IM cloud changed (``TIMSetNetworkStatusListenerCallback``)."""
 
     status: NetworkStatus
@@ -36,123 +44,86 @@ class NetworkStatusChanged:
 
 
 @dataclass(frozen=True, slots=True)
-class KickedOffline:
+class KickedOffline(Event):
     """This user logged in elsewhere and this client was logged out
     (``TIMSetKickedOfflineCallback``)."""
 
 
 @dataclass(frozen=True, slots=True)
-class UserSigExpired:
+class UserSigExpired(Event):
     """The UserSig expired while logged in; log in again with a fresh one
     (``TIMSetUserSigExpiredCallback``)."""
 
 
 @dataclass(frozen=True, slots=True)
-class ConversationChanged:
-    """A conversation was added, deleted or updated (``TIMSetConvEventCallback``)."""
-
-    event: ConvEvent
-    conversation: Conversation
-
-
-@dataclass(frozen=True, slots=True)
-class UnreadTotalChanged:
-    """The total unread count changed
-    (``TIMSetConvTotalUnreadMessageCountChangedCallback``)."""
-
-    total: int
-
-
-@dataclass(frozen=True, slots=True)
-class UnreadTotalByFilterChanged:
-    """The unread count of the conversations matching ``filter`` changed
-    (``TIMSetConvUnreadMessageCountChangedByFilterCallback``); ``filter`` is the
-    ``TIMConversationListFilter`` JSON the count was subscribed with."""
-
-    filter: dict[str, Any] = field(hash=False)
-    total: int
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationGroupCreated:
-    """A conversation group was created with these conversations
-    (``TIMSetConvConversationGroupCreatedCallback``). ``conv_ids`` lists every conversation;
-    ``conversations`` those the SDK sent as full conversation objects."""
-
-    group_name: str
-    conv_ids: tuple[str, ...]
-    conversations: tuple[Conversation, ...]
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationGroupDeleted:
-    """A conversation group was deleted (``TIMSetConvConversationGroupDeletedCallback``)."""
-
-    group_name: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationGroupRenamed:
-    """A conversation group was renamed (``TIMSetConvConversationGroupNameChangedCallback``)."""
-
-    old_name: str
-    new_name: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationsAddedToGroup:
-    """Conversations were added to a conversation group
-    (``TIMSetConvConversationsAddedToGroupCallback``)."""
-
-    group_name: str
-    conv_ids: tuple[str, ...]
-    conversations: tuple[Conversation, ...]
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationsDeletedFromGroup:
-    """Conversations were removed from a conversation group
-    (``TIMSetConvConversationsDeletedFromGroupCallback``); ``reason`` 0: by the user, 1: the
-    group was full and the oldest were dropped."""
-
-    group_name: str
-    conv_ids: tuple[str, ...]
-    conversations: tuple[Conversation, ...]
-    reason: int
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class SDKLogRecord:
+class SDKLogRecord(Event):
     """A line of the SDK's own log (``TIMSetLogCallback``); aiotim also forwards these to the
     ``aiotim.sdk`` logger. ``level`` is a :class:`aiotim.enums.LogLevel` value."""
 
     level: int
     text: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class ExperimentalNotify:
+class ExperimentalNotify(Event):
     """An experimental notification of the SDK (``TIMSetExperimentalNotifyCallback``): a key
     and its data, JSON-decoded when it is JSON (else the text)."""
 
     key: str
-    data: Any = field(hash=False)
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
+    data: JSONValue = field(hash=False)
 
 
 @dataclass(frozen=True, slots=True)
-class RawEvent:
-    """A notification as the setter's name and its decoded arguments (``str`` for strings,
-    JSON-decoded for the ``json_*``/array/info parameters). Every kind of the catalog has a
-    typed event; this stays for code that builds its own raw view."""
+class RawEvent(Event):
+    """A notification as the setter's name and its decoded arguments by parameter name (``str``
+    for strings, JSON-decoded for the ``json_*``/array/info parameters). Every kind of the
+    catalog has a typed event; this stays for code that builds its own raw view."""
 
     setter: str
-    args: dict[str, Any]
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
+    args: JSONObject = field(hash=False)
+
+
+# -- decoders ---------------------------------------------------------------------------------
+
+
+def _network(args: d.Args) -> list[Event]:
+    kind = "TIMSetNetworkStatusListenerCallback"
+    status, code, desc = args
+    try:
+        st = NetworkStatus(status)
+    except ValueError:
+        raise PayloadError(kind, f"unknown network status {status}") from None
+    code = d.integer(code, kind, "code")
+    text = d.text(desc, kind)
+    return [NetworkStatusChanged(st, code, text, raw=d.payload(kind, int(st), code, text))]
+
+
+def _kicked(args: d.Args) -> list[Event]:
+    return [KickedOffline(raw=d.payload("TIMSetKickedOfflineCallback"))]
+
+
+def _expired(args: d.Args) -> list[Event]:
+    return [UserSigExpired(raw=d.payload("TIMSetUserSigExpiredCallback"))]
+
+
+def _log(args: d.Args) -> list[Event]:
+    kind = "TIMSetLogCallback"
+    level, text = d.integer(args[0], kind, "level"), d.text(args[1], kind)
+    return [SDKLogRecord(level, text, raw=d.payload(kind, level, text))]
+
+
+def _experimental(args: d.Args) -> list[Event]:
+    kind = "TIMSetExperimentalNotifyCallback"
+    key = d.text(args[0], kind)
+    text = d.text(args[1], kind)
+    data: JSONValue = d.json(args[1], kind) if text[:1] in ("{", "[") else text
+    return [ExperimentalNotify(key, data, raw=d.payload(kind, key, data))]
+
+
+SPECS: dict[str, d.Spec] = {
+    "TIMSetNetworkStatusListenerCallback": (NetworkStatusChanged, _network, False),
+    "TIMSetKickedOfflineCallback": (KickedOffline, _kicked, False),
+    "TIMSetUserSigExpiredCallback": (UserSigExpired, _expired, False),
+    "TIMSetLogCallback": (SDKLogRecord, _log, False),
+    "TIMSetExperimentalNotifyCallback": (ExperimentalNotify, _experimental, False),
+}

@@ -3,10 +3,11 @@ timed out and modified. ``data`` is the application's custom string, as sent."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from aiotim.events import _decode as d
+from aiotim.events.base import Event
 
 __all__ = [
     "InvitationCancelled",
@@ -19,7 +20,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class InvitationReceived:
+class InvitationReceived(Event):
     """This user was invited (``TIMSetSignalingReceiveNewInvitationCallback``); ``group_id`` is
     empty for a one-to-one invitation."""
 
@@ -28,90 +29,107 @@ class InvitationReceived:
     group_id: str
     invitees: tuple[str, ...]
     data: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class InvitationCancelled:
+class InvitationCancelled(Event):
     """The inviter cancelled the invitation (``TIMSetSignalingInvitationCancelledCallback``)."""
 
     invite_id: str
     inviter: str
     data: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class InviteeAccepted:
+class InviteeAccepted(Event):
     """An invitee accepted (``TIMSetSignalingInviteeAcceptedCallback``)."""
 
     invite_id: str
     invitee: str
     data: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class InviteeRejected:
+class InviteeRejected(Event):
     """An invitee rejected (``TIMSetSignalingInviteeRejectedCallback``)."""
 
     invite_id: str
     invitee: str
     data: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class InvitationTimeout:
+class InvitationTimeout(Event):
     """The invitation timed out for these invitees
     (``TIMSetSignalingInvitationTimeoutCallback``)."""
 
     invite_id: str
     invitees: tuple[str, ...]
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
-class InvitationModified:
+class InvitationModified(Event):
     """The inviter changed the invitation's data (``TIMSetSignalingInvitationModifiedCallback``)."""
 
     invite_id: str
     data: str
-    raw: tuple[Any, ...] = field(repr=False, compare=False)
 
 
-def _texts(kind: str, event: type) -> d.Decoder:
-    def decode(args: d.Args) -> list[Any]:
-        return [event(*(d.text(a, kind) for a in args), args)]
+def _texts(kind: str, event: Callable[..., Event]) -> d.Decoder:
+    def decode(args: d.Args) -> list[Event]:
+        texts = [d.text(a, kind) for a in args]
+        return [event(*texts, raw=d.payload(kind, *texts))]
+
     return decode
 
 
-def _received(args: d.Args) -> list[Any]:
+def _received(args: d.Args) -> list[Event]:
     kind = "TIMSetSignalingReceiveNewInvitationCallback"
-    invite_id, inviter, group_id, invitees, data = args
-    return [InvitationReceived(d.text(invite_id, kind), d.text(inviter, kind),
-                               d.text(group_id, kind), d.strings(invitees, kind),
-                               d.text(data, kind), args)]
+    invite_id, inviter, group_id = (
+        d.text(args[0], kind),
+        d.text(args[1], kind),
+        d.text(args[2], kind),
+    )
+    invitees, data = d.strings(args[3], kind), d.text(args[4], kind)
+    return [
+        InvitationReceived(
+            invite_id,
+            inviter,
+            group_id,
+            invitees,
+            data,
+            raw=d.payload(kind, invite_id, inviter, group_id, list(invitees), data),
+        )
+    ]
 
 
-def _timeout(args: d.Args) -> list[Any]:
+def _timeout(args: d.Args) -> list[Event]:
     kind = "TIMSetSignalingInvitationTimeoutCallback"
-    return [InvitationTimeout(d.text(args[0], kind), d.strings(args[1], kind), args)]
+    invite_id, invitees = d.text(args[0], kind), d.strings(args[1], kind)
+    return [InvitationTimeout(invite_id, invitees, raw=d.payload(kind, invite_id, list(invitees)))]
 
 
 SPECS: dict[str, d.Spec] = {
     "TIMSetSignalingReceiveNewInvitationCallback": (InvitationReceived, _received, False),
     "TIMSetSignalingInvitationCancelledCallback": (
         InvitationCancelled,
-        _texts("TIMSetSignalingInvitationCancelledCallback", InvitationCancelled), False),
+        _texts("TIMSetSignalingInvitationCancelledCallback", InvitationCancelled),
+        False,
+    ),
     "TIMSetSignalingInviteeAcceptedCallback": (
-        InviteeAccepted, _texts("TIMSetSignalingInviteeAcceptedCallback", InviteeAccepted),
-        False),
+        InviteeAccepted,
+        _texts("TIMSetSignalingInviteeAcceptedCallback", InviteeAccepted),
+        False,
+    ),
     "TIMSetSignalingInviteeRejectedCallback": (
-        InviteeRejected, _texts("TIMSetSignalingInviteeRejectedCallback", InviteeRejected),
-        False),
+        InviteeRejected,
+        _texts("TIMSetSignalingInviteeRejectedCallback", InviteeRejected),
+        False,
+    ),
     "TIMSetSignalingInvitationTimeoutCallback": (InvitationTimeout, _timeout, False),
     "TIMSetSignalingInvitationModifiedCallback": (
         InvitationModified,
-        _texts("TIMSetSignalingInvitationModifiedCallback", InvitationModified), False),
+        _texts("TIMSetSignalingInvitationModifiedCallback", InvitationModified),
+        False,
+    ),
 }

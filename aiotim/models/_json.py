@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from aiotim.errors import PayloadError
 
-JSONObject = dict[str, Any]
+#: a JSON object as ``orjson.loads`` returns it (the type of every ``.raw``)
+JSONObject: TypeAlias = dict[str, Any]
+#: any JSON value as ``orjson.loads`` returns it
+JSONValue: TypeAlias = str | int | float | bool | list["JSONValue"] | dict[str, "JSONValue"] | None
 
 
 def obj(value: Any, what: str) -> JSONObject:
