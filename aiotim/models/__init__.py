@@ -1,4 +1,9 @@
-"""Typed, immutable views over the SDK's JSON; each keeps the raw JSON as ``.raw``."""
+"""Typed, immutable views over the SDK's JSON; each keeps the raw JSON as ``.raw``.
+
+Each model declares its fields once, with their JSON keys (``_fields``: the table, and the
+decoders derived from it; ``_fast``: the hot path's decoders, generated from the same tables by
+``scripts/gen_models.py``); ``_json`` has the typed accessors the decoders read with.
+"""
 
 from aiotim.models.address import C2C, Address, Group, address_of
 from aiotim.models.community import PermissionGroupInfo

@@ -4,40 +4,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated
 
-from aiotim.models._json import JSONObject, get_int, get_str, obj
+from aiotim.models._fields import Key, Model, model
+from aiotim.models._json import JSONObject
 
 __all__ = ["PermissionGroupInfo"]
 
 
+@model("permission group")
 @dataclass(frozen=True, slots=True)
-class PermissionGroupInfo:
+class PermissionGroupInfo(Model):
     """A permission group of a community: its id, name, permissions (a bit set) and size."""
 
-    community_group_id: str
-    permission_group_id: str
-    name: str
-    custom_data: str
-    group_permission: int
-    member_count: int
+    community_group_id: Annotated[str, Key("community_group_id")]
+    permission_group_id: Annotated[str, Key("permission_group_id")]
+    name: Annotated[str, Key("permission_group_name")]
+    custom_data: Annotated[str, Key("permission_custom_data")]
+    group_permission: Annotated[int, Key("group_permission")]
+    member_count: Annotated[int, Key("permission_group_member_count")]
     raw: JSONObject = field(repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, value: Any) -> PermissionGroupInfo:
-        """Decode a ``PermissionGroupInfo`` object.
-
-        Raises:
-            PayloadError: not an object, or a key of the wrong type.
-        """
-        what = "permission group"
-        d = obj(value, what)
-        return cls(
-            community_group_id=get_str(d, "community_group_id", what),
-            permission_group_id=get_str(d, "permission_group_id", what),
-            name=get_str(d, "permission_group_name", what),
-            custom_data=get_str(d, "permission_custom_data", what),
-            group_permission=get_int(d, "group_permission", what),
-            member_count=get_int(d, "permission_group_member_count", what),
-            raw=d,
-        )

@@ -3,44 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 from aiotim.errors import PayloadError
-from aiotim.models._json import JSONObject, get_int, get_str, obj
+from aiotim.models._fields import Key, Model, model
+from aiotim.models._json import JSONObject
 from aiotim.models.address import Address, address_of
 from aiotim.models.message import Message
 
 __all__ = ["Conversation"]
 
 
+def _conv(conv_id: str, conv_type: int = 1) -> Address:
+    try:
+        return address_of(conv_id, conv_type)
+    except ValueError as exc:
+        raise PayloadError("conversation", str(exc)) from None
+
+
+def _last_message(value: Any) -> Message | None:
+    # Tolerant: only a non-empty object is a message.
+    return Message.from_json(value) if isinstance(value, dict) and value else None
+
+
+@model("conversation")
 @dataclass(frozen=True, slots=True)
-class Conversation:
+class Conversation(Model):
     """A conversation of the logged-in user: its address, unread count and last message."""
 
-    conv: Address
-    unread_count: int
-    last_message: Message | None
-    active_time: int
+    conv: Annotated[Address, Key("conv_id", "conv_type", convert=_conv)]
+    unread_count: Annotated[int, Key("conv_unread_num")]
+    last_message: Annotated[Message | None, Key("conv_last_msg", convert=_last_message)]
+    active_time: Annotated[int, Key("conv_active_time")]
     raw: JSONObject = field(repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, value: Any) -> Conversation:
-        """Decode a conversation object.
-
-        Raises:
-            PayloadError: not an object, or a key of the wrong type.
-        """
-        what = "conversation"
-        d = obj(value, what)
-        try:
-            conv = address_of(get_str(d, "conv_id", what), get_int(d, "conv_type", what, 1))
-        except ValueError as exc:
-            raise PayloadError(what, str(exc)) from None
-        last = d.get("conv_last_msg")
-        return cls(
-            conv=conv,
-            unread_count=get_int(d, "conv_unread_num", what),
-            last_message=Message.from_json(last) if isinstance(last, dict) and last else None,
-            active_time=get_int(d, "conv_active_time", what),
-            raw=d,
-        )

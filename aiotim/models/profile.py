@@ -5,18 +5,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from aiotim.models._json import (
-    JSONObject,
-    get_int,
-    get_list,
-    get_obj,
-    get_str,
-    get_str_list,
-    key_values,
-    obj,
-)
+from aiotim.models._fields import Key, Model, model
+from aiotim.models._json import JSONObject, get_list, get_str, get_str_list, key_values
 
 __all__ = [
     "FriendProfile",
@@ -28,224 +20,145 @@ __all__ = [
 ]
 
 
+def _user_custom(items: list[Any]) -> dict[str, Any]:
+    return key_values(
+        items,
+        "user_profile_custom_string_info_key",
+        "user_profile_custom_string_info_value",
+        "user profile",
+    )
+
+
+@model("user profile")
 @dataclass(frozen=True, slots=True)
-class UserProfile:
+class UserProfile(Model):
     """A user's profile: nickname, avatar and the other ``user_profile_*`` fields."""
 
-    user_id: str
-    nick_name: str
-    face_url: str
-    gender: int
-    self_signature: str
-    location: str
-    birthday: int
-    language: int
-    level: int
-    role: int
-    add_permission: int
-    custom: dict[str, Any] = field(hash=False)
+    user_id: Annotated[str, Key("user_profile_identifier")]
+    nick_name: Annotated[str, Key("user_profile_nick_name")]
+    face_url: Annotated[str, Key("user_profile_face_url")]
+    gender: Annotated[int, Key("user_profile_gender")]
+    self_signature: Annotated[str, Key("user_profile_self_signature")]
+    location: Annotated[str, Key("user_profile_location")]
+    birthday: Annotated[int, Key("user_profile_birthday")]
+    language: Annotated[int, Key("user_profile_language")]
+    level: Annotated[int, Key("user_profile_level")]
+    role: Annotated[int, Key("user_profile_role")]
+    add_permission: Annotated[int, Key("user_profile_add_permission")]
+    custom: Annotated[
+        dict[str, Any], Key("user_profile_custom_string_array", convert=_user_custom)
+    ] = field(hash=False)
     raw: JSONObject = field(repr=False, compare=False)
 
-    @classmethod
-    def from_json(cls, value: Any) -> UserProfile:
-        """Decode a ``UserProfile`` object.
 
-        Raises:
-            PayloadError: not an object, or a key of the wrong type.
-        """
-        what = "user profile"
-        d = obj(value, what)
-        return cls(
-            user_id=get_str(d, "user_profile_identifier", what),
-            nick_name=get_str(d, "user_profile_nick_name", what),
-            face_url=get_str(d, "user_profile_face_url", what),
-            gender=get_int(d, "user_profile_gender", what),
-            self_signature=get_str(d, "user_profile_self_signature", what),
-            location=get_str(d, "user_profile_location", what),
-            birthday=get_int(d, "user_profile_birthday", what),
-            language=get_int(d, "user_profile_language", what),
-            level=get_int(d, "user_profile_level", what),
-            role=get_int(d, "user_profile_role", what),
-            add_permission=get_int(d, "user_profile_add_permission", what),
-            custom=key_values(get_list(d, "user_profile_custom_string_array", what),
-                              "user_profile_custom_string_info_key",
-                              "user_profile_custom_string_info_value", what),
-            raw=d,
-        )
+def _friend_custom(items: list[Any]) -> dict[str, Any]:
+    return key_values(
+        items,
+        "friend_profile_custom_string_info_key",
+        "friend_profile_custom_string_info_value",
+        "friend profile",
+    )
 
 
+@model("friend profile")
 @dataclass(frozen=True, slots=True)
-class FriendProfile:
+class FriendProfile(Model):
     """A friend (or a blacklisted user): remark, friend groups, how they were added, and their
     user profile when the SDK includes it."""
 
-    user_id: str
-    remark: str
-    group_names: tuple[str, ...]
-    add_source: str
-    add_wording: str
-    add_time: int
-    user_profile: UserProfile | None
-    custom: dict[str, Any] = field(hash=False)
+    user_id: Annotated[str, Key("friend_profile_identifier")]
+    remark: Annotated[str, Key("friend_profile_remark")]
+    group_names: Annotated[tuple[str, ...], Key("friend_profile_group_name_array")]
+    add_source: Annotated[str, Key("friend_profile_add_source")]
+    add_wording: Annotated[str, Key("friend_profile_add_wording")]
+    add_time: Annotated[int, Key("friend_profile_add_time")]
+    user_profile: Annotated[UserProfile | None, Key("friend_profile_user_profile")]
+    custom: Annotated[
+        dict[str, Any], Key("friend_profile_custom_string_array", convert=_friend_custom)
+    ] = field(hash=False)
     raw: JSONObject = field(repr=False, compare=False)
 
-    @classmethod
-    def from_json(cls, value: Any) -> FriendProfile:
-        """Decode a ``FriendProfile`` object.
 
-        Raises:
-            PayloadError: not an object, or a key of the wrong type.
-        """
-        what = "friend profile"
-        d = obj(value, what)
-        profile = get_obj(d, "friend_profile_user_profile", what)
-        return cls(
-            user_id=get_str(d, "friend_profile_identifier", what),
-            remark=get_str(d, "friend_profile_remark", what),
-            group_names=get_str_list(d, "friend_profile_group_name_array", what),
-            add_source=get_str(d, "friend_profile_add_source", what),
-            add_wording=get_str(d, "friend_profile_add_wording", what),
-            add_time=get_int(d, "friend_profile_add_time", what),
-            user_profile=UserProfile.from_json(profile) if profile is not None else None,
-            custom=key_values(get_list(d, "friend_profile_custom_string_array", what),
-                              "friend_profile_custom_string_info_key",
-                              "friend_profile_custom_string_info_value", what),
-            raw=d,
-        )
+_UPDATE = "friend profile update"
 
 
+def _update_remark(item: JSONObject | None) -> str | None:
+    if item is None or "friend_profile_item_remark" not in item:
+        return None
+    return get_str(item, "friend_profile_item_remark", _UPDATE)
+
+
+def _update_groups(item: JSONObject | None) -> tuple[str, ...] | None:
+    if item is None or "friend_profile_item_group_name_array" not in item:
+        return None
+    return get_str_list(item, "friend_profile_item_group_name_array", _UPDATE)
+
+
+def _update_custom(item: JSONObject | None) -> dict[str, Any]:
+    return key_values(
+        get_list(item or {}, "friend_profile_item_custom_string_array", _UPDATE),
+        "friend_profile_custom_string_info_key",
+        "friend_profile_custom_string_info_value",
+        _UPDATE,
+    )
+
+
+@model(_UPDATE)
 @dataclass(frozen=True, slots=True)
-class FriendProfileUpdate:
+class FriendProfileUpdate(Model):
     """What changed in a friend's profile; ``None`` for what did not change."""
 
-    user_id: str
-    remark: str | None
-    group_names: tuple[str, ...] | None
-    custom: dict[str, Any] = field(hash=False)
+    user_id: Annotated[str, Key("friend_profile_update_identifier")]
+    remark: Annotated[str | None, Key("friend_profile_update_item", convert=_update_remark)]
+    group_names: Annotated[
+        tuple[str, ...] | None, Key("friend_profile_update_item", convert=_update_groups)
+    ]
+    custom: Annotated[dict[str, Any], Key("friend_profile_update_item", convert=_update_custom)] = (
+        field(hash=False)
+    )
     raw: JSONObject = field(repr=False, compare=False)
 
-    @classmethod
-    def from_json(cls, value: Any) -> FriendProfileUpdate:
-        """Decode a ``friend_profile_update_*`` object.
 
-        Raises:
-            PayloadError: not an object, or a key of the wrong type.
-        """
-        what = "friend profile update"
-        d = obj(value, what)
-        item = get_obj(d, "friend_profile_update_item", what) or {}
-        remark = (get_str(item, "friend_profile_item_remark", what)
-                  if "friend_profile_item_remark" in item else None)
-        groups = (get_str_list(item, "friend_profile_item_group_name_array", what)
-                  if "friend_profile_item_group_name_array" in item else None)
-        return cls(
-            user_id=get_str(d, "friend_profile_update_identifier", what),
-            remark=remark,
-            group_names=groups,
-            custom=key_values(get_list(item, "friend_profile_item_custom_string_array", what),
-                              "friend_profile_custom_string_info_key",
-                              "friend_profile_custom_string_info_value", what),
-            raw=d,
-        )
-
-
+@model("friend request")
 @dataclass(frozen=True, slots=True)
-class FriendRequest:
+class FriendRequest(Model):
     """A pending friend request (``friend_add_pendency_*``)."""
 
-    user_id: str
-    nick_name: str
-    face_url: str
-    add_source: str
-    add_wording: str
-    add_time: int
-    pendency_type: int
+    user_id: Annotated[str, Key("friend_add_pendency_identifier")]
+    nick_name: Annotated[str, Key("friend_add_pendency_nick_name")]
+    face_url: Annotated[str, Key("friend_add_pendency_face_url")]
+    add_source: Annotated[str, Key("friend_add_pendency_add_source")]
+    add_wording: Annotated[str, Key("friend_add_pendency_add_wording")]
+    add_time: Annotated[int, Key("friend_add_pendency_add_time")]
+    pendency_type: Annotated[int, Key("friend_add_pendency_type")]
     raw: JSONObject = field(repr=False, compare=False)
 
-    @classmethod
-    def from_json(cls, value: Any) -> FriendRequest:
-        """Decode a ``FriendAddPendency`` object.
 
-        Raises:
-            PayloadError: not an object, or a key of the wrong type.
-        """
-        what = "friend request"
-        d = obj(value, what)
-        return cls(
-            user_id=get_str(d, "friend_add_pendency_identifier", what),
-            nick_name=get_str(d, "friend_add_pendency_nick_name", what),
-            face_url=get_str(d, "friend_add_pendency_face_url", what),
-            add_source=get_str(d, "friend_add_pendency_add_source", what),
-            add_wording=get_str(d, "friend_add_pendency_add_wording", what),
-            add_time=get_int(d, "friend_add_pendency_add_time", what),
-            pendency_type=get_int(d, "friend_add_pendency_type", what),
-            raw=d,
-        )
-
-
+@model("user status")
 @dataclass(frozen=True, slots=True)
-class UserStatus:
+class UserStatus(Model):
     """A user's online status (``status_type``: a ``TIMUserStatusType``) and custom status."""
 
-    user_id: str
-    status_type: int
-    custom_status: str
-    online_devices: tuple[str, ...]
+    user_id: Annotated[str, Key("user_status_identifier")]
+    status_type: Annotated[int, Key("user_status_status_type")]
+    custom_status: Annotated[str, Key("user_status_custom_status")]
+    online_devices: Annotated[tuple[str, ...], Key("user_status_online_devices")]
     raw: JSONObject = field(repr=False, compare=False)
 
-    @classmethod
-    def from_json(cls, value: Any) -> UserStatus:
-        """Decode a ``TIMUserStatus`` object.
 
-        Raises:
-            PayloadError: not an object, or a key of the wrong type.
-        """
-        what = "user status"
-        d = obj(value, what)
-        return cls(
-            user_id=get_str(d, "user_status_identifier", what),
-            status_type=get_int(d, "user_status_status_type", what),
-            custom_status=get_str(d, "user_status_custom_status", what),
-            online_devices=get_str_list(d, "user_status_online_devices", what),
-            raw=d,
-        )
-
-
+@model("official account")
 @dataclass(frozen=True, slots=True)
-class OfficialAccountInfo:
+class OfficialAccountInfo(Model):
     """An official account (``official_account_*``)."""
 
-    id: str
-    name: str
-    face_url: str
-    owner_user_id: str
-    introduction: str
-    organization: str
-    create_time: int
-    subscriber_count: int
-    subscribe_time: int
-    custom_data: str
+    id: Annotated[str, Key("official_account_id")]
+    name: Annotated[str, Key("official_account_name")]
+    face_url: Annotated[str, Key("official_account_face_url")]
+    owner_user_id: Annotated[str, Key("official_account_owner_user_id")]
+    introduction: Annotated[str, Key("official_account_introduction")]
+    organization: Annotated[str, Key("official_account_organization")]
+    create_time: Annotated[int, Key("official_account_create_time")]
+    subscriber_count: Annotated[int, Key("official_account_subscriber_count")]
+    subscribe_time: Annotated[int, Key("official_account_subscribe_time")]
+    custom_data: Annotated[str, Key("official_account_custom_data")]
     raw: JSONObject = field(repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, value: Any) -> OfficialAccountInfo:
-        """Decode an ``OfficialAccountInfo`` object.
-
-        Raises:
-            PayloadError: not an object, or a key of the wrong type.
-        """
-        what = "official account"
-        d = obj(value, what)
-        return cls(
-            id=get_str(d, "official_account_id", what),
-            name=get_str(d, "official_account_name", what),
-            face_url=get_str(d, "official_account_face_url", what),
-            owner_user_id=get_str(d, "official_account_owner_user_id", what),
-            introduction=get_str(d, "official_account_introduction", what),
-            organization=get_str(d, "official_account_organization", what),
-            create_time=get_int(d, "official_account_create_time", what),
-            subscriber_count=get_int(d, "official_account_subscriber_count", what),
-            subscribe_time=get_int(d, "official_account_subscribe_time", what),
-            custom_data=get_str(d, "official_account_custom_data", what),
-            raw=d,
-        )
