@@ -34,6 +34,16 @@ from aiotim.events.community import TopicCustomDataReceived as TopicCustomDataRe
 from aiotim.events.community import TopicPermissionsAdded as TopicPermissionsAdded
 from aiotim.events.community import TopicPermissionsDeleted as TopicPermissionsDeleted
 from aiotim.events.community import TopicPermissionsModified as TopicPermissionsModified
+from aiotim.events.conversations import ConversationChanged as ConversationChanged
+from aiotim.events.conversations import ConversationGroupCreated as ConversationGroupCreated
+from aiotim.events.conversations import ConversationGroupDeleted as ConversationGroupDeleted
+from aiotim.events.conversations import ConversationGroupRenamed as ConversationGroupRenamed
+from aiotim.events.conversations import ConversationsAddedToGroup as ConversationsAddedToGroup
+from aiotim.events.conversations import (
+    ConversationsDeletedFromGroup as ConversationsDeletedFromGroup,
+)
+from aiotim.events.conversations import UnreadTotalByFilterChanged as UnreadTotalByFilterChanged
+from aiotim.events.conversations import UnreadTotalChanged as UnreadTotalChanged
 from aiotim.events.friends import BlacklistAdded as BlacklistAdded
 from aiotim.events.friends import BlacklistDeleted as BlacklistDeleted
 from aiotim.events.friends import FollowersListChanged as FollowersListChanged
@@ -72,19 +82,11 @@ from aiotim.events.messages import UploadProgress as UploadProgress
 from aiotim.events.profiles import SelfProfileUpdated as SelfProfileUpdated
 from aiotim.events.profiles import UserProfileChanged as UserProfileChanged
 from aiotim.events.profiles import UserStatusChanged as UserStatusChanged
-from aiotim.events.session import ConversationChanged as ConversationChanged
-from aiotim.events.session import ConversationGroupCreated as ConversationGroupCreated
-from aiotim.events.session import ConversationGroupDeleted as ConversationGroupDeleted
-from aiotim.events.session import ConversationGroupRenamed as ConversationGroupRenamed
-from aiotim.events.session import ConversationsAddedToGroup as ConversationsAddedToGroup
-from aiotim.events.session import ConversationsDeletedFromGroup as ConversationsDeletedFromGroup
 from aiotim.events.session import ExperimentalNotify as ExperimentalNotify
 from aiotim.events.session import KickedOffline as KickedOffline
 from aiotim.events.session import NetworkStatusChanged as NetworkStatusChanged
 from aiotim.events.session import RawEvent as RawEvent
 from aiotim.events.session import SDKLogRecord as SDKLogRecord
-from aiotim.events.session import UnreadTotalByFilterChanged as UnreadTotalByFilterChanged
-from aiotim.events.session import UnreadTotalChanged as UnreadTotalChanged
 from aiotim.events.session import UserSigExpired as UserSigExpired
 from aiotim.events.signaling import InvitationCancelled as InvitationCancelled
 from aiotim.events.signaling import InvitationModified as InvitationModified

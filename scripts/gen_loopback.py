@@ -3,7 +3,7 @@
 
 The loopback SDK exports the 240 functions of the TIM ABI. Everything that is the same for every
 function (forwarding a call as a ``C`` frame, registering a notification callback, calling a
-callback typedef with decoded arguments) is written once in C (``sdk.c``); this script emits the
+callback typedef with decoded arguments) is written once in C; this script emits the
 per-function glue and the tables that C reads. The output is deterministic and committed;
 ``--check`` (run by ``scripts/check``) and ``tests/test_loopback_sdk.py`` check that the
 committed file equals the output. Runs from a fresh clone, before any build: ``scripts/_abi.py``
@@ -25,7 +25,7 @@ CALLBACKS, CALLBACK_SETTERS, FUNCTIONS = abi.CALLBACKS, abi.CALLBACK_SETTERS, ab
 OUTPUT = ROOT / "aiotim" / "loopback" / "sdk" / "generated.inc"
 
 #: Functions the SDK answers itself (PROTOCOL.md "What the SDK does locally"); hand-written in
-#: sdk.c. Every other non-setter function is forwarded to the cloud.
+#: sdk.c. Every other non-setter function is forwarded to the cloud (api.c's wrappers).
 LOCAL = frozenset(
     {
         "TIMInit",
@@ -131,7 +131,7 @@ def _setter(f: abi.Function) -> list[str]:
 def generate() -> str:
     """Return the text of generated.inc."""
     callbacks = list(CALLBACKS)  # header order
-    setters = sorted(CALLBACK_SETTERS)  # sorted: sdk.c looks names up with bsearch
+    setters = sorted(CALLBACK_SETTERS)  # sorted: net.c looks names up with bsearch
     forwarded = [f for f in FUNCTIONS.values() if not f.is_setter and f.name not in LOCAL]
     missing = LOCAL - FUNCTIONS.keys()
     if missing:
@@ -162,7 +162,7 @@ def generate() -> str:
         "",
         f"#define LB_MAX_ARGS {max_args}",
         "",
-        "#else /* definitions: included once, by api.c */",
+        "#elif defined(LB_GEN_TABLES) /* the tables, included once, by abi.c (bottom layer) */",
         "",
     ]
     for n in callbacks:
@@ -183,7 +183,7 @@ def generate() -> str:
         out.append(
             f'    [LB_FN_{f.name}] = {{"{f.name}", "{sig}", {len(f.callbacks)}, {{{cbt}}}}},'
         )
-    out += ["};", ""]
+    out += ["};", "", "#else /* the exported wrappers, included once, by api.c (top layer) */", ""]
     for f in FUNCTIONS.values():
         if f.is_setter:
             out += [*_setter(f), ""]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiotim.domains._base import Domain
 from aiotim.errors import PayloadError
-from aiotim.events.session import ConversationChanged, UnreadTotalChanged
+from aiotim.events.conversations import ConversationChanged, UnreadTotalChanged
 from aiotim.events.stream import Stream
 from aiotim.models import Conversation
 

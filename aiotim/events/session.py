@@ -9,19 +9,6 @@ from aiotim.enums import NetworkStatus
 from aiotim.errors import PayloadError
 from aiotim.events import _decode as d
 from aiotim.events.base import Event
-
-# Transitional: the conversation events moved to aiotim.events.conversations; these names stay
-# importable from here until every importer uses the new module.
-from aiotim.events.conversations import ConversationChanged as ConversationChanged
-from aiotim.events.conversations import ConversationGroupCreated as ConversationGroupCreated
-from aiotim.events.conversations import ConversationGroupDeleted as ConversationGroupDeleted
-from aiotim.events.conversations import ConversationGroupRenamed as ConversationGroupRenamed
-from aiotim.events.conversations import ConversationsAddedToGroup as ConversationsAddedToGroup
-from aiotim.events.conversations import (
-    ConversationsDeletedFromGroup as ConversationsDeletedFromGroup,
-)
-from aiotim.events.conversations import UnreadTotalByFilterChanged as UnreadTotalByFilterChanged
-from aiotim.events.conversations import UnreadTotalChanged as UnreadTotalChanged
 from aiotim.models._json import JSONObject, JSONValue
 
 __all__ = [
