@@ -4,8 +4,15 @@ from glob import glob
 
 from setuptools import Extension, setup
 
-STRICT = ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror=implicit-function-declaration",
-          "-fvisibility=hidden", "-D_GNU_SOURCE"]
+STRICT = [
+    "-std=c11",
+    "-O2",
+    "-Wall",
+    "-Wextra",
+    "-Werror=implicit-function-declaration",
+    "-fvisibility=hidden",
+    "-D_GNU_SOURCE",
+]
 
 # The loopback SDK: a plain shared library with the ABI of libImSDK.so (it has no PyInit_; it
 # is dlopen'ed by aiotim._native.loader, never imported). TIM symbols are exported explicitly.

@@ -41,12 +41,15 @@ class ConversationSession:
         self._replies: Stream[Message] | None = None
 
     async def __aenter__(self) -> ConversationSession:
-        self._replies = self._messages.new_messages(conv=self.conv,
-                                                    where=lambda m: not m.is_self)
+        self._replies = self._messages.new_messages(conv=self.conv, where=lambda m: not m.is_self)
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None,
-                        exc: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self._replies is not None:
             self._replies.close()
 
@@ -95,8 +98,13 @@ class Bot(Domain):
         self.handler_errors = 0
         self._conv_queues: dict[object, deque[tuple[_Registration, Any]]] = {}
 
-    def wait_for(self, event: type[E] | str, *, check: Callable[[E], bool] | None = None,
-                 timeout: float | None = None) -> EventWaiter[E]:
+    def wait_for(
+        self,
+        event: type[E] | str,
+        *,
+        check: Callable[[E], bool] | None = None,
+        timeout: float | None = None,
+    ) -> EventWaiter[E]:
         """The next event of a type (or setter name) for which ``check`` is true.
 
         It subscribes at the call, so an event that arrives between the call and the
@@ -116,9 +124,15 @@ class Bot(Domain):
         reply = await c.ask("hi")``."""
         return ConversationSession(self._messages, check_address(conv))
 
-    def on(self, event: type | str, *, conv: C2C | Group | None = None,
-           sender: str | None = None, text: str | re.Pattern[str] | None = None,
-           where: Callable[[Any], bool] | None = None) -> Callable[[Handler], Handler]:
+    def on(
+        self,
+        event: type | str,
+        *,
+        conv: C2C | Group | None = None,
+        sender: str | None = None,
+        text: str | re.Pattern[str] | None = None,
+        where: Callable[[Any], bool] | None = None,
+    ) -> Callable[[Handler], Handler]:
         """Register ``async def handler(event)`` for an event type; run them with ``serve()``.
 
         ``conv``, ``sender`` and ``text`` filter messages; ``where`` any event.
@@ -126,10 +140,15 @@ class Bot(Domain):
         kind = kind_for(event)
         is_message = CATALOG[kind].event is Message
         if not is_message and (conv is not None or sender is not None or text is not None):
-            raise TypeError("conv=, sender= and text= filter messages; use where= for "
-                            f"{CATALOG[kind].event.__name__}")
-        predicate = (message_filter(conv=conv, sender=sender, text=text, where=where)
-                     if is_message else where)
+            raise TypeError(
+                "conv=, sender= and text= filter messages; use where= for "
+                f"{CATALOG[kind].event.__name__}"
+            )
+        predicate = (
+            message_filter(conv=conv, sender=sender, text=text, where=where)
+            if is_message
+            else where
+        )
 
         def register(handler: Handler) -> Handler:
             self._handlers.append(_Registration(kind, handler, predicate))
@@ -161,9 +180,12 @@ class Bot(Domain):
                     await reg.handler(event)
                 except Exception:
                     self.handler_errors += 1
-                    log.exception("aiotim: handler %s failed on %s (conversation %r)",
-                                  getattr(reg.handler, "__qualname__", reg.handler),
-                                  type(event).__name__, key)
+                    log.exception(
+                        "aiotim: handler %s failed on %s (conversation %r)",
+                        getattr(reg.handler, "__qualname__", reg.handler),
+                        type(event).__name__,
+                        key,
+                    )
 
         async def drain_key(key: object) -> None:
             queue = queues[key]

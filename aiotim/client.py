@@ -49,8 +49,16 @@ T = TypeVar("T")
 E = TypeVar("E")
 
 # TIMLogLevel → logging level
-_SDK_LEVELS = {0: logging.NOTSET, 1: logging.DEBUG, 2: logging.DEBUG, 3: logging.DEBUG,
-               4: logging.INFO, 5: logging.WARNING, 6: logging.ERROR, 7: logging.CRITICAL}
+_SDK_LEVELS = {
+    0: logging.NOTSET,
+    1: logging.DEBUG,
+    2: logging.DEBUG,
+    3: logging.DEBUG,
+    4: logging.INFO,
+    5: logging.WARNING,
+    6: logging.ERROR,
+    7: logging.CRITICAL,
+}
 
 _LOGOUT_TIMEOUT_S = 5.0
 
@@ -231,8 +239,10 @@ class Client:
         # frees its pending slot.
         # Observed on the real SDK (8.0.5903, Linux): set_config_log_level also governs what
         # reaches the log callback, and a TIMSetConfig without it turns that log off.
-        config = {"set_config_is_log_output_console": self._sdk_console_log,
-                  "set_config_log_level": int(self._sdk_log_level)}
+        config = {
+            "set_config_is_log_output_console": self._sdk_console_log,
+            "set_config_log_level": int(self._sdk_log_level),
+        }
         try:
             bridge.start_call("TIMSetConfig", [orjson.dumps(config)])
         except (TIMError, UnsupportedBySDK) as exc:
@@ -264,15 +274,20 @@ class Client:
     def _on_sdk_log(self, args: tuple[Any, ...]) -> None:
         level, text = args
         if text:
-            sdk_log.log(_SDK_LEVELS.get(level, logging.INFO),
-                        "%s", redact(text.decode("utf-8", "replace")).rstrip())
+            sdk_log.log(
+                _SDK_LEVELS.get(level, logging.INFO),
+                "%s",
+                redact(text.decode("utf-8", "replace")).rstrip(),
+            )
 
     @property
     def _native(self) -> Bridge:
         if self._state != "open" or self._bridge is None:
             raise ClientClosed(
                 "the client is not open: use it inside `async with client:`"
-                if self._state == "new" else "the client is closed")
+                if self._state == "new"
+                else "the client is closed"
+            )
         return self._bridge
 
     # -- state ----------------------------------------------------------------------------
@@ -312,8 +327,9 @@ class Client:
 
     # -- calls ----------------------------------------------------------------------------
 
-    async def call_raw(self, function: str, *args: Any,
-                       on_interim: Callable[[Any], None] | None = None) -> Any:
+    async def call_raw(
+        self, function: str, *args: Any, on_interim: Callable[[Any], None] | None = None
+    ) -> Any:
         """Call any function of the TIM ABI by name.
 
         Strings are ``str`` (UTF-8) or ``bytes``, integers and enums ``int``, booleans ``bool``,
@@ -343,8 +359,10 @@ class Client:
         if not isinstance(user_id, str) or not user_id:
             raise ValueError("login() needs a non-empty user_id")
         if not isinstance(user_sig, str) or not user_sig:
-            raise ValueError("login() needs a non-empty user_sig (generate one with "
-                             "aiotim.usersig.gen_user_sig on your server)")
+            raise ValueError(
+                "login() needs a non-empty user_sig (generate one with "
+                "aiotim.usersig.gen_user_sig on your server)"
+            )
         await self.call_raw("TIMLogin", user_id, user_sig)
 
     async def logout(self) -> None:
@@ -353,16 +371,26 @@ class Client:
 
     # -- streams --------------------------------------------------------------------------
 
-    def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
-                maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
-                ) -> Stream[Any]:
+    def _stream(
+        self,
+        kind: str,
+        where: Callable[[Any], bool] | None = None,
+        *,
+        maxsize: int | None = None,
+        overflow: OverflowPolicy = "drop_oldest",
+    ) -> Stream[Any]:
         if self._state == "new":
             raise ClientClosed("streams are created on an open client: inside `async with`")
         return self._hub.subscribe(kind, where, maxsize=maxsize, overflow=overflow)
 
-    def events(self, event_type: type[E], *,
-               where: Callable[[E], bool] | None = None, maxsize: int | None = None,
-               overflow: OverflowPolicy = "drop_oldest") -> Stream[E]:
+    def events(
+        self,
+        event_type: type[E],
+        *,
+        where: Callable[[E], bool] | None = None,
+        maxsize: int | None = None,
+        overflow: OverflowPolicy = "drop_oldest",
+    ) -> Stream[E]:
         """Every event of ``event_type`` (any type of :data:`aiotim.events.CATALOG`, e.g.
         ``aiotim.GroupTipsEvent``), in the order the SDK reports them.
 
@@ -374,12 +402,15 @@ class Client:
             KeyError: no notification carries ``event_type``.
         """
         if not isinstance(event_type, type):
-            raise TypeError(f"events() needs an event class such as aiotim.MessageRevoked, "
-                            f"got {event_type!r}")
+            raise TypeError(
+                f"events() needs an event class such as aiotim.MessageRevoked, got {event_type!r}"
+            )
         kind = EVENT_KINDS.get(event_type)
         if kind is None:
-            raise KeyError(f"{event_type.__qualname__} is not an event type of "
-                           "aiotim.events.CATALOG (see docs/events.md for the list)")
+            raise KeyError(
+                f"{event_type.__qualname__} is not an event type of "
+                "aiotim.events.CATALOG (see docs/events.md for the list)"
+            )
         return self._stream(kind, where, maxsize=maxsize, overflow=overflow)
 
     def network_status(self) -> Stream[NetworkStatusChanged]:

@@ -83,8 +83,7 @@ def summarize(raw: dict[str, Any], backend: str) -> dict[str, Any]:
                     out[f"latency_10k_{part}_p99_us"] = r[part]["p99_us"]
             r, f = a.get("idle_10000"), fl.get("idle_10000")
             if r and f:
-                out["latency_p99_vs_floor_10k"] = (r["latency"]["p99_us"]
-                                                   / f["latency"]["p99_us"])
+                out["latency_p99_vs_floor_10k"] = r["latency"]["p99_us"] / f["latency"]["p99_us"]
         r = a.get(f"{case}_10000")
         if r:
             st = r["stall_sdk_view"]
@@ -137,7 +136,7 @@ def environment() -> dict[str, str]:
         pass
     env = {
         "machine": f"{platform.system()} {platform.release()} {platform.machine()}, {cpu}, "
-                   f"{os.cpu_count()} CPUs",
+        f"{os.cpu_count()} CPUs",
         "python": f"{platform.python_implementation()} {platform.python_version()}",
     }
     libs = []
@@ -146,8 +145,13 @@ def environment() -> dict[str, str]:
             libs.append(f"{dist} {metadata.version(dist)}")
     env["libraries"] = ", ".join(libs)
     try:
-        env["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE,
-                                       capture_output=True, text=True, check=True).stdout.strip()
+        env["commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         env["commit"] = "unknown"
     return env
@@ -158,8 +162,10 @@ def table(summary: dict[str, dict[str, Any]]) -> list[str]:
     keys: list[str] = []
     for s in summary.values():
         keys += [k for k in s if k not in keys]
-    lines = ["| figure | " + " | ".join(backends) + " | target |",
-             "|---|" + "---|" * len(backends) + "---|"]
+    lines = [
+        "| figure | " + " | ".join(backends) + " | target |",
+        "|---|" + "---|" * len(backends) + "---|",
+    ]
     for k in keys:
         row = [fmt(summary[b].get(k)) for b in backends]
         target = verdict(k, summary["asyncio"].get(k))
@@ -176,8 +182,9 @@ def main() -> int:
 
     t0 = time.perf_counter()
     raw = {name: run_script(name, args.quick) for name in SCRIPTS}
-    backends = [k.removeprefix("aiotim_") for k in raw["throughput"]["rates"]
-                if k.startswith("aiotim_")]
+    backends = [
+        k.removeprefix("aiotim_") for k in raw["throughput"]["rates"] if k.startswith("aiotim_")
+    ]
     backends.sort(key=lambda b: (b != "asyncio", b))
     summary = {b: summarize(raw, b) for b in backends}
     env = environment()
@@ -185,8 +192,10 @@ def main() -> int:
 
     lines = table(summary)
     print("\n".join(lines))
-    print(f"\n({'quick' if args.quick else 'full'} run, {took:.0f} s; {env['machine']}; "
-          f"{env['python']})")
+    print(
+        f"\n({'quick' if args.quick else 'full'} run, {took:.0f} s; {env['machine']}; "
+        f"{env['python']})"
+    )
 
     doc = [
         "# Benchmark results",
@@ -228,9 +237,14 @@ def main() -> int:
     if not args.no_write:
         (HERE / "RESULTS.md").write_text("\n".join(doc), encoding="utf-8")
     if args.json:
-        Path(args.json).write_text(json.dumps(
-            {"environment": env, "quick": args.quick, "seconds": took, **summary,
-             "raw": raw}, indent=2, sort_keys=True), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps(
+                {"environment": env, "quick": args.quick, "seconds": took, **summary, "raw": raw},
+                indent=2,
+                sort_keys=True,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

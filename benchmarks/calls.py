@@ -51,13 +51,16 @@ def aiotim_calls(backend: str, total: int) -> dict[int, float]:
     async def main() -> dict[int, float]:
         out = {}
         async with loopback_client() as client:
+
             async def one() -> None:
                 assert await client.call_raw("TIMLoopbackEcho", b"{}") == {}
+
             await _spread(min(total, 2000), 10, one)  # warm-up
             for c in CONCURRENCY:
                 out[c] = await _spread(total if c > 1 else total // 5, c, one)
             assert client.stats()["pending"] == 0
         return out
+
     return dict(anyio_run(main, backend))
 
 
@@ -69,6 +72,7 @@ def naive_calls(backend: str, total: int) -> dict[int, float]:
             echo = sdk.lib.TIMLoopbackEcho
             if backend == "trio":
                 import trio
+
                 token = trio.lowlevel.current_trio_token()
                 waiting: dict[int, list[Any]] = {}
 
@@ -78,8 +82,9 @@ def naive_calls(backend: str, total: int) -> dict[int, float]:
                         slot.append((code, json))
                         slot[0].set()
 
-                cb = sdk.COMM(lambda code, desc, json, ud: token.run_sync_soon(
-                    resolve_trio, ud, code, json))
+                cb = sdk.COMM(
+                    lambda code, desc, json, ud: token.run_sync_soon(resolve_trio, ud, code, json)
+                )
 
                 async def one() -> None:
                     i = next(ids)
@@ -114,6 +119,7 @@ def naive_calls(backend: str, total: int) -> dict[int, float]:
             for c in CONCURRENCY:
                 out[c] = await _spread(total if c > 1 else total // 5, c, one)
         return out
+
     return dict(anyio_run(main, backend))
 
 
@@ -125,18 +131,26 @@ def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
     for _ in range(rounds):
         # aiotim and naive one right after the other; a ratio per round, the median reported
         for b in which or backends():
-            got = {name: fn(b, total) for name, fn in (("aiotim", aiotim_calls),
-                                                        ("naive", naive_calls))}
+            got = {
+                name: fn(b, total)
+                for name, fn in (("aiotim", aiotim_calls), ("naive", naive_calls))
+            }
             for name, r in got.items():
                 cur = best.setdefault(f"{name}_{b}", {})
                 for c, v in r.items():
                     cur[c] = max(cur.get(c, 0.0), v)
             for c in CONCURRENCY:
                 ratios.setdefault(f"{b}_vs_naive_c{c}", []).append(
-                    got["aiotim"][c] / got["naive"][c])
-    return with_medians({"total": total, "rounds": rounds,
-                         "rates": {k: {str(c): v for c, v in d.items()}
-                                   for k, d in best.items()}}, ratios)
+                    got["aiotim"][c] / got["naive"][c]
+                )
+    return with_medians(
+        {
+            "total": total,
+            "rounds": rounds,
+            "rates": {k: {str(c): v for c, v in d.items()} for k, d in best.items()},
+        },
+        ratios,
+    )
 
 
 if __name__ == "__main__":

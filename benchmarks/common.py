@@ -32,20 +32,24 @@ from aiotim.models import Message
 APP_ID = 1400000123
 
 #: One new message per callback, the shape the loopback cloud pushes (about 400 bytes).
-PAYLOAD = orjson.dumps([{
-    "message_msg_id": "144115212345678901-1700000000-123456789",
-    "message_conv_id": "alice",
-    "message_conv_type": 1,
-    "message_sender": "alice",
-    "message_seq": 42,
-    "message_rand": 123456789,
-    "message_server_time": 1700000000,
-    "message_client_time": 1700000000,
-    "message_is_from_self": False,
-    "message_is_read": False,
-    "message_status": 2,
-    "message_elem_array": [{"elem_type": 0, "text_elem_content": "hello, benchmark"}],
-}])
+PAYLOAD = orjson.dumps(
+    [
+        {
+            "message_msg_id": "144115212345678901-1700000000-123456789",
+            "message_conv_id": "alice",
+            "message_conv_type": 1,
+            "message_sender": "alice",
+            "message_seq": 42,
+            "message_rand": 123456789,
+            "message_server_time": 1700000000,
+            "message_client_time": 1700000000,
+            "message_is_from_self": False,
+            "message_is_read": False,
+            "message_status": 2,
+            "message_elem_array": [{"elem_type": 0, "text_elem_content": "hello, benchmark"}],
+        }
+    ]
+)
 
 
 def work(payload: bytes) -> int:
@@ -62,6 +66,7 @@ def backends() -> list[str]:
     out = ["asyncio", "trio"]
     with contextlib.suppress(ImportError):
         import uvloop  # noqa: F401
+
         out.append("uvloop")
     return out
 
@@ -69,6 +74,7 @@ def backends() -> list[str]:
 def anyio_run(fn: Callable[[], Any], backend: str) -> Any:
     """Run ``fn`` with anyio on ``backend`` (``uvloop``: asyncio with uvloop's loop)."""
     import anyio
+
     if backend == "uvloop":
         return anyio.run(fn, backend="asyncio", backend_options={"use_uvloop": True})
     return anyio.run(fn, backend=backend)
@@ -88,8 +94,7 @@ class NaiveSDK:
     user writes without aiotim (a Python callback per event, run on the SDK's thread)."""
 
     RECV = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_void_p)
-    COMM = ctypes.CFUNCTYPE(None, ctypes.c_int32, ctypes.c_char_p, ctypes.c_char_p,
-                            ctypes.c_void_p)
+    COMM = ctypes.CFUNCTYPE(None, ctypes.c_int32, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p)
 
     def __init__(self) -> None:
         fd, tmp = tempfile.mkstemp(prefix="naive-sdk-", suffix=".so")
@@ -102,8 +107,7 @@ class NaiveSDK:
         lib = self.lib
         lib.TIMInit.argtypes = [ctypes.c_uint64, ctypes.c_char_p]
         lib.TIMLoopbackFirehose.argtypes = [ctypes.c_uint64, ctypes.c_char_p]
-        lib.TIMLoopbackFirehosePaced.argtypes = [ctypes.c_uint64, ctypes.c_uint64,
-                                                 ctypes.c_char_p]
+        lib.TIMLoopbackFirehosePaced.argtypes = [ctypes.c_uint64, ctypes.c_uint64, ctypes.c_char_p]
         lib.TIMLoopbackFirehoseSample.argtypes = [ctypes.c_uint64]
         lib.TIMLoopbackFirehoseSample.restype = ctypes.c_int64
         lib.TIMLoopbackEcho.argtypes = [ctypes.c_char_p, self.COMM, ctypes.c_void_p]
@@ -113,8 +117,9 @@ class NaiveSDK:
         self._keep: list[Any] = []
 
     def __enter__(self) -> NaiveSDK:
-        cfg = orjson.dumps({"sdk_config_config_file_path": self._dir,
-                            "sdk_config_log_file_path": self._dir})
+        cfg = orjson.dumps(
+            {"sdk_config_config_file_path": self._dir, "sdk_config_log_file_path": self._dir}
+        )
         rc = self.lib.TIMInit(APP_ID, cfg)
         assert rc == 0, rc
         return self
@@ -189,6 +194,7 @@ def summarize_ns(values: list[int]) -> dict[str, float]:
 async def busy_loop(stop: Callable[[], bool], slice_s: float = 0.001) -> int:
     """CPU-bound pure-Python work in slices of ``slice_s``, yielding between them."""
     import anyio.lowlevel
+
     slices = 0
     while not stop():
         end = time.perf_counter() + slice_s
@@ -238,11 +244,21 @@ def wake_floor(count: int, rate: int) -> list[int]:
     src = Path(__file__).with_name("wakeprobe.c")
     with tempfile.TemporaryDirectory(prefix="wakeprobe-") as tmp:
         so = Path(tmp) / "wakeprobe.so"
-        subprocess.run([os.environ.get("CC", "cc"), "-O2", "-shared", "-fPIC", "-pthread",
-                        "-o", str(so), str(src)], check=True)
+        subprocess.run(
+            [
+                os.environ.get("CC", "cc"),
+                "-O2",
+                "-shared",
+                "-fPIC",
+                "-pthread",
+                "-o",
+                str(so),
+                str(src),
+            ],
+            check=True,
+        )
         probe = ctypes.CDLL(str(so))
-    probe.wake_probe.argtypes = [ctypes.c_uint64, ctypes.c_uint64,
-                                 ctypes.POINTER(ctypes.c_int64)]
+    probe.wake_probe.argtypes = [ctypes.c_uint64, ctypes.c_uint64, ctypes.POINTER(ctypes.c_int64)]
     out = (ctypes.c_int64 * count)()
     rc = probe.wake_probe(count, rate, out)  # ctypes releases the GIL around the call
     if rc != 0:

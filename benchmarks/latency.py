@@ -94,8 +94,11 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
                 for rate in RATES:
                     count = max(200, int(rate * duration))
                     if not busy:  # the machine's floor, just before (the noise drifts)
-                        floors[f"idle_{rate}"] = {"latency": summarize_ns(
-                            await anyio.to_thread.run_sync(wake_floor, count, rate))}
+                        floors[f"idle_{rate}"] = {
+                            "latency": summarize_ns(
+                                await anyio.to_thread.run_sync(wake_floor, count, rate)
+                            )
+                        }
                     lat: list[int] = []
                     parts: tuple[list[int], list[int], list[int]] = ([], [], [])
                     done = anyio.Event()
@@ -116,8 +119,7 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
                             parts[2].append(now - t_out)
                         done.set()
                     after = client._native.stats()
-                    hist = [a - b for a, b in zip(after.stall_hist, before.stall_hist,
-                                                  strict=True)]
+                    hist = [a - b for a, b in zip(after.stall_hist, before.stall_hist, strict=True)]
                     key = f"{'busy' if busy else 'idle'}_{rate}"
                     out[key] = {
                         "latency": summarize_ns(lat),
@@ -139,6 +141,7 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
 
 def naive_stall(backend: str, rate: int, duration: float) -> dict[str, Any]:
     """The naive ctypes callback (asyncio.Queue / trio channel), idle and busy."""
+
     async def main() -> dict[str, Any]:
         out: dict[str, Any] = {}
         soon: Callable[[Callable[[bytes], object], bytes], object]
@@ -149,6 +152,7 @@ def naive_stall(backend: str, rate: int, duration: float) -> dict[str, Any]:
                 import math
 
                 import trio
+
                 token = trio.lowlevel.current_trio_token()
                 send, recv = trio.open_memory_channel[bytes](math.inf)
                 soon, put = token.run_sync_soon, send.send_nowait
@@ -170,7 +174,8 @@ def naive_stall(backend: str, rate: int, duration: float) -> dict[str, Any]:
                         work(await get())
                     done.set()
                 out[f"{'busy' if busy else 'idle'}_{rate}"] = {
-                    "stall_sdk_view": summarize_ns(sdk.samples())}
+                    "stall_sdk_view": summarize_ns(sdk.samples())
+                }
             sdk.off_recv(cb)
         return out
 
@@ -213,18 +218,28 @@ if __name__ == "__main__":
     for name, cases in result.items():
         if name == "decode":
             for case, d in cases.items():
-                print(f"{'decode one':>16} {case:>12}: p50 {d['p50_us']:8.1f} "
-                      f"p99 {d['p99_us']:8.1f} us")
+                print(
+                    f"{'decode one':>16} {case:>12}: p50 {d['p50_us']:8.1f} "
+                    f"p99 {d['p99_us']:8.1f} us"
+                )
             continue
         for case, r in cases.items():
             lat = r.get("latency")
             if "stall_sdk_view" not in r:
-                print(f"{name:>16} {case:>12}: latency p50 {lat['p50_us']:8.1f} "
-                      f"p99 {lat['p99_us']:8.1f} p99.9 {lat['p999_us']:8.1f} us")
+                print(
+                    f"{name:>16} {case:>12}: latency p50 {lat['p50_us']:8.1f} "
+                    f"p99 {lat['p99_us']:8.1f} p99.9 {lat['p999_us']:8.1f} us"
+                )
                 continue
             st = r["stall_sdk_view"]
-            text = (f"latency p50 {lat['p50_us']:8.1f} p99 {lat['p99_us']:8.1f} "
-                    f"p99.9 {lat['p999_us']:8.1f} us  " if lat else " " * 50)
-            print(f"{name:>16} {case:>12}: {text}stall p50 {st['p50_us']:6.2f} "
-                  f"p99 {st['p99_us']:6.2f} max {st['max_us']:8.1f} us")
+            text = (
+                f"latency p50 {lat['p50_us']:8.1f} p99 {lat['p99_us']:8.1f} "
+                f"p99.9 {lat['p999_us']:8.1f} us  "
+                if lat
+                else " " * 50
+            )
+            print(
+                f"{name:>16} {case:>12}: {text}stall p50 {st['p50_us']:6.2f} "
+                f"p99 {st['p99_us']:6.2f} max {st['max_us']:8.1f} us"
+            )
     emit(result)

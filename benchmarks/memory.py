@@ -92,6 +92,8 @@ def run(quick: bool, backend: str = "asyncio") -> dict[str, Any]:
 if __name__ == "__main__":
     args = parse_args(__doc__)
     result = run(args.quick, (args.backend or ["asyncio"])[0])
-    print(f"RSS growth {result['rss_growth_mb']:.1f} MB, tracemalloc "
-          f"{result['tracemalloc_growth_kb']:.0f} kB, pending left {result['pending_left']}")
+    print(
+        f"RSS growth {result['rss_growth_mb']:.1f} MB, tracemalloc "
+        f"{result['tracemalloc_growth_kb']:.0f} kB, pending left {result['pending_left']}"
+    )
     emit(result)

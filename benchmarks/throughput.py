@@ -38,6 +38,7 @@ from benchmarks.common import (
 
 def floor(count: int) -> float:
     from aiotim._native._ffi import ffi
+
     buf = ffi.new("char[]", PAYLOAD)
     n = len(PAYLOAD)
     unpack = ffi.unpack
@@ -64,6 +65,7 @@ def aiotim_rate(count: int, backend: str, warm: int) -> float:
                 rate = n / (time.perf_counter() - t0)
             stream.close()
             return rate
+
     return float(anyio_run(main, backend))
 
 
@@ -74,6 +76,7 @@ def naive_rate(count: int, backend: str, warm: int, *, use_janus: bool = False) 
         with NaiveSDK() as sdk:
             if use_janus:
                 import janus
+
                 jq: Any = janus.Queue()
                 put = jq.sync_q.put
                 cb = sdk.on_recv(lambda b, ud: put(b))
@@ -97,6 +100,7 @@ def naive_rate(count: int, backend: str, warm: int, *, use_janus: bool = False) 
 
     async def main_trio() -> float:
         import trio
+
         token = trio.lowlevel.current_trio_token()
         send, recv = trio.open_memory_channel[bytes](math.inf)
         rate = 0.0

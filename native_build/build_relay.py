@@ -30,8 +30,7 @@ _PROTO = re.compile(r"^((?:const\s+)?(?:enum\s+)?\w+\*?)\s+(\w+)\((.*)\);", re.M
 
 def _abi_text() -> str:
     """tim_abi.h, then the loopback SDK's extra exports, without comments and directives."""
-    text = "\n".join((ABI / h).read_text(encoding="utf-8")
-                     for h in ("tim_abi.h", "loopback_ext.h"))
+    text = "\n".join((ABI / h).read_text(encoding="utf-8") for h in ("tim_abi.h", "loopback_ext.h"))
     return _strip_preprocessor(re.sub(r"/\*.*?\*/", "", text, flags=re.S))
 
 

@@ -20,8 +20,10 @@ import anyio
 import aiotim
 from aiotim.loopback import Cloud
 
-PAYLOAD = (b'[{"message_msg_id":"f","message_conv_id":"alice","message_conv_type":1,'
-           b'"message_elem_array":[{"elem_type":0,"text_elem_content":"x"}]}]')
+PAYLOAD = (
+    b'[{"message_msg_id":"f","message_conv_id":"alice","message_conv_type":1,'
+    b'"message_elem_array":[{"elem_type":0,"text_elem_content":"x"}]}]'
+)
 
 
 async def make_busy(cloud: Cloud, alice: aiotim.Client, bob: aiotim.Client) -> None:

@@ -94,8 +94,10 @@ class TestHandlers:
                 tg.cancel_scope.cancel()
             assert max_in_conv == {"alice": 1, "carol": 1}
             assert overlap_seen
-            assert order == {"alice": [f"a{i}" for i in range(5)],
-                             "carol": [f"c{i}" for i in range(5)]}
+            assert order == {
+                "alice": [f"a{i}" for i in range(5)],
+                "carol": [f"c{i}" for i in range(5)],
+            }
 
     async def test_a_failing_handler_is_logged_counted_and_serving_goes_on(
         self, caplog: pytest.LogCaptureFixture
@@ -163,10 +165,16 @@ class TestConcurrencyBound:
                 if handled == 6:
                     done.set()
 
-            batch = [{"message_msg_id": f"m{i}", "message_conv_id": f"user{i}",
-                      "message_conv_type": 1, "message_sender": f"user{i}",
-                      "message_elem_array": [{"elem_type": 0, "text_elem_content": "hi"}]}
-                     for i in range(6)]
+            batch = [
+                {
+                    "message_msg_id": f"m{i}",
+                    "message_conv_id": f"user{i}",
+                    "message_conv_type": 1,
+                    "message_sender": f"user{i}",
+                    "message_elem_array": [{"elem_type": 0, "text_elem_content": "hi"}],
+                }
+                for i in range(6)
+            ]
             async with anyio.create_task_group() as tg:
                 tg.start_soon(lambda: bot.serve(max_concurrency=2))
                 await cloud.emit("bot", "TIMAddRecvNewMsgCallback", orjson.dumps(batch))

@@ -28,10 +28,12 @@ class TestCallRaw:
         async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):
             interim: list[Any] = []
             inbox = bob.new_messages()
-            param = orjson.dumps({"message_elem_array": [
-                {"elem_type": 0, "text_elem_content": "via Ex"}]})
-            result = await alice.call_raw("TIMMsgSendNewMsgEx", "bob", 1, param,
-                                          on_interim=interim.append)
+            param = orjson.dumps(
+                {"message_elem_array": [{"elem_type": 0, "text_elem_content": "via Ex"}]}
+            )
+            result = await alice.call_raw(
+                "TIMMsgSendNewMsgEx", "bob", 1, param, on_interim=interim.append
+            )
             assert len(interim) == 1
             assert isinstance(result, dict)
             assert result["message_elem_array"][0]["text_elem_content"] == "via Ex"
@@ -42,8 +44,9 @@ class TestCallRaw:
         """TIMMsgSendMessage fills message_id_buffer during the C call: call_raw returns
         (the sent message, its id), and the id is the message's own."""
         async with cloud_and_clients("alice", "bob") as (_, (alice, _bob)):
-            param = orjson.dumps({"message_elem_array": [
-                {"elem_type": 0, "text_elem_content": "with id"}]})
+            param = orjson.dumps(
+                {"message_elem_array": [{"elem_type": 0, "text_elem_content": "with id"}]}
+            )
             result = await alice.call_raw("TIMMsgSendMessage", "bob", 1, param)
             assert isinstance(result, tuple) and len(result) == 2
             message, message_id = result

@@ -81,8 +81,12 @@ class TestMessages:
             assert sent.conv == aiotim.C2C("bob")
             got = await next_item(inbox)
             assert isinstance(got, aiotim.Message)
-            assert (got.id, got.seq, got.text, got.sender) == (sent.id, sent.seq, "hello bob",
-                                                                "alice")
+            assert (got.id, got.seq, got.text, got.sender) == (
+                sent.id,
+                sent.seq,
+                "hello bob",
+                "alice",
+            )
             assert got.conv == aiotim.C2C("alice") and not got.is_self
 
     async def test_send_custom_keeps_data_description_and_extension(self) -> None:
@@ -192,13 +196,15 @@ class TestCallMechanics:
             assert isinstance(await alice.call_raw("TIMConvGetConvList"), list)
 
     async def test_single_shot_call_raw_takes_the_fast_path_on_each_backend(
-            self, anyio_backend: str) -> None:
+        self, anyio_backend: str
+    ) -> None:
         """While a single-shot call_raw waits, its entry is (slot, function, no multi-shot
         state): an asyncio future, or a TrioSlot on trio; the result still arrives."""
         async with cloud_and_clients("alice") as (cloud, (alice,)):
             cloud.delay = 0.2
             seen: list[Any] = []
             async with anyio.create_task_group() as tg:
+
                 async def call() -> None:
                     seen.append(await alice.call_raw("TIMConvGetConvList"))
 
@@ -249,7 +255,9 @@ class TestCallMechanics:
     async def test_set_config_synchronous_callback_is_decoded(self) -> None:
         """TIMSetConfig calls back on the calling thread; call_raw returns its JSON."""
         async with Cloud(APP_ID, SECRET) as cloud, cloud.client() as client:
-            config = await client.call_raw("TIMSetConfig", orjson.dumps({"set_config_log_level": 4}))
+            config = await client.call_raw(
+                "TIMSetConfig", orjson.dumps({"set_config_log_level": 4})
+            )
             assert isinstance(config, dict)
 
     async def test_conversations_before_login_raise_not_logged_in(self) -> None:
@@ -325,8 +333,11 @@ class TestEvents:
         async with cloud_and_clients("bob") as (cloud, (bob,)):
             inbox = bob.new_messages()
             good: dict[str, Any] = {
-                "message_msg_id": "x-1", "message_conv_id": "alice", "message_conv_type": 1,
-                "message_sender": "alice", "message_seq": 1,
+                "message_msg_id": "x-1",
+                "message_conv_id": "alice",
+                "message_conv_type": 1,
+                "message_sender": "alice",
+                "message_seq": 1,
                 "message_elem_array": [{"elem_type": 0, "text_elem_content": "fine"}],
             }
             with caplog.at_level(logging.ERROR, logger="aiotim.events"):
@@ -348,8 +359,10 @@ class TestEvents:
             stream = bob.unread_total()
             got = [(await next_item(stream)).total for _ in range(3)]  # type: ignore[attr-defined]
             assert got == [2, 3, 4]
-            assert bob.stats()["unclaimed_dropped"][
-                "TIMSetConvTotalUnreadMessageCountChangedCallback"] == 2
+            assert (
+                bob.stats()["unclaimed_dropped"]["TIMSetConvTotalUnreadMessageCountChangedCallback"]
+                == 2
+            )
 
     async def test_fan_out_every_stream_gets_every_event(self) -> None:
         """Two streams of one kind both get every message, in order."""

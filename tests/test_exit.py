@@ -20,7 +20,10 @@ def test_exit_with_busy_sdk_threads_is_clean(run: int) -> None:
     mode, backend = [("leak", "asyncio"), ("exit", "asyncio"), ("exit", "trio")][run % 3]
     proc = subprocess.run(
         [sys.executable, str(SCRIPT), mode, backend],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr, proc.stderr[-2000:]

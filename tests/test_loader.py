@@ -32,8 +32,9 @@ void TIMSetNetworkStatusListenerCallback(TIMNetworkStatusListenerCallback cb, co
 def mini_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("mini")
     (d / "mini.c").write_text(MINI_SDK)
-    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(d / "libmini.so"), str(d / "mini.c")],
-                   check=True)
+    subprocess.run(
+        ["gcc", "-shared", "-fPIC", "-o", str(d / "libmini.so"), str(d / "mini.c")], check=True
+    )
     return d / "libmini.so"
 
 

@@ -38,8 +38,10 @@ class Relay:
         out = []
         rec = batch
         while rec != NULL:
-            strs = [None if rec.str[i] == NULL else ffi.unpack(rec.str[i], rec.len[i])
-                    for i in range(rec.nstr)]
+            strs = [
+                None if rec.str[i] == NULL else ffi.unpack(rec.str[i], rec.len[i])
+                for i in range(rec.nstr)
+            ]
             out.append((rec.kind, rec.token, strs, list(rec.ints)))
             rec = rec.next
         lib.aiotim_relay_free(batch)
@@ -61,8 +63,9 @@ class TestRecords:
     def test_comm_callback_copies_code_desc_and_json(self, relay: Relay) -> None:
         """A TIMCommCallback becomes one record with its token, code and both strings."""
         tramp("TIMCommCallback")(-7, b"oops", b'{"a":1}', relay.ud(42))
-        assert relay.take() == [(CALLBACKS["TIMCommCallback"].index, 42,
-                                 [b"oops", b'{"a":1}'], [-7, 0, 0, 0])]
+        assert relay.take() == [
+            (CALLBACKS["TIMCommCallback"].index, 42, [b"oops", b'{"a":1}'], [-7, 0, 0, 0])
+        ]
 
     def test_null_strings_stay_null_and_bytes_pass_unchanged(self, relay: Relay) -> None:
         """NULL arguments arrive as None; invalid UTF-8 is copied byte for byte."""
@@ -119,7 +122,8 @@ class TestConvert:
     COMM = CALLBACKS["TIMCommCallback"].index
 
     def test_notifications_of_one_kind_form_one_run_and_results_stand_alone(
-            self, relay: Relay) -> None:
+        self, relay: Relay
+    ) -> None:
         """new, new, result, new → [run of 2, result, run of 1], each with its stamps."""
         recv = tramp("TIMRecvNewMsgCallback")
         recv(b"[1]", relay.ud(0))
@@ -177,13 +181,17 @@ class TestConvert:
         finally:
             _configure_records()
 
-    @pytest.mark.parametrize(("plans", "message"), [
-        (["sx"], "bad plan letter x"),
-        (["sssssss"], "too many arguments"),
-        ([None] * 200, "at most 128 kinds"),
-    ])
+    @pytest.mark.parametrize(
+        ("plans", "message"),
+        [
+            (["sx"], "bad plan letter x"),
+            (["sssssss"], "too many arguments"),
+            ([None] * 200, "at most 128 kinds"),
+        ],
+    )
     def test_bad_plans_are_refused_and_the_old_ones_kept(
-            self, relay: Relay, plans: list[str | None], message: str) -> None:
+        self, relay: Relay, plans: list[str | None], message: str
+    ) -> None:
         """configure() checks every plan before it replaces any."""
         with pytest.raises(ValueError, match=message):
             records.configure(plans, [])
@@ -201,7 +209,8 @@ class TestPoll:
         return int(stats.batches)
 
     def test_records_after_a_fruitful_poll_do_not_signal_until_a_poll_finds_none(
-            self, relay: Relay) -> None:
+        self, relay: Relay
+    ) -> None:
         """push → signal; poll takes it; two pushes → no signal, the next poll takes them; an
         empty poll re-arms: the next push signals again."""
         comm = tramp("TIMCommCallback")
@@ -268,8 +277,10 @@ class TestPendingCalls:
         table = PendingCalls()
         seen: list[Any] = []
         slot = new_slot()
-        multi = MultiShot(is_final=lambda slot, args: args[1] != b"downloading",
-                          on_interim=lambda slot, args: seen.append(args))
+        multi = MultiShot(
+            is_final=lambda slot, args: args[1] != b"downloading",
+            on_interim=lambda slot, args: seen.append(args),
+        )
         call_id = table.add(slot, "TIMMsgDownloadElemToPath", multi)
         table.resolve(call_id, 0, (0, b"downloading", b'{"cur":1}'))
         table.resolve(call_id, 0, (0, b"downloading", b'{"cur":2}'))
@@ -285,8 +296,12 @@ class TestPump:
 
     @staticmethod
     def fire(bridge: Bridge, n: int) -> None:
-        ud = ffi.cast("void *", lib.aiotim_relay_user_data(
-            bridge._slot, list(CALLBACK_SETTERS).index("TIMAddRecvNewMsgCallback")))
+        ud = ffi.cast(
+            "void *",
+            lib.aiotim_relay_user_data(
+                bridge._slot, list(CALLBACK_SETTERS).index("TIMAddRecvNewMsgCallback")
+            ),
+        )
         recv = tramp("TIMRecvNewMsgCallback")
         for i in range(n):
             recv(b"[%d]" % i, ud)
@@ -327,8 +342,12 @@ class TestPump:
             got.extend(a[0] for a in batch)
 
         def produce() -> None:
-            ud = ffi.cast("void *", lib.aiotim_relay_user_data(
-                bridge._slot, list(CALLBACK_SETTERS).index("TIMAddRecvNewMsgCallback")))
+            ud = ffi.cast(
+                "void *",
+                lib.aiotim_relay_user_data(
+                    bridge._slot, list(CALLBACK_SETTERS).index("TIMAddRecvNewMsgCallback")
+                ),
+            )
             recv = tramp("TIMRecvNewMsgCallback")
             for i in range(20_000):
                 recv(b"%d" % i, ud)
@@ -359,6 +378,7 @@ class TestPump:
         try:
             self.fire(bridge, 1000)
             async with anyio.create_task_group() as tg:
+
                 def sink(kind: str, batch: list[tuple[Any, ...]], stamps: list[int]) -> None:
                     got.extend(batch)
                     tg.cancel_scope.cancel()  # the client closing, between two chunks

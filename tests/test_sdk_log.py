@@ -25,11 +25,17 @@ async def wait_for_records(caplog: pytest.LogCaptureFixture, n: int) -> list[log
 class TestSDKLog:
     @pytest.mark.parametrize(
         ("tim_level", "py_level"),
-        [(3, logging.DEBUG), (4, logging.INFO), (5, logging.WARNING), (6, logging.ERROR),
-         (7, logging.CRITICAL)],
+        [
+            (3, logging.DEBUG),
+            (4, logging.INFO),
+            (5, logging.WARNING),
+            (6, logging.ERROR),
+            (7, logging.CRITICAL),
+        ],
     )
-    async def test_levels_are_mapped(self, caplog: pytest.LogCaptureFixture, tim_level: int,
-                                     py_level: int) -> None:
+    async def test_levels_are_mapped(
+        self, caplog: pytest.LogCaptureFixture, tim_level: int, py_level: int
+    ) -> None:
         """TIMLogLevel Debug/Info/Warn/Error/Assert → DEBUG/INFO/WARNING/ERROR/CRITICAL."""
         caplog.set_level(logging.DEBUG, logger="aiotim.sdk")
         async with cloud_and_clients("bot") as (cloud, _):

@@ -61,9 +61,17 @@ class TestDelivery:
 
 
 def message_payload(i: int) -> bytes:
-    return orjson.dumps([{"message_msg_id": f"m{i}", "message_conv_id": "alice",
-                          "message_conv_type": 1, "message_sender": "alice",
-                          "message_elem_array": [{"elem_type": 0, "text_elem_content": str(i)}]}])
+    return orjson.dumps(
+        [
+            {
+                "message_msg_id": f"m{i}",
+                "message_conv_id": "alice",
+                "message_conv_type": 1,
+                "message_sender": "alice",
+                "message_elem_array": [{"elem_type": 0, "text_elem_content": str(i)}],
+            }
+        ]
+    )
 
 
 class TestRuns:

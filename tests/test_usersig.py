@@ -54,7 +54,12 @@ class TestKnownAnswer:
         """The signed document has the generator's keys, order and types."""
         doc = _decode(gen_user_sig(APP, KEY, "xiaojun", EXPIRE, now=T0))
         assert list(doc) == [
-            "TLS.ver", "TLS.identifier", "TLS.sdkappid", "TLS.expire", "TLS.time", "TLS.sig"
+            "TLS.ver",
+            "TLS.identifier",
+            "TLS.sdkappid",
+            "TLS.expire",
+            "TLS.time",
+            "TLS.sig",
         ]
         assert doc["TLS.ver"] == "2.0"
         assert doc["TLS.sdkappid"] == APP
@@ -110,8 +115,15 @@ class TestRefusals:
 
     @pytest.mark.parametrize(
         "sig",
-        ["", "!!!!", "abcd", _encode([1, 2]), _encode({"TLS.ver": "1.0"}), "x" * 20000,
-         base64.b64encode(b"not zlib").decode()],
+        [
+            "",
+            "!!!!",
+            "abcd",
+            _encode([1, 2]),
+            _encode({"TLS.ver": "1.0"}),
+            "x" * 20000,
+            base64.b64encode(b"not zlib").decode(),
+        ],
         ids=["empty", "not-base64", "not-zlib", "not-object", "old-version", "huge", "garbage"],
     )
     def test_malformed(self, sig: str) -> None:
@@ -121,8 +133,13 @@ class TestRefusals:
     def test_malformed_field_types(self) -> None:
         """Fields of the wrong type are malformed, not a crash."""
         doc = _decode(KNOWN_SIG)
-        for key, bad in [("TLS.time", "soon"), ("TLS.expire", True), ("TLS.sig", 5),
-                         ("TLS.identifier", None), ("TLS.sdkappid", 1.5)]:
+        for key, bad in [
+            ("TLS.time", "soon"),
+            ("TLS.expire", True),
+            ("TLS.sig", 5),
+            ("TLS.identifier", None),
+            ("TLS.sdkappid", 1.5),
+        ]:
             broken = dict(doc, **{key: bad})
             assert self._reason(APP, KEY, "xiaojun", _encode(broken), now=T0) == "malformed"
 

@@ -59,8 +59,16 @@ def _arg_plan(cb: Callback) -> str:
     """How records._records rebuilds ``cb``'s arguments: a letter per argument, in order
     (``s`` string, ``i`` int, ``u`` uint64, ``b`` bool); strings and integers come from the
     record's ``str`` and ``ints`` arrays, each in argument order (see relay_tramp.inc)."""
-    return "".join("s" if p.kind == "str" else "b" if p.kind == "bool"
-                   else "u" if p.ctype == "uint64_t" else "i" for p in cb.args)
+    return "".join(
+        "s"
+        if p.kind == "str"
+        else "b"
+        if p.kind == "bool"
+        else "u"
+        if p.ctype == "uint64_t"
+        else "i"
+        for p in cb.args
+    )
 
 
 def _configure_records() -> None:
@@ -86,6 +94,8 @@ def _convert_chunk(head: int) -> tuple[list[tuple[int, int, Any, Any]], int]:
     except MemoryError:
         log.exception("aiotim: relay records lost")
         return [], 0
+
+
 _NOTIFICATIONS = -1  # the token of a run of notifications (records.c)
 _NO_PLAN = -2  # the token of a record of a kind without a plan (a bug)
 
@@ -104,8 +114,6 @@ def _signature(fn: Function) -> tuple[tuple[tuple[str, str, str], ...], tuple[st
             tuple(p.name for p in fn.params if p.kind in ("str", "int", "bool")),
         )
     return found
-
-
 
 
 def function_info(name: str) -> Function:
@@ -129,7 +137,6 @@ class RelayStats:
         self.batches: int = raw.batches
         self.stall_max_ns: int = raw.stall_max_ns
         self.stall_hist: list[int] = list(raw.stall_hist)
-
 
 
 class Bridge:
@@ -238,11 +245,17 @@ class Bridge:
             raise
         return call_id, slot, multi, [ffi.string(o).decode("utf-8", "replace") for o in outs]
 
-    async def call(self, function: str, *args: Any, is_final: FinalCheck | None = None,
-                   on_interim: Interim | None = None) -> CallResult:
+    async def call(
+        self,
+        function: str,
+        *args: Any,
+        is_final: FinalCheck | None = None,
+        on_interim: Interim | None = None,
+    ) -> CallResult:
         """Make a call and wait for its final callback; a cancel leaves no entry behind."""
-        call_id, slot, multi, outputs = self.start_call(function, args, is_final=is_final,
-                                                        on_interim=on_interim)
+        call_id, slot, multi, outputs = self.start_call(
+            function, args, is_final=is_final, on_interim=on_interim
+        )
         try:
             cb_args: tuple[Any, ...] = await slot
         except BaseException:
@@ -283,8 +296,12 @@ class Bridge:
             found = self._tramps[key] = ffi.cast(ctype, tramp)
         return found
 
-    def _convert(self, fn: Function, args: Sequence[Any], call_id: int | None,
-                 ) -> tuple[list[Any], list[Any]]:
+    def _convert(
+        self,
+        fn: Function,
+        args: Sequence[Any],
+        call_id: int | None,
+    ) -> tuple[list[Any], list[Any]]:
         params, expected = _signature(fn)
         if len(args) != len(expected):
             raise arity_error(fn.name, expected, len(args))
@@ -307,8 +324,9 @@ class Bridge:
                 outs.append(buf)
                 c_args.append(buf)
             elif kind == "callback":
-                c_args.append(ffi.cast(ctype, NULL) if call_id is None
-                              else self._tramp(ctype, n_cb))
+                c_args.append(
+                    ffi.cast(ctype, NULL) if call_id is None else self._tramp(ctype, n_cb)
+                )
                 n_cb += 1
             else:  # user_data
                 token = call_id & _TOKEN_MASK if call_id is not None else 0
@@ -329,8 +347,9 @@ class Bridge:
                 else:
                     resolve(token, 1 if kind == _COMM_2 else 0, payload)
             except Exception:  # one bad run must not stop the others
-                log.exception("aiotim: dispatching a %s callback failed",
-                              _SETTER_OF_KIND.get(kind, "result"))
+                log.exception(
+                    "aiotim: dispatching a %s callback failed", _SETTER_OF_KIND.get(kind, "result")
+                )
 
     def _take(self) -> int:
         """The waiting batch's address (0: none); the relay's signal is re-armed."""
@@ -373,8 +392,8 @@ class Bridge:
         lib.aiotim_relay_close(self._slot)
         self.fd = -1
         self.pending.fail_all(
-            lambda function: ClientClosed(f"{function}: the client was closed before it "
-                                          "completed"))
+            lambda function: ClientClosed(f"{function}: the client was closed before it completed")
+        )
 
 
 class _PumpSource:

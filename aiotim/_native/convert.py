@@ -40,8 +40,9 @@ def c_str(value: object, function: str, name: str) -> Any:
     elif isinstance(value, bytes | bytearray | memoryview):
         data = bytes(value)
     else:
-        raise TypeError(f"{function}: argument {name!r} must be a str or bytes, "
-                        f"got {type(value).__name__}")
+        raise TypeError(
+            f"{function}: argument {name!r} must be a str or bytes, got {type(value).__name__}"
+        )
     if b"\0" in data:
         raise ValueError(f"{function}: argument {name!r} contains a NUL character")
     return data
@@ -54,5 +55,4 @@ def bad_int(function: str, name: str) -> TypeError:
 
 def arity_error(function: str, names: Sequence[str], got: int) -> TypeError:
     """The error for a wrong number of arguments."""
-    return TypeError(f"{function} takes {len(names)} arguments ({', '.join(names)}), "
-                     f"got {got}")
+    return TypeError(f"{function} takes {len(names)} arguments ({', '.join(names)}), got {got}")

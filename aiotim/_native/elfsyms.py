@@ -20,10 +20,11 @@ def dynamic_symbols(path: str | Path, *, defined_only: bool = True) -> set[str]:
     data = Path(path).read_bytes()
     if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
         raise ValueError(f"{path}: not a little-endian ELF64 file")
-    e_shoff, = struct.unpack_from("<Q", data, 0x28)
+    (e_shoff,) = struct.unpack_from("<Q", data, 0x28)
     e_shentsize, e_shnum = struct.unpack_from("<HH", data, 0x3A)
-    sections = [struct.unpack_from("<IIQQQQIIQQ", data, e_shoff + i * e_shentsize)
-                for i in range(e_shnum)]
+    sections = [
+        struct.unpack_from("<IIQQQQIIQQ", data, e_shoff + i * e_shentsize) for i in range(e_shnum)
+    ]
     names: set[str] = set()
     for _name, sh_type, _f, _a, off, size, link, _i, _al, entsize in sections:
         if sh_type != _SHT_DYNSYM or not entsize:
@@ -34,7 +35,7 @@ def dynamic_symbols(path: str | Path, *, defined_only: bool = True) -> set[str]:
             if defined_only and st_shndx == _SHN_UNDEF:
                 continue
             end = data.index(b"\0", str_off + st_name)
-            name = data[str_off + st_name:end].decode("ascii", "replace")
+            name = data[str_off + st_name : end].decode("ascii", "replace")
             if name:
                 names.add(name)
     return names

@@ -64,21 +64,22 @@ def _facts(function: str) -> tuple[bool, bool, FinalCheck | None]:
     fn = function_info(function)
     found = _FACTS[function] = (
         bool(fn.callbacks),
-        bool(fn.callbacks)
-        and fn.callbacks[0].ctype == "TIMMsgGroupMessageReadMemberListCallback",
+        bool(fn.callbacks) and fn.callbacks[0].ctype == "TIMMsgGroupMessageReadMemberListCallback",
         _FINAL.get(function),
     )
     return found
 
 
-async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
-                   on_interim: Interim | None = None) -> Any:
+async def call_raw(
+    bridge: Bridge, function: str, args: tuple[Any, ...], on_interim: Interim | None = None
+) -> Any:
     """Call ``function`` with ``args``; see :meth:`aiotim.Client.call_raw`."""
     try:
         start = bridge.fast_starts[function]
     except KeyError:
         start = bridge.fast_starts[function] = (
-            None if function in _FINAL else bridge.fast_starter(function))
+            None if function in _FINAL else bridge.fast_starter(function)
+        )
     if start is not None:
         # a single-shot TIMCommCallback: the fast path, with the running backend's result slot
         call_id, slot = start(args, slot_factory())
@@ -96,8 +97,10 @@ async def call_raw(bridge: Bridge, function: str, args: tuple[Any, ...],
         return bridge.call_sync(function, *args)
     interim = None
     if on_interim is not None:
+
         def interim(slot: int, cb_args: tuple[Any, ...]) -> None:
             on_interim(_decode(cb_args[2]))
+
     result = await bridge.call(function, *args, is_final=is_final, on_interim=interim)
     if read_member_list:
         members, next_seq, is_finished = result.args

@@ -22,14 +22,20 @@ R = TypeVar("R")
 class Core(Protocol):
     """What a domain needs of the client."""
 
-    async def call_raw(self, function: str, *args: Any,
-                       on_interim: Callable[[Any], None] | None = None) -> Any:
+    async def call_raw(
+        self, function: str, *args: Any, on_interim: Callable[[Any], None] | None = None
+    ) -> Any:
         """Call a TIM function; its decoded JSON result (see :meth:`aiotim.Client.call_raw`)."""
         ...
 
-    def _stream(self, kind: str, where: Callable[[Any], bool] | None = None, *,
-                maxsize: int | None = None, overflow: OverflowPolicy = "drop_oldest",
-                ) -> Stream[Any]:
+    def _stream(
+        self,
+        kind: str,
+        where: Callable[[Any], bool] | None = None,
+        *,
+        maxsize: int | None = None,
+        overflow: OverflowPolicy = "drop_oldest",
+    ) -> Stream[Any]:
         """A new stream of the notification ``kind`` (a setter name)."""
         ...
 

@@ -16,9 +16,13 @@ class Groups(Domain):
 
     __slots__ = ()
 
-    def tips(self, *, group_id: str | None = None, tip_type: int | None = None,
-             where: Callable[[GroupTipsEvent], bool] | None = None,
-             ) -> Stream[GroupTipsEvent]:
+    def tips(
+        self,
+        *,
+        group_id: str | None = None,
+        tip_type: int | None = None,
+        where: Callable[[GroupTipsEvent], bool] | None = None,
+    ) -> Stream[GroupTipsEvent]:
         """Group tips: members joined, left, were kicked or promoted; group or member info
         changed (``TIMSetGroupTipsEventCallback``).
 
@@ -28,17 +32,18 @@ class Groups(Domain):
         """
         by_group = None if group_id is None else (lambda e: e.group_id == group_id)
         by_type = None if tip_type is None else (lambda e: e.tip_type == tip_type)
-        return self._core._stream("TIMSetGroupTipsEventCallback",
-                                  all_of(by_group, by_type, where))
+        return self._core._stream("TIMSetGroupTipsEventCallback", all_of(by_group, by_type, where))
 
-    def attribute_changes(self, *, group_id: str | None = None,
-                          where: Callable[[GroupAttributesChanged], bool] | None = None,
-                          ) -> Stream[GroupAttributesChanged]:
+    def attribute_changes(
+        self,
+        *,
+        group_id: str | None = None,
+        where: Callable[[GroupAttributesChanged], bool] | None = None,
+    ) -> Stream[GroupAttributesChanged]:
         """Changes of group attributes (``TIMSetGroupAttributeChangedCallback``).
 
         Args:
             group_id: only for this group.
         """
         by_group = None if group_id is None else (lambda e: e.group_id == group_id)
-        return self._core._stream("TIMSetGroupAttributeChangedCallback",
-                                  all_of(by_group, where))
+        return self._core._stream("TIMSetGroupAttributeChangedCallback", all_of(by_group, where))

@@ -38,8 +38,7 @@ class Messages(Domain):
     async def _send(self, conv: C2C | Group, elems: list[dict[str, Any]]) -> Message:
         conv = check_address(conv)
         param = orjson.dumps({"message_elem_array": elems})
-        result, _ = await self._core.call_raw("TIMMsgSendMessage", conv.id, conv.conv_type,
-                                              param)
+        result, _ = await self._core.call_raw("TIMMsgSendMessage", conv.id, conv.conv_type, param)
         if not isinstance(result, dict):
             raise PayloadError("TIMMsgSendMessage", "expected the sent message as a JSON object")
         return Message.from_json(result)
@@ -56,23 +55,26 @@ class Messages(Domain):
             raise TypeError(f"send_text() needs a str, got {type(text).__name__}")
         return await self._send(conv, [TextElem(text).to_json()])
 
-    async def send_custom(self, conv: C2C | Group, data: str, *, description: str = "",
-                          extension: str = "") -> Message:
+    async def send_custom(
+        self, conv: C2C | Group, data: str, *, description: str = "", extension: str = ""
+    ) -> Message:
         """Send a custom message (application data with a description and an extension)
         (``TIMMsgSendMessage``).
 
         Raises:
             TIMError: the SDK or the server refused it.
         """
-        for name, value in (("data", data), ("description", description),
-                            ("extension", extension)):
+        for name, value in (("data", data), ("description", description), ("extension", extension)):
             if not isinstance(value, str):
-                raise TypeError(f"send_custom() {name} must be a str, got "
-                                f"{type(value).__name__} (encode binary data, e.g. base64)")
+                raise TypeError(
+                    f"send_custom() {name} must be a str, got "
+                    f"{type(value).__name__} (encode binary data, e.g. base64)"
+                )
         return await self._send(conv, [CustomElem(data, description, extension).to_json()])
 
-    async def history(self, conv: C2C | Group, *, count: int = 20,
-                      before: Message | None = None) -> list[Message]:
+    async def history(
+        self, conv: C2C | Group, *, count: int = 20, before: Message | None = None
+    ) -> list[Message]:
         """The conversation's messages, newest first (``TIMMsgGetMsgList``).
 
         Args:
@@ -84,14 +86,19 @@ class Messages(Domain):
         if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
             raise ValueError(f"count must be a positive int, got {count!r}")
         if before is not None and not isinstance(before, Message):
-            raise TypeError(f"before= must be an aiotim.Message from an earlier page, "
-                            f"got {type(before).__name__}")
-        param: dict[str, Any] = {"msg_getmsglist_param_count": count,
-                                 "msg_getmsglist_param_is_remble": True}
+            raise TypeError(
+                f"before= must be an aiotim.Message from an earlier page, "
+                f"got {type(before).__name__}"
+            )
+        param: dict[str, Any] = {
+            "msg_getmsglist_param_count": count,
+            "msg_getmsglist_param_is_remble": True,
+        }
         if before is not None:
             param["msg_getmsglist_param_last_msg"] = before.raw
-        result = await self._core.call_raw("TIMMsgGetMsgList", conv.id, conv.conv_type,
-                                           orjson.dumps(param))
+        result = await self._core.call_raw(
+            "TIMMsgGetMsgList", conv.id, conv.conv_type, orjson.dumps(param)
+        )
         if not isinstance(result, list):
             raise PayloadError("TIMMsgGetMsgList", "expected a JSON array of messages")
         return [Message.from_json(m) for m in result]
@@ -119,12 +126,16 @@ class Messages(Domain):
                 :class:`aiotim.Gap` is yielded where events were dropped) or ``"raise"``.
         """
         predicate = message_filter(conv=conv, sender=sender, text=text, where=where)
-        return self._core._stream("TIMAddRecvNewMsgCallback", predicate, maxsize=maxsize,
-                                  overflow=overflow)
+        return self._core._stream(
+            "TIMAddRecvNewMsgCallback", predicate, maxsize=maxsize, overflow=overflow
+        )
 
-    def revokes(self, *, conv: C2C | Group | None = None,
-                where: Callable[[MessageRevoked], bool] | None = None,
-                ) -> Stream[MessageRevoked]:
+    def revokes(
+        self,
+        *,
+        conv: C2C | Group | None = None,
+        where: Callable[[MessageRevoked], bool] | None = None,
+    ) -> Stream[MessageRevoked]:
         """Messages revoked by their sender or an admin, one event per message
         (``TIMSetMsgRevokeCallback``).
 
@@ -134,9 +145,12 @@ class Messages(Domain):
         by_conv = None if conv is None else (lambda e: e.locator.conv == conv)
         return self._core._stream("TIMSetMsgRevokeCallback", all_of(by_conv, where))
 
-    def read_receipts(self, *, conv: C2C | Group | None = None,
-                      where: Callable[[ReadReceiptReceived], bool] | None = None,
-                      ) -> Stream[ReadReceiptReceived]:
+    def read_receipts(
+        self,
+        *,
+        conv: C2C | Group | None = None,
+        where: Callable[[ReadReceiptReceived], bool] | None = None,
+    ) -> Stream[ReadReceiptReceived]:
         """Read receipts: a C2C peer read the conversation, or a group message's read count
         changed (``TIMSetMsgReadedReceiptCallback``).
 
@@ -146,9 +160,12 @@ class Messages(Domain):
         by_conv = None if conv is None else (lambda e: e.receipt.conv == conv)
         return self._core._stream("TIMSetMsgReadedReceiptCallback", all_of(by_conv, where))
 
-    def modified(self, *, conv: C2C | Group | None = None,
-                 where: Callable[[MessageModified], bool] | None = None,
-                 ) -> Stream[MessageModified]:
+    def modified(
+        self,
+        *,
+        conv: C2C | Group | None = None,
+        where: Callable[[MessageModified], bool] | None = None,
+    ) -> Stream[MessageModified]:
         """Messages modified in the cloud after they were sent (e.g. by a moderation hook)
         (``TIMSetMsgUpdateCallback``).
 
@@ -158,9 +175,12 @@ class Messages(Domain):
         by_conv = None if conv is None else (lambda e: e.message.conv == conv)
         return self._core._stream("TIMSetMsgUpdateCallback", all_of(by_conv, where))
 
-    def upload_progress(self, *, message_id: str | None = None,
-                        where: Callable[[UploadProgress], bool] | None = None,
-                        ) -> Stream[UploadProgress]:
+    def upload_progress(
+        self,
+        *,
+        message_id: str | None = None,
+        where: Callable[[UploadProgress], bool] | None = None,
+    ) -> Stream[UploadProgress]:
         """Upload progress of the files of messages being sent
         (``TIMSetMsgElemUploadProgressCallback``).
 

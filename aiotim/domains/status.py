@@ -16,9 +16,12 @@ class Status(Domain):
 
     __slots__ = ()
 
-    def changes(self, *, user_id: str | None = None,
-                where: Callable[[UserStatusChanged], bool] | None = None,
-                ) -> Stream[UserStatusChanged]:
+    def changes(
+        self,
+        *,
+        user_id: str | None = None,
+        where: Callable[[UserStatusChanged], bool] | None = None,
+    ) -> Stream[UserStatusChanged]:
         """Online and custom status changes of users, one event per user
         (``TIMSetUserStatusChangedCallback``).
 

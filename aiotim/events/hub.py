@@ -42,8 +42,9 @@ class EventHub:
         # over the WeakSet (its iteration guard costs more than the rest of the fan-out), with
         # the kind's decoder. Dropped whenever a kind's set of streams changes; a collected
         # stream's ref is None.
-        self._fanout: dict[str, tuple[tuple[weakref.ref[Stream[Any]], ...], Decoder,
-                                      BatchDecoder | None]] = {}
+        self._fanout: dict[
+            str, tuple[tuple[weakref.ref[Stream[Any]], ...], Decoder, BatchDecoder | None]
+        ] = {}
         self._unclaimed: dict[str, deque[Raw]] = {}
         self._claimed: set[str] = set()
         self._closed = False
@@ -76,7 +77,8 @@ class EventHub:
             route = self._fanout[kind] = (
                 tuple(weakref.ref(s) for s in self._streams.get(kind, ())),
                 entry.decode if entry is not None else _nothing,
-                entry.decode_batch if entry is not None else None)
+                entry.decode_batch if entry is not None else None,
+            )
         refs, decode, decode_batch = route
         if refs:
             # decoded once, shared by every stream of the kind
@@ -98,13 +100,20 @@ class EventHub:
                     n = self.unclaimed_dropped.get(kind, 0) + 1
                     self.unclaimed_dropped[kind] = n
                     if n == 1:
-                        log.warning("aiotim: %s events are piling up with no stream to take "
-                                    "them; the oldest are being dropped (limit %d)", kind,
-                                    self.unclaimed_limit)
+                        log.warning(
+                            "aiotim: %s events are piling up with no stream to take "
+                            "them; the oldest are being dropped (limit %d)",
+                            kind,
+                            self.unclaimed_limit,
+                        )
                 buf.append((args, t_ns))
 
-    def _decode_each(self, kind: str, decode: Decoder, batch: list[tuple[Any, ...]],
-                     ) -> list[Any]:
+    def _decode_each(
+        self,
+        kind: str,
+        decode: Decoder,
+        batch: list[tuple[Any, ...]],
+    ) -> list[Any]:
         items: list[Any] = []
         for args in batch:
             items += self._decode_one(kind, decode, args)
@@ -136,8 +145,14 @@ class EventHub:
         """A new stream of ``kind``; the first one of a kind takes the unclaimed events."""
         if kind not in CATALOG:
             raise KeyError(f"unknown notification kind {kind!r}")
-        stream: Stream[T] = Stream(kind, where, maxsize=maxsize, overflow=overflow,
-                                   high_water=high_water, on_close=self._unsubscribe)
+        stream: Stream[T] = Stream(
+            kind,
+            where,
+            maxsize=maxsize,
+            overflow=overflow,
+            high_water=high_water,
+            on_close=self._unsubscribe,
+        )
         if self._closed:
             stream.end()
             return stream
@@ -146,8 +161,9 @@ class EventHub:
         self._claimed.add(kind)
         backlog = self._unclaimed.pop(kind, None)
         if backlog:
-            stream.put_many(self._decode_each(kind, CATALOG[kind].decode,
-                                               [args for args, _ in backlog]))
+            stream.put_many(
+                self._decode_each(kind, CATALOG[kind].decode, [args for args, _ in backlog])
+            )
         return stream
 
     def _unsubscribe(self, stream: Stream[Any]) -> None:

@@ -94,8 +94,9 @@ class Stream(Generic[T]):
         if maxsize is not None and (isinstance(maxsize, bool) or maxsize < 1):
             raise ValueError(f"maxsize must be a positive int or None, got {maxsize!r}")
         if overflow not in ("drop_oldest", "drop_newest", "raise"):
-            raise ValueError(f"overflow must be 'drop_oldest', 'drop_newest' or 'raise', "
-                             f"got {overflow!r}")
+            raise ValueError(
+                f"overflow must be 'drop_oldest', 'drop_newest' or 'raise', got {overflow!r}"
+            )
         self._on_close = on_close  # the producer forgets the stream (the hub's unsubscribe)
         self.kind = kind
         self.where = where
@@ -136,8 +137,12 @@ class Stream(Generic[T]):
                     self._n += 1
         if self._n > self._high_water and not self._warned and maxsize is None:
             self._warned = True
-            log.warning("aiotim: %d %s events are waiting in one stream (consumer too "
-                        "slow?); pass maxsize= and overflow= to bound it", self._n, self.kind)
+            log.warning(
+                "aiotim: %d %s events are waiting in one stream (consumer too "
+                "slow?); pass maxsize= and overflow= to bound it",
+                self._n,
+                self.kind,
+            )
         if queue or self._dropped_front:
             self._wake()
 

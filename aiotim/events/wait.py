@@ -28,11 +28,14 @@ def kind_for(event: type | str) -> str:
         return event
     kinds = [name for name, entry in CATALOG.items() if entry.event is event]
     if not kinds:
-        raise KeyError(f"{getattr(event, '__name__', event)!r} is not an event type of "
-                       "aiotim.events.CATALOG")
+        raise KeyError(
+            f"{getattr(event, '__name__', event)!r} is not an event type of aiotim.events.CATALOG"
+        )
     if len(kinds) > 1:
-        raise TypeError(f"{event.__name__} is carried by several notifications "
-                        f"({', '.join(kinds)}): pass the setter name instead")
+        raise TypeError(
+            f"{event.__name__} is carried by several notifications "
+            f"({', '.join(kinds)}): pass the setter name instead"
+        )
     return kinds[0]
 
 

@@ -50,8 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     us.add_argument("--user", required=True)
     us.add_argument("--expire", type=int, default=180 * 86400)
     doc = sub.add_parser("doctor", help="load an SDK and report its version and symbols")
-    doc.add_argument("--sdk", help="path of the SDK library (default: AIOTIM_SDK_PATH, else "
-                     "the loopback SDK)")
+    doc.add_argument(
+        "--sdk", help="path of the SDK library (default: AIOTIM_SDK_PATH, else the loopback SDK)"
+    )
     doc.add_argument("--init", action="store_true", help="also TIMInit/TIMUninit it once")
     args, rest = parser.parse_known_args(argv)
     if args.command == "loopback":

@@ -31,8 +31,7 @@ def _line(who: str, to: str, msg: Message) -> str:
 async def run_demo() -> int:
     """Run the scripted conversation, printing it as it happens; returns the exit status."""
     print("aiotim demo: a loopback IM cloud, an echo bot and a peer, all in this process")
-    async with Cloud(APP_ID, SECRET_KEY) as cloud, cloud.client() as bot, \
-            cloud.client() as alice:
+    async with Cloud(APP_ID, SECRET_KEY) as cloud, cloud.client() as bot, cloud.client() as alice:
         print(f"  SDK {bot.sdk_version}, cloud at {cloud.address}")
         await bot.login("echo-bot", cloud.user_sig("echo-bot"))
         await alice.login("alice", cloud.user_sig("alice"))
@@ -50,7 +49,8 @@ async def run_demo() -> int:
         convs = await alice.conversations()
         for c in convs:
             last = c.last_message.text if c.last_message else None
-            print(f"  alice's conversation with {c.conv.id}: {c.unread_count} unread, "
-                  f"last: {last!r}")
+            print(
+                f"  alice's conversation with {c.conv.id}: {c.unread_count} unread, last: {last!r}"
+            )
     print("demo finished")
     return 0

@@ -17,9 +17,15 @@ from aiotim.tools.netguard import isolation_problem
 
 __all__ = ["run_doctor"]
 
-_UNDOCUMENTED = ("TIMGetVersion", "TIMNotifySocketEvent", "TIMRegisterEncryptionDelegate",
-                 "TIMRegisterSocketDelegate", "TIMUnregisterEncryptionDelegate",
-                 "TIMUnregisterSocketDelegate", "TIMWriteLog")
+_UNDOCUMENTED = (
+    "TIMGetVersion",
+    "TIMNotifySocketEvent",
+    "TIMRegisterEncryptionDelegate",
+    "TIMRegisterSocketDelegate",
+    "TIMUnregisterEncryptionDelegate",
+    "TIMUnregisterSocketDelegate",
+    "TIMWriteLog",
+)
 
 
 def _exported_tim_symbols(path: Path) -> list[str] | None:
@@ -40,9 +46,11 @@ def run_doctor(sdk: str | None, *, init: bool = False) -> int:
     loopback = loopback_library_path()
     path = Path(sdk or os.environ.get("AIOTIM_SDK_PATH") or loopback)
     is_loopback = path.resolve() == loopback.resolve()
-    print(f"aiotim {version('aiotim')} on Python {platform.python_version()} "
-          f"({sys.platform}), cffi {version('cffi')}, anyio {version('anyio')}, "
-          f"orjson {version('orjson')}")
+    print(
+        f"aiotim {version('aiotim')} on Python {platform.python_version()} "
+        f"({sys.platform}), cffi {version('cffi')}, anyio {version('anyio')}, "
+        f"orjson {version('orjson')}"
+    )
     print(f"SDK: {path}{' (the loopback SDK)' if is_loopback else ''}")
     if not path.is_file():
         print("  not found")
@@ -62,8 +70,10 @@ def run_doctor(sdk: str | None, *, init: bool = False) -> int:
     exported = _exported_tim_symbols(path)
     if exported is not None:
         extra = sorted(set(exported) - set(FUNCTIONS))
-        print(f"  exported TIM* symbols: {len(exported)}; not in aiotim's table: "
-              f"{len(extra)}{': ' + ', '.join(extra) if extra else ''}")
+        print(
+            f"  exported TIM* symbols: {len(exported)}; not in aiotim's table: "
+            f"{len(extra)}{': ' + ', '.join(extra) if extra else ''}"
+        )
         unknown = [s for s in extra if s not in _UNDOCUMENTED and not s.startswith("TIMLoopback")]
         if unknown:
             print(f"  NOTE: undeclared symbols beyond the known undocumented ones: {unknown}")

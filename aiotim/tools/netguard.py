@@ -28,6 +28,8 @@ def has_routes(route_table: str | Path = "/proc/net/route") -> bool:
 def isolation_problem() -> str | None:
     """``None`` when this process cannot reach any network, else what is wrong."""
     if has_routes():
-        return ("this process has network routes: the real libImSDK.so would connect to "
-                "Tencent's servers; run it under shared/tools/netless")
+        return (
+            "this process has network routes: the real libImSDK.so would connect to "
+            "Tencent's servers; run it under shared/tools/netless"
+        )
     return None

@@ -21,7 +21,10 @@ def test_doctor_reports_the_real_sdk(real_sdk_path: Path) -> None:
     """doctor prints version 8.0.5903, 240/240 functions bound and the 7 undocumented extras."""
     proc = subprocess.run(
         [sys.executable, "-m", "aiotim", "doctor", "--sdk", str(real_sdk_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
     out = proc.stdout
@@ -41,6 +44,7 @@ class TestDoctorRefusesWithRoutes:
     @pytest.fixture
     def dummy_sdk(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         """A file named libImSDK.so that is not a library; open_sdk fails the test if called."""
+
         def no_open(*args: object) -> None:
             raise AssertionError("doctor opened the library despite the routes")
 
@@ -59,7 +63,10 @@ class TestDoctorRefusesWithRoutes:
         assert "refusing to load it" in out and "shared/tools/netless" in out
 
     def test_refuses_with_a_default_route_in_the_route_table(
-        self, dummy_sdk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        self,
+        dummy_sdk: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str],
     ) -> None:
         """A route table listing a default route (read by the real has_routes) → refusal."""
@@ -68,17 +75,26 @@ class TestDoctorRefusesWithRoutes:
             "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
             "eth0\t00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
         )
-        monkeypatch.setattr(aiotim.tools.netguard, "has_routes",
-                            functools.partial(aiotim.tools.netguard.has_routes, table))
+        monkeypatch.setattr(
+            aiotim.tools.netguard,
+            "has_routes",
+            functools.partial(aiotim.tools.netguard.has_routes, table),
+        )
         assert run_doctor(str(dummy_sdk)) == 2
         assert "refusing to load it" in capsys.readouterr().out
 
     def test_a_missing_route_table_counts_as_routes(
-        self, dummy_sdk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        self,
+        dummy_sdk: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str],
     ) -> None:
         """An unreadable route table is taken as "routes exist" (assume the worst)."""
-        monkeypatch.setattr(aiotim.tools.netguard, "has_routes",
-                            functools.partial(aiotim.tools.netguard.has_routes, tmp_path / "none"))
+        monkeypatch.setattr(
+            aiotim.tools.netguard,
+            "has_routes",
+            functools.partial(aiotim.tools.netguard.has_routes, tmp_path / "none"),
+        )
         assert run_doctor(str(dummy_sdk)) == 2
         assert "refusing to load it" in capsys.readouterr().out

@@ -98,8 +98,9 @@ class TestSynchronousFailures:
         # Observed: the callback echoes the JSON it was given (byte for byte, spaces included),
         # not an "effective config" with defaults filled in as ARCHITECTURE.md says.
         async with client:
-            param = orjson.dumps({"set_config_log_level": 4, "set_config_is_log_output_console":
-                                  False})
+            param = orjson.dumps(
+                {"set_config_log_level": 4, "set_config_is_log_output_console": False}
+            )
             result = await client.call_raw("TIMSetConfig", param)
             assert isinstance(result, dict)
             assert result == orjson.loads(param)
@@ -172,8 +173,9 @@ class TestBeforeLogin:
                 with anyio.fail_after(10), pytest.raises(aiotim.TIMError) as info:
                     await c.send_text(aiotim.C2C("bob"), "hi")
             codes.append(info.value.code)
-            assert isinstance(info.value, {6013: aiotim.NotInitialized,
-                                           6014: aiotim.NotLoggedIn}[info.value.code])
+            assert isinstance(
+                info.value, {6013: aiotim.NotInitialized, 6014: aiotim.NotLoggedIn}[info.value.code]
+            )
             if info.value.code == 6013:
                 assert info.value.desc == "not initialized"
                 break
@@ -278,13 +280,14 @@ class TestLogin:
             assert client.stats()["pending"] == 0
             assert client.login_status is aiotim.LoginStatus.LOGGED_OUT
         # The dropped result is not visible through the API; the SDK's log says what it was.
-        failed = [r.getMessage() for r in caplog.records
-                  if r.name == "aiotim.sdk" and "Login failed" in r.getMessage()]
+        failed = [
+            r.getMessage()
+            for r in caplog.records
+            if r.name == "aiotim.sdk" and "Login failed" in r.getMessage()
+        ]
         assert failed and "error_code:9523" in failed[0]
 
-    async def test_closing_while_a_login_is_pending_is_prompt(
-        self, client: aiotim.Client
-    ) -> None:
+    async def test_closing_while_a_login_is_pending_is_prompt(self, client: aiotim.Client) -> None:
         """Exiting the client while login() is awaited elsewhere ends it with ClientClosed."""
         outcome: list[BaseException] = []
 
@@ -321,7 +324,10 @@ def test_exit_with_the_real_sdk_busy_is_clean(
     mode, backend = [("leak", "asyncio"), ("exit", "asyncio"), ("exit", "trio")][run % 3]
     proc = subprocess.run(
         [sys.executable, str(SCRIPT), mode, backend, str(real_sdk_path), str(tmp_path / "d")],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     if mode == "leak":  # the other mode leaves through sys.exit(0)
