@@ -26,10 +26,12 @@ from aiotim._native import Bridge, SDKLibrary, SDKSource, open_sdk, resolve_sour
 from aiotim._native.rawcalls import call_raw
 from aiotim.bot import Bot
 from aiotim.domains._base import Shortcut
+from aiotim.domains.community import Community
 from aiotim.domains.conversations import Conversations
 from aiotim.domains.friends import Friends
 from aiotim.domains.groups import Groups
 from aiotim.domains.messages import Messages
+from aiotim.domains.official import Official
 from aiotim.domains.profiles import Profiles
 from aiotim.domains.signaling import Signaling
 from aiotim.domains.status import Status
@@ -139,6 +141,8 @@ class Client:
         self.profiles = Profiles(self)
         self.status = Status(self)
         self.signaling = Signaling(self)
+        self.community = Community(self)
+        self.official = Official(self)
         self._bot = Bot(self, self.messages)
 
     # -- lifecycle ------------------------------------------------------------------------

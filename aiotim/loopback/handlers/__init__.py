@@ -23,7 +23,18 @@ from aiotim.enums import TIMErrCode
 from aiotim.loopback.cloud.app import App
 from aiotim.loopback.cloud.connection import Connection
 from aiotim.loopback.cloud.protocol import Field
-from aiotim.loopback.handlers import conversations, messages, session
+from aiotim.loopback.handlers import (
+    community,
+    conversations,
+    friends,
+    groups,
+    messages,
+    official,
+    profiles,
+    session,
+    signaling,
+    status,
+)
 from aiotim.loopback.handlers._call import Call, CallError, Handler, HandlerTable, check_args
 
 __all__ = ["DOMAINS", "HANDLERS", "Call", "CallError", "dispatch", "served_functions"]
@@ -33,7 +44,18 @@ E = TIMErrCode
 
 #: The domain modules, each with a ``HANDLERS`` table. A new domain is one entry here (and its
 #: import above).
-DOMAINS: tuple[ModuleType, ...] = (session, messages, conversations)
+DOMAINS: tuple[ModuleType, ...] = (
+    session,
+    messages,
+    conversations,
+    groups,
+    community,
+    friends,
+    profiles,
+    status,
+    signaling,
+    official,
+)
 
 
 def _merge(tables: Iterable[HandlerTable]) -> tuple[dict[str, Handler], frozenset[str]]:

@@ -5,9 +5,6 @@
 
 from __future__ import annotations
 
-import random
-import secrets
-import time
 from typing import Any
 
 import orjson
@@ -15,7 +12,9 @@ import orjson
 from aiotim.enums import TIMConvEvent, TIMErrCode, TIMMsgStatus
 from aiotim.loopback.cloud import jsonshapes, views
 from aiotim.loopback.cloud.state import C2C, GROUP, StoredMessage, c2c_key
+from aiotim.loopback.handlers import group_messages
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
+from aiotim.loopback.handlers._compose import check_param, compose, uint
 from aiotim.loopback.handlers._reads import mark_read, recount
 
 __all__ = ["HANDLERS"]
@@ -39,63 +38,25 @@ def _conv_type(call: Call, conv_type: int) -> None:
         raise CallError(E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: bad conv_type {conv_type}")
 
 
-def _uint(value: object, bits: int) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < (1 << bits):
-        return value
-    return None
-
-
-def _new_msg_id(client_time: int, rand: int) -> str:
-    # The SDK's own format: <16 hex digits>-<client time s>-<rand>.
-    return f"{secrets.token_hex(8)}-{client_time}-{rand}"
-
-
 def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> StoredMessage:
-    _conv_type(call, conv_type)
-    if not conv_id:
-        raise CallError(E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: conv_id is empty")
-    if not isinstance(param, dict):
-        raise CallError(
-            E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: json_msg_param is not an object"
-        )
-    elems = param.get("message_elem_array")
-    if (
-        not isinstance(elems, list)
-        or not elems
-        or not all(isinstance(e, dict) and _uint(e.get("elem_type"), 8) is not None for e in elems)
-    ):
-        raise CallError(
-            E.ERR_INVALID_MSG_ELEM,
-            "message_elem_array must be a non-empty array of elems with elem_type",
-        )
+    if conv_type == GROUP:
+        return group_messages.send(call, conv_id, check_param(call, conv_id, param), msg_id)
+    if conv_type != C2C:
+        raise CallError(E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: bad conv_type {conv_type}")
+    param = check_param(call, conv_id, param)
     app, sender = call.app, call.user
     store = app.store
-    existing = store.by_id.get(msg_id) if msg_id else None
-    if existing is None and isinstance(param.get("message_msg_id"), str):
-        existing = store.by_id.get(param["message_msg_id"])  # a resend of a stored message
-    if existing is not None and existing.sender == sender:
-        return existing  # idempotent: the same message is never stored twice
-
-    now = int(time.time())
-    rand = _uint(param.get("message_rand"), 32)
-    if rand is None and msg_id:
-        tail = msg_id.rpartition("-")[2]
-        rand = _uint(int(tail), 32) if tail.isdecimal() else None
-    if rand is None:
-        rand = random.getrandbits(32)
-    client_time = _uint(param.get("message_client_time"), 64) or now
-    msg = StoredMessage(
+    msg, new = compose(
+        call,
         conv_key=c2c_key(sender, conv_id),
         conv_type=C2C,
-        sender=sender,
         target=conv_id,
-        body={k: param[k] for k in jsonshapes.CLIENT_MESSAGE_KEYS if k in param},
-        rand=rand,
-        server_time=now,
-        client_time=client_time,
-        msg_id=msg_id or _new_msg_id(client_time, rand),
-        unique_id=store.new_unique_id(),
+        param=param,
+        msg_id=msg_id,
     )
+    if not new:
+        return msg  # idempotent: the same message is never stored twice
+    now = msg.server_time
     if param.get("message_is_online_msg") is True:
         # Online messages are neither stored nor counted; only a connected peer sees them.
         if conv_id != sender and conv_id in app.online:
@@ -174,10 +135,10 @@ def _find_message(call: Call, conv_key: str, ref: Any) -> StoredMessage | None:
     if isinstance(msg_id, str) and msg_id:
         msg = store.by_id.get(msg_id)
         return msg if msg is not None and msg.conv_key == conv_key else None
-    seq = _uint(ref.get("message_seq"), 64)
+    seq = uint(ref.get("message_seq"), 64)
     if seq:
         msg = store.message_at(conv_key, seq)
-        rand = _uint(ref.get("message_rand"), 32)
+        rand = uint(ref.get("message_rand"), 32)
         if msg is not None and (rand is None or msg.rand == rand):
             return msg
     return None
@@ -189,7 +150,7 @@ def _get_msg_list(call: Call) -> bytes:
     _conv_type(call, conv_type)
     if not isinstance(param, dict):
         raise CallError(E.ERR_INVALID_PARAMETERS, "json_get_msg_param is not an object")
-    count = _uint(param.get("msg_getmsglist_param_count"), 32) or _DEFAULT_PAGE
+    count = uint(param.get("msg_getmsglist_param_count"), 32) or _DEFAULT_PAGE
     count = min(count, _MAX_PAGE)
     forward = param.get("msg_getmsglist_param_is_forward") is True
     key = c2c_key(call.user, conv_id)
@@ -199,8 +160,8 @@ def _get_msg_list(call: Call) -> bytes:
     if anchor is None and isinstance(anchor_ref, dict) and anchor_ref:
         raise CallError(E.ERR_INVALID_PARAMETERS, "msg_getmsglist_param_last_msg not found")
     types = param.get("msg_getmsglist_param_message_type_array") or []
-    begin = _uint(param.get("msg_getmsglist_param_time_begin"), 64)
-    period = _uint(param.get("msg_getmsglist_param_time_period"), 64)
+    begin = uint(param.get("msg_getmsglist_param_time_begin"), 64)
+    period = uint(param.get("msg_getmsglist_param_time_period"), 64)
 
     def wanted(m: StoredMessage) -> bool:
         if types and m.body["message_elem_array"][0].get("elem_type") not in types:

@@ -1,0 +1,88 @@
+"""Composing a message to store: the checks every send makes and the stored form, shared by
+one-to-one sends (:mod:`.messages`) and group sends (:mod:`.group_messages`).
+
+Below the domain modules: it knows the :class:`Call` and the store, nothing of the domains.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import time
+from typing import Any
+
+from aiotim.enums import TIMErrCode
+from aiotim.loopback.cloud import jsonshapes
+from aiotim.loopback.cloud.state import StoredMessage
+from aiotim.loopback.handlers._call import Call, CallError
+
+__all__ = ["check_param", "compose", "uint"]
+
+E = TIMErrCode
+
+
+def uint(value: object, bits: int) -> int | None:
+    """``value`` if it is an int in ``[0, 2**bits)``, else ``None``."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < (1 << bits):
+        return value
+    return None
+
+
+def _new_msg_id(client_time: int, rand: int) -> str:
+    # The SDK's own format: <16 hex digits>-<client time s>-<rand>.
+    return f"{secrets.token_hex(8)}-{client_time}-{rand}"
+
+
+def check_param(call: Call, conv_id: str, param: Any) -> dict[str, Any]:
+    """The send's ``json_msg_param``, checked: a non-empty element array with types."""
+    if not conv_id:
+        raise CallError(E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: conv_id is empty")
+    if not isinstance(param, dict):
+        raise CallError(
+            E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: json_msg_param is not an object"
+        )
+    elems = param.get("message_elem_array")
+    if (
+        not isinstance(elems, list)
+        or not elems
+        or not all(isinstance(e, dict) and uint(e.get("elem_type"), 8) is not None for e in elems)
+    ):
+        raise CallError(
+            E.ERR_INVALID_MSG_ELEM,
+            "message_elem_array must be a non-empty array of elems with elem_type",
+        )
+    return param
+
+
+def compose(
+    call: Call, *, conv_key: str, conv_type: int, target: str, param: dict[str, Any], msg_id: str
+) -> tuple[StoredMessage, bool]:
+    """The message to store for this send, and whether it is new: a resend of a stored
+    message (same id, same sender) is the stored one, never a second copy."""
+    store, sender = call.app.store, call.user
+    existing = store.by_id.get(msg_id) if msg_id else None
+    if existing is None and isinstance(param.get("message_msg_id"), str):
+        existing = store.by_id.get(param["message_msg_id"])  # a resend of a stored message
+    if existing is not None and existing.sender == sender:
+        return existing, False
+    now = int(time.time())
+    rand = uint(param.get("message_rand"), 32)
+    if rand is None and msg_id:
+        tail = msg_id.rpartition("-")[2]
+        rand = uint(int(tail), 32) if tail.isdecimal() else None
+    if rand is None:
+        rand = random.getrandbits(32)
+    client_time = uint(param.get("message_client_time"), 64) or now
+    msg = StoredMessage(
+        conv_key=conv_key,
+        conv_type=conv_type,
+        sender=sender,
+        target=target,
+        body={k: param[k] for k in jsonshapes.CLIENT_MESSAGE_KEYS if k in param},
+        rand=rand,
+        server_time=now,
+        client_time=client_time,
+        msg_id=msg_id or _new_msg_id(client_time, rand),
+        unique_id=store.new_unique_id(),
+    )
+    return msg, True
