@@ -22,6 +22,7 @@ from aiotim.errors import SDKNotFound as SDKNotFound
 from aiotim.errors import StreamOverflow as StreamOverflow
 from aiotim.errors import TIMError as TIMError
 from aiotim.errors import UnsupportedBySDK as UnsupportedBySDK
+from aiotim.events.base import Event as Event
 from aiotim.events.community import CommunityTopicChanged as CommunityTopicChanged
 from aiotim.events.community import CommunityTopicCreated as CommunityTopicCreated
 from aiotim.events.community import CommunityTopicDeleted as CommunityTopicDeleted
@@ -144,6 +145,7 @@ __all__ = [
     "ConversationsAddedToGroup",
     "ConversationsDeletedFromGroup",
     "CustomElem",
+    "Event",
     "ExperimentalNotify",
     "FollowersListChanged",
     "FollowingListChanged",
