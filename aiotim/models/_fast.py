@@ -50,6 +50,10 @@ def _message(
     checked: Callable[[Any], T],
     c_conv: Callable[..., Any],
     c_elems: Callable[..., Any],
+    c_status: Callable[..., Any],
+    c_at_users: Callable[..., Any],
+    c_priority: Callable[..., Any],
+    c_is_peer_read: Callable[..., Any],
 ) -> Callable[[Any], T]:
     def from_json(value: Any) -> T:
         if type(value) is dict:
@@ -66,6 +70,13 @@ def _message(
             message_is_from_self = g("message_is_from_self")
             message_is_read = g("message_is_read")
             message_status = g("message_status")
+            message_group_at_user_array = g("message_group_at_user_array")
+            message_cloud_custom_str = g("message_cloud_custom_str")
+            message_priority = g("message_priority")
+            message_need_read_receipt = g("message_need_read_receipt")
+            message_is_peer_read = g("message_is_peer_read")
+            message_receipt_peer_read = g("message_receipt_peer_read")
+            message_is_online_msg = g("message_is_online_msg")
             if (
                 type(message_msg_id) is str
                 and type(message_conv_id) is str
@@ -79,6 +90,13 @@ def _message(
                 and type(message_is_from_self) is bool
                 and type(message_is_read) is bool
                 and type(message_status) is int
+                and type(message_group_at_user_array) is list
+                and type(message_cloud_custom_str) is str
+                and type(message_priority) is int
+                and type(message_need_read_receipt) is bool
+                and type(message_is_peer_read) is bool
+                and type(message_receipt_peer_read) is bool
+                and type(message_is_online_msg) is bool
             ):
                 return new(
                     message_msg_id,
@@ -91,7 +109,13 @@ def _message(
                     message_client_time,
                     message_is_from_self,
                     message_is_read,
-                    message_status,
+                    c_status(message_status),
+                    c_at_users(message_group_at_user_array),
+                    message_cloud_custom_str,
+                    c_priority(message_priority),
+                    message_need_read_receipt,
+                    c_is_peer_read(message_is_peer_read, message_receipt_peer_read),
+                    message_is_online_msg,
                     value,
                 )
         return checked(value)
@@ -109,5 +133,5 @@ FACTORIES: dict[str, Callable[..., Callable[[Any], Any]]] = {
 PLANS: dict[str, str] = {
     "TextElem": "500b3b9ba83053be",
     "CustomElem": "f614c80fb2b346c6",
-    "Message": "b0aa62c9969d55b6",
+    "Message": "9df6dd8a67f8373e",
 }
