@@ -84,6 +84,8 @@ def message_view(
         "message_msg_id": msg.msg_id,
         "message_rand": msg.rand,
         "message_seq": msg.seq,
+        "message_version": msg.version,
+        "message_receipt_peer_read": msg.receipt_read and from_self,
         "message_custom_int": 0,
         "message_custom_str": "",
         "message_sender_profile": {
@@ -110,18 +112,20 @@ def conv_view(conv: StoredConversation, last: dict[str, Any] | None) -> dict[str
         "conv_unread_num": conv.unread,
         "conv_active_time": conv.active_time,
         "conv_is_has_lastmsg": last is not None,
-        "conv_is_has_draft": False,
-        "conv_is_pinned": False,
+        "conv_is_has_draft": conv.draft is not None,
+        "conv_is_pinned": conv.pinned,
         "conv_recv_opt": 0,
         "conv_group_at_info_array": [],
-        "conv_mark_array": [],
-        "conv_custom_data": "",
+        "conv_mark_array": conv.marks,
+        "conv_custom_data": conv.custom_data,
         "conv_conversation_group_array": [],
         "conv_c2c_read_timestamp": conv.read_time if conv.conv_type == 1 else 0,
         "conv_group_read_sequence": conv.read_seq if conv.conv_type != 1 else 0,
     }
     if last is not None:
         view["conv_last_msg"] = last
+    if conv.draft is not None:
+        view["conv_draft"] = conv.draft
     return view
 
 

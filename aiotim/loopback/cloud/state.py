@@ -53,6 +53,12 @@ class StoredMessage:
     status: int = int(TIMMsgStatus.kTIMMsg_SendSucc)
     revoker: str = ""
     revoke_reason: str = ""
+    #: modify count (``message_version``): a modify based on an older version conflicts (8006)
+    version: int = 0
+    #: users who deleted the message for themselves (their history and search skip it)
+    deleted_for: list[str] = field(default_factory=list)
+    #: C2C: the receiver sent a message-level read receipt (``message_receipt_peer_read``)
+    receipt_read: bool = False
 
     def record(self) -> bytes:
         """Serialise for the database."""
@@ -80,6 +86,13 @@ class StoredConversation:
     last_seq: int = 0  # 0: no message yet
     read_seq: int = 0  # the owner has read every message up to this seq
     read_time: int = 0  # server time of the owner's last read report
+    pinned: bool = False
+    #: the owner's draft (``Draft`` JSON: draft_msg, draft_user_define, draft_edit_time) or None
+    draft: dict[str, Any] | None = None
+    marks: list[int] = field(default_factory=list)
+    custom_data: str = ""
+    #: messages with seq <= this were cleared from the owner's history (clear history)
+    cleared_seq: int = 0
 
     def record(self) -> bytes:
         """Serialise for the database."""

@@ -16,7 +16,7 @@ from aiotim.loopback.cloud import jsonshapes
 from aiotim.loopback.cloud.state import StoredMessage
 from aiotim.loopback.handlers._call import Call, CallError
 
-__all__ = ["check_param", "compose", "uint"]
+__all__ = ["AT_ALL", "check_param", "compose", "uint"]
 
 E = TIMErrCode
 
@@ -51,7 +51,28 @@ def check_param(call: Call, conv_id: str, param: Any) -> dict[str, Any]:
             E.ERR_INVALID_MSG_ELEM,
             "message_elem_array must be a non-empty array of elems with elem_type",
         )
+    for elem in elems:
+        kind = elem["elem_type"]
+        if kind in _MEDIA:
+            # The loopback cannot upload files yet: say so, never pass the sender's path on.
+            raise CallError(
+                E.ERR_SDK_INTERFACE_NOT_SUPPORT,
+                f"{call.fn.name}: {_MEDIA[kind]} elements are not supported by the loopback "
+                "cloud (it lacks media upload)",
+            )
+        if kind not in _SENDABLE:
+            # Source: TIMMessageManager.h:778 (group tips and reports come from the server only)
+            raise CallError(E.ERR_INVALID_MSG_ELEM, f"elem_type {kind} cannot be sent")
     return param
+
+
+#: element types a client may send (Source: TIMMessageManager.h:778)
+_SENDABLE = frozenset((0, 1, 2, 3, 4, 6, 7, 9, 12))
+_MEDIA = {1: "image", 2: "sound", 4: "file", 9: "video"}
+#: the @all marker as the C SDK emits it, and the V2 SDKs' spelling it also accepts
+#: (Source: TIMMessageManager.h:2240-2242, 2659-2661)
+AT_ALL = "__kImSDK_MessageAtALL__"
+_AT_ALL_V2 = "__kImSDK_MesssageAtALL__"
 
 
 def compose(
@@ -73,12 +94,16 @@ def compose(
     if rand is None:
         rand = random.getrandbits(32)
     client_time = uint(param.get("message_client_time"), 64) or now
+    body = {k: param[k] for k in jsonshapes.CLIENT_MESSAGE_KEYS if k in param}
+    at = body.get("message_group_at_user_array")
+    if isinstance(at, list):
+        body["message_group_at_user_array"] = [AT_ALL if u == _AT_ALL_V2 else u for u in at]
     msg = StoredMessage(
         conv_key=conv_key,
         conv_type=conv_type,
         sender=sender,
         target=target,
-        body={k: param[k] for k in jsonshapes.CLIENT_MESSAGE_KEYS if k in param},
+        body=body,
         rand=rand,
         server_time=now,
         client_time=client_time,

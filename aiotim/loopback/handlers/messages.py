@@ -1,16 +1,21 @@
 """The messages domain: sending (``TIMMsgSendMessage``, ``TIMMsgSendNewMsg``,
 ``TIMMsgSendNewMsgEx``), history (``TIMMsgGetMsgList``), read reports (``TIMMsgReportReaded``,
-``TIMMsgMarkAllMessageAsRead``) and ``TIMMsgRevoke``. One-to-one conversations only so far.
+``TIMMsgMarkAllMessageAsRead``), ``TIMMsgRevoke`` (2-minute window), ``TIMMsgModifyMessage``,
+deletes (``TIMMsgDelete``, ``TIMMsgListDelete``, ``TIMMsgClearHistoryMessage``),
+``TIMMsgFindMessages``, search (``TIMMsgSearchLocalMessages``, ``TIMMsgSearchCloudMessages``)
+and C2C read receipts (``TIMMsgSendMessageReadReceipts``, ``TIMMsgGetMessageReadReceipts``).
+One-to-one conversations (groups: :mod:`.group_messages`).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import orjson
 
 from aiotim.enums import TIMConvEvent, TIMErrCode, TIMMsgStatus
-from aiotim.loopback.cloud import jsonshapes, views
+from aiotim.loopback.cloud import jsonshapes, peoplestate, views
 from aiotim.loopback.cloud.state import C2C, GROUP, StoredMessage, c2c_key
 from aiotim.loopback.handlers import group_messages
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
@@ -25,8 +30,12 @@ HANDLERS = HandlerTable()
 _ADD = int(TIMConvEvent.kTIMConvEvent_Add)
 _UPDATE = int(TIMConvEvent.kTIMConvEvent_Update)
 _REVOKED = int(TIMMsgStatus.kTIMMsg_Revoked)
+_DELETED = int(TIMMsgStatus.kTIMMsg_Deleted)
 _DEFAULT_PAGE = 20
 _MAX_PAGE = 10_000
+#: Revoke window in seconds. Source: TIMMessageManager.h:1217-1222, 269/75337 (2 minutes by
+#: default; console-configurable, so tests may change it).
+REVOKE_LIMIT_S = 120
 
 
 def _conv_type(call: Call, conv_type: int) -> None:
@@ -44,6 +53,10 @@ def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> 
     if conv_type != C2C:
         raise CallError(E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: bad conv_type {conv_type}")
     param = check_param(call, conv_id, param)
+    # A receiver who blocked the sender: 20007 (the real default is a silent drop; see
+    # peoplestate.BLOCKED_SEND_FAILS).
+    if (refusal := peoplestate.c2c_refusal(call.app, call.user, conv_id)) is not None:
+        raise CallError(*refusal)
     app, sender = call.app, call.user
     store = app.store
     msg, new = compose(
@@ -147,13 +160,17 @@ def _find_message(call: Call, conv_key: str, ref: Any) -> StoredMessage | None:
 @HANDLERS.on("TIMMsgGetMsgList")
 def _get_msg_list(call: Call) -> bytes:
     conv_id, conv_type, param = call.text(0), call.integer(1), call.json(2) or {}
-    _conv_type(call, conv_type)
+    if conv_type != GROUP:
+        _conv_type(call, conv_type)
     if not isinstance(param, dict):
         raise CallError(E.ERR_INVALID_PARAMETERS, "json_get_msg_param is not an object")
     count = uint(param.get("msg_getmsglist_param_count"), 32) or _DEFAULT_PAGE
     count = min(count, _MAX_PAGE)
     forward = param.get("msg_getmsglist_param_is_forward") is True
-    key = c2c_key(call.user, conv_id)
+    if conv_type == GROUP:  # the group's one history, members only
+        key = group_messages.history_key(call, conv_id)
+    else:
+        key = c2c_key(call.user, conv_id)
     history = call.app.store.messages(key)
     anchor_ref = param.get("msg_getmsglist_param_last_msg")
     anchor = _find_message(call, key, anchor_ref)
@@ -163,7 +180,13 @@ def _get_msg_list(call: Call) -> bytes:
     begin = uint(param.get("msg_getmsglist_param_time_begin"), 64)
     period = uint(param.get("msg_getmsglist_param_time_period"), 64)
 
+    me = call.user
+    mine = call.app.store.find_conversation(me, C2C, conv_id)
+    cleared = mine.cleared_seq if mine is not None else 0
+
     def wanted(m: StoredMessage) -> bool:
+        if m.seq <= cleared or me in m.deleted_for:
+            return False
         if types and m.body["message_elem_array"][0].get("elem_type") not in types:
             return False
         if begin is not None and m.server_time < begin:
@@ -220,6 +243,12 @@ def _revoke(call: Call) -> str:
         raise CallError(E.ERR_SDK_INVALID_OPERATION, "only the sender can revoke a message")
     if msg.status == _REVOKED:
         return ""
+    if time.time() - msg.server_time > REVOKE_LIMIT_S:
+        # Source: TIMErrorCode.h:308 ERR_SVR_MSG_REVOKE_TIME_LIMIT (C2C)
+        raise CallError(
+            E.ERR_SVR_MSG_REVOKE_TIME_LIMIT,
+            f"the revoke window ({REVOKE_LIMIT_S} s after sending) is over",
+        )
     msg.status, msg.revoker = _REVOKED, me
     reason = param.get("message_revoke_reason") if isinstance(param, dict) else None
     msg.revoke_reason = reason if isinstance(reason, str) else ""
@@ -242,3 +271,321 @@ def _revoke(call: Call) -> str:
         if owner != me:
             conn.notify_unread()
     return ""
+
+
+# -- modify, delete, find, search, receipts -----------------------------------------------------
+
+_MODIFIABLE = frozenset((0, 3, 6, 7))  # Source: TIMMessageManager.h:1260-1262, 269/75327
+
+
+def _participants(msg: StoredMessage) -> tuple[str, ...]:
+    return (msg.sender, msg.target) if msg.conv_type == C2C else (msg.sender,)
+
+
+def _visible(call: Call, msg_id: Any) -> StoredMessage | None:
+    """The stored message ``msg_id`` if the caller takes part in its conversation."""
+    if not isinstance(msg_id, str):
+        return None
+    msg = call.app.store.by_id.get(msg_id)
+    if msg is None or msg.conv_type != C2C or call.user not in _participants(msg):
+        return None
+    return msg
+
+
+def _view(call: Call, msg: StoredMessage, viewer: str | None = None) -> dict[str, Any]:
+    who = call.user if viewer is None else viewer
+    view = views.message_views(call.app.store, who, [msg])[0]
+    if who in msg.deleted_for:
+        view["message_status"] = _DELETED
+    return view
+
+
+@HANDLERS.on("TIMMsgModifyMessage")
+def _modify(call: Call) -> bytes | None:
+    param = call.json(0)
+    if not isinstance(param, dict):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "json_msg_param is not an object")
+    msg = _visible(call, param.get("message_msg_id"))
+    if msg is None:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "the message to modify was not found")
+    if msg.status == _REVOKED:
+        raise CallError(E.ERR_SDK_INVALID_OPERATION, "a revoked message cannot be modified")
+    version = param.get("message_version", msg.version)
+    if version != msg.version:
+        # Source: TIMMessageManager.h:1262: on a conflict json_params is the latest message
+        call.reply(
+            E.ERR_SDK_MSG_MODIFY_CONFLICT,
+            "the message was modified by someone else since this copy",
+            orjson.dumps(_view(call, msg)),
+        )
+        return None
+    elems = param.get("message_elem_array")
+    if elems is not None and elems != msg.body.get("message_elem_array"):
+        old = msg.body.get("message_elem_array") or []
+        if (
+            not isinstance(elems, list)
+            or not elems
+            or not all(isinstance(e, dict) and e.get("elem_type") in _MODIFIABLE for e in elems)
+            or not all(e.get("elem_type") in _MODIFIABLE for e in old)
+        ):
+            raise CallError(
+                E.ERR_INVALID_PARAMETERS,
+                "only text, custom, face and location elements can be modified",
+            )
+        msg.body["message_elem_array"] = elems
+    custom = param.get("message_cloud_custom_str")
+    if isinstance(custom, str):
+        msg.body["message_cloud_custom_str"] = custom
+    msg.version += 1
+    call.app.store.changed(msg)
+    # Source: TIMMessageManager.h:1260: the modifier and the peer are both told
+    for user in dict.fromkeys(_participants(msg)):
+        conn = call.app.online.get(user)
+        if conn is not None:
+            conn.event("TIMSetMsgUpdateCallback", [orjson.dumps([_view(call, msg, user)])])
+    return orjson.dumps(_view(call, msg))
+
+
+def _delete_for(call: Call, msgs: list[StoredMessage]) -> None:
+    me = call.user
+    for msg in msgs:
+        if me not in msg.deleted_for:
+            msg.deleted_for.append(me)
+            call.app.store.changed(msg)
+    conv = None
+    if msgs:
+        m = msgs[0]
+        conv = call.app.store.find_conversation(me, C2C, m.target if m.sender == me else m.sender)
+    if conv is not None and any(m.seq == conv.last_seq for m in msgs):
+        alive = [m for m in call.app.store.messages(conv.conv_key) if me not in m.deleted_for]
+        conv.last_seq = alive[-1].seq if alive else 0
+        call.app.store.conv_changed(conv)
+        call.conn.notify_conv(conv, _UPDATE)
+
+
+def _refs(call: Call, conv_id: str, items: Any) -> list[StoredMessage]:
+    key = c2c_key(call.user, conv_id)
+    found = []
+    for ref in items if isinstance(items, list) else []:
+        msg = _find_message(call, key, ref)
+        if msg is None:
+            raise CallError(E.ERR_INVALID_PARAMETERS, "a message to delete was not found")
+        found.append(msg)
+    return found
+
+
+@HANDLERS.on("TIMMsgDelete")
+def _delete(call: Call) -> str:
+    conv_id, conv_type, param = call.text(0), call.integer(1), call.json(2)
+    _conv_type(call, conv_type)
+    ref = param.get("msg_delete_param_msg") if isinstance(param, dict) else None
+    _delete_for(call, _refs(call, conv_id, [ref]))
+    return ""
+
+
+@HANDLERS.on("TIMMsgListDelete")
+def _list_delete(call: Call) -> str:
+    conv_id, conv_type, items = call.text(0), call.integer(1), call.json(2)
+    _conv_type(call, conv_type)
+    if not isinstance(items, list) or not items:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "json_msg_array must be a non-empty array")
+    if len(items) > 50:  # Source: TIMMessageManager.h:1330-1335 (≤ 50 per call)
+        raise CallError(E.ERR_INVALID_PARAMETERS, "at most 50 messages per TIMMsgListDelete")
+    _delete_for(call, _refs(call, conv_id, items))
+    return ""
+
+
+@HANDLERS.on("TIMMsgClearHistoryMessage")
+def _clear_history(call: Call) -> str:
+    conv_id, conv_type = call.text(0), call.integer(1)
+    _conv_type(call, conv_type)
+    store = call.app.store
+    conv = store.find_conversation(call.user, C2C, conv_id)
+    if conv is None:
+        raise CallError(E.ERR_INVALID_CONVERSATION, f"no conversation with {conv_id!r}")
+    history = store.messages(conv.conv_key)
+    # GUESS: like V2 clearC2CHistoryMessage: local and roaming, the conversation stays.
+    conv.cleared_seq = len(history)
+    conv.read_seq = max(conv.read_seq, len(history))
+    conv.last_seq = 0
+    had_unread, conv.unread = conv.unread, 0
+    store.conv_changed(conv)
+    call.conn.notify_conv(conv, _UPDATE)
+    if had_unread:
+        call.conn.notify_unread()
+    return ""
+
+
+@HANDLERS.on("TIMMsgFindMessages")
+def _find_messages(call: Call) -> bytes:
+    ids = call.json(0)
+    if not isinstance(ids, list):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "json_message_id_array is not an array")
+    found = [msg for msg in (_visible(call, i) for i in ids) if msg is not None]
+    return orjson.dumps([_view(call, m) for m in found])
+
+
+def _searchable_text(msg: StoredMessage) -> str:
+    # GUESS: text content, custom description/extension/data, file names are searched.
+    parts = []
+    for e in msg.body.get("message_elem_array") or []:
+        for key in (
+            "text_elem_content",
+            "custom_elem_data",
+            "custom_elem_desc",
+            "custom_elem_ext",
+            "file_elem_file_name",
+            "location_elem_desc",
+        ):
+            value = e.get(key)
+            if isinstance(value, str):
+                parts.append(value)
+    return "\n".join(parts).casefold()
+
+
+def _search(call: Call, cloud: bool) -> bytes:
+    param = call.json(0)
+    if not isinstance(param, dict):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "json_search_message_param is not an object")
+    keywords = [k.casefold() for k in param.get("msg_search_param_keyword_array") or []]
+    senders = param.get("msg_search_param_send_identifier_array") or []
+    types = param.get("msg_search_param_message_type_array") or []
+    if not keywords and not senders and not types:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "give keywords, senders or message types")
+    if len(keywords) > 5 or len(senders) > 5:  # Source: 269/115824
+        raise CallError(E.ERR_INVALID_PARAMETERS, "at most 5 keywords and 5 senders")
+    match_all = param.get("msg_search_param_keyword_list_match_type") == 1
+    conv_id = param.get("msg_search_param_conv_id") or ""
+    position = uint(param.get("msg_search_param_search_time_position"), 64) or 0
+    period = uint(param.get("msg_search_param_search_time_period"), 64) or 0
+    me, store = call.user, call.app.store
+
+    def matches(m: StoredMessage) -> bool:
+        if m.status == _REVOKED or me in m.deleted_for:  # Source: TIMMessageManager.h:1538
+            return False
+        if senders and m.sender not in senders:
+            return False
+        elem_types = [e.get("elem_type") for e in m.body.get("message_elem_array") or []]
+        if types and not any(t in types for t in elem_types):
+            return False
+        if position and m.server_time > position:
+            return False
+        if period and m.server_time < (position or int(time.time())) - period:
+            return False
+        if keywords:
+            text = _searchable_text(m)
+            hits = [k in text for k in keywords]
+            return all(hits) if match_all else any(hits)
+        return True
+
+    items = []
+    total = 0
+    for conv in sorted(store.conversations(me), key=lambda c: -c.active_time):
+        if conv.conv_type != C2C or (conv_id and conv.conv_id != conv_id):
+            continue
+        found = [
+            m for m in store.messages(conv.conv_key) if m.seq > conv.cleared_seq and matches(m)
+        ]
+        if not found:
+            continue
+        found.reverse()  # newest first
+        items.append((conv, found))
+        total += len(found) if conv_id else 1
+    if not cloud and conv_id:
+        size = uint(param.get("msg_search_param_page_size"), 32) or 0
+        index = uint(param.get("msg_search_param_page_index"), 32) or 0
+        if size and items:
+            conv, found = items[0]
+            items = [(conv, found[index * size : (index + 1) * size])]
+    cursor = ""
+    if cloud and conv_id and items:
+        count = min(uint(param.get("msg_search_param_search_count"), 32) or 100, 100)
+        start_text = param.get("msg_search_param_search_cursor") or "0"
+        start = int(start_text) if str(start_text).isdecimal() else 0
+        conv, found = items[0]
+        if start + count < len(found):
+            cursor = str(start + count)
+        items = [(conv, found[start : start + count])]
+    out = []
+    for conv, found in items:
+        shown = found if conv_id or len(found) == 1 else []  # Source: TIMMessageManager.h:2512
+        out.append(
+            {
+                "msg_search_result_item_conv_id": conv.conv_id,
+                "msg_search_result_item_conv_type": conv.conv_type,
+                "msg_search_result_item_total_message_count": len(found),
+                "msg_search_result_item_message_array": [_view(call, m) for m in shown],
+            }
+        )
+    result: dict[str, Any] = {
+        "msg_search_result_total_count": total,
+        "msg_search_result_item_array": out,
+    }
+    if cloud:
+        result["msg_search_result_search_cursor"] = cursor
+    return orjson.dumps(result)
+
+
+@HANDLERS.on("TIMMsgSearchLocalMessages")
+def _search_local(call: Call) -> bytes:
+    return _search(call, cloud=False)
+
+
+@HANDLERS.on("TIMMsgSearchCloudMessages")
+def _search_cloud(call: Call) -> bytes:
+    return _search(call, cloud=True)
+
+
+def _receipt_msgs(call: Call) -> list[StoredMessage]:
+    items = call.json(0)
+    if not isinstance(items, list) or not items:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "json_msg_array must be a non-empty array")
+    msgs = []
+    for item in items:
+        msg = _visible(call, item.get("message_msg_id") if isinstance(item, dict) else None)
+        if msg is None:
+            raise CallError(E.ERR_INVALID_PARAMETERS, "a message of json_msg_array was not found")
+        msgs.append(msg)
+    if len({m.conv_key for m in msgs}) > 1:  # Source: TIMMessageManager.h:1637
+        raise CallError(E.ERR_INVALID_PARAMETERS, "messages of one conversation only")
+    return msgs
+
+
+def _receipt(msg: StoredMessage, viewer: str) -> dict[str, Any]:
+    return {
+        "msg_receipt_conv_id": msg.target if msg.sender == viewer else msg.sender,
+        "msg_receipt_conv_type": msg.conv_type,
+        "msg_receipt_msg_id": msg.msg_id,
+        "msg_receipt_time_stamp": msg.server_time,
+        "msg_receipt_is_peer_read": msg.receipt_read,
+        "msg_receipt_read_count": 1 if msg.receipt_read else 0,
+        "msg_receipt_unread_count": 0 if msg.receipt_read else 1,
+    }
+
+
+@HANDLERS.on("TIMMsgSendMessageReadReceipts")
+def _send_receipts(call: Call) -> str:
+    msgs = _receipt_msgs(call)
+    for msg in msgs:
+        if msg.sender == call.user or not msg.body.get("message_need_read_receipt"):
+            raise CallError(
+                E.ERR_INVALID_PARAMETERS,
+                "receipts go only for received messages sent with need_read_receipt",
+            )
+    fresh = [m for m in msgs if not m.receipt_read]
+    for msg in fresh:
+        msg.receipt_read = True
+        call.app.store.changed(msg)
+    if fresh:
+        sender = fresh[0].sender
+        conn = call.app.online.get(sender)
+        if conn is not None:
+            # Source: TIMMessageManager.h:683-687: the message sender gets the receipts
+            receipts = [_receipt(m, sender) for m in fresh]
+            conn.event("TIMSetMsgReadedReceiptCallback", [orjson.dumps(receipts)])
+    return ""
+
+
+@HANDLERS.on("TIMMsgGetMessageReadReceipts")
+def _get_receipts(call: Call) -> bytes:
+    return orjson.dumps([_receipt(m, call.user) for m in _receipt_msgs(call)])
