@@ -68,9 +68,9 @@ class TestCallRaw:
         """The loopback cloud answers functions it lacks with 7013, raised as a TIMError."""
         async with cloud_and_clients("alice") as (_, (alice,)):
             with pytest.raises(aiotim.TIMError) as info:
-                await alice.call_raw("TIMGroupGetJoinedGroupList")
+                await alice.call_raw("TIMGroupSearchGroupMembers", b"{}")
             assert info.value.code == 7013
-            assert "TIMGroupGetJoinedGroupList" in str(info.value)
+            assert "TIMGroupSearchGroupMembers" in str(info.value)
 
     async def test_wrong_argument_count_names_the_parameters(self) -> None:
         """Too few arguments: TypeError listing the function's parameters."""

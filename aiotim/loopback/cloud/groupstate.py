@@ -1,0 +1,170 @@
+"""The loopback cloud's group state: groups, members, join requests, attributes, counters.
+
+Kept beside the :class:`~aiotim.loopback.cloud.app.App` (one :class:`GroupState` per app, found
+with :func:`state_of`) and in memory only: groups do not survive a cloud restart with ``db=``
+yet. Group messages themselves live in the app's
+:class:`~aiotim.loopback.cloud.state.Store` like every message (conversation key
+:func:`group_key`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import weakref
+from dataclasses import dataclass, field
+
+from aiotim.enums import TIMGroupAddOption, TIMGroupMemberRole, TIMGroupType
+from aiotim.loopback.cloud.app import App
+
+__all__ = [
+    "ADMIN",
+    "MEMBER",
+    "OWNER",
+    "GroupMember",
+    "GroupState",
+    "JoinRequest",
+    "StoredGroup",
+    "group_key",
+    "state_of",
+]
+
+OWNER = int(TIMGroupMemberRole.kTIMMemberRole_Owner)
+ADMIN = int(TIMGroupMemberRole.kTIMMemberRole_Admin)
+MEMBER = int(TIMGroupMemberRole.kTIMMemberRole_Normal)
+
+PUBLIC = int(TIMGroupType.kTIMGroup_Public)
+WORK = int(TIMGroupType.kTIMGroup_Private)
+MEETING = int(TIMGroupType.kTIMGroup_ChatRoom)
+AVCHATROOM = int(TIMGroupType.kTIMGroup_AVChatRoom)
+COMMUNITY = int(TIMGroupType.kTIMGroup_Community)
+
+FORBID = int(TIMGroupAddOption.kTIMGroupAddOpt_Forbid)
+AUTH = int(TIMGroupAddOption.kTIMGroupAddOpt_Auth)
+ANY = int(TIMGroupAddOption.kTIMGroupAddOpt_Any)
+
+#: Default member limit per type. Source: TIMGroupManager.h:97-111 (Work 200, Public 2000,
+#: Meeting 6000, Community 100,000, AVChatRoom unlimited).
+DEFAULT_MAX_MEMBERS = {
+    WORK: 200,
+    PUBLIC: 2000,
+    MEETING: 6000,
+    3: 6000,
+    COMMUNITY: 100_000,
+    AVCHATROOM: 1_000_000,
+}
+
+#: Default add option per type. Source: tencentcloud.com/document/product/1047/48169 (Work: no
+#: applications; Public: owner/admin approval; Meeting, Community, AVChatRoom: free).
+DEFAULT_ADD_OPTION = {WORK: FORBID, PUBLIC: AUTH, MEETING: ANY, 3: ANY, COMMUNITY: ANY}
+
+
+def group_key(group_id: str) -> str:
+    """The storage key of a group's conversation (NUL cannot occur in a group id)."""
+    return f"group\0{group_id}"
+
+
+@dataclass(slots=True)
+class GroupMember:
+    """One member of a group."""
+
+    user_id: str
+    role: int
+    join_time: int
+    shutup_until: int = 0  # Unix s; 0: not muted
+    name_card: str = ""
+    msg_flag: int = 0
+    custom: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class StoredGroup:
+    """One group."""
+
+    group_id: str
+    group_type: int
+    name: str
+    owner: str
+    create_time: int
+    notification: str = ""
+    introduction: str = ""
+    face_url: str = ""
+    add_option: int = ANY
+    approve_option: int = ANY
+    max_members: int = 200
+    visible: int = 0
+    searchable: int = 0
+    is_support_topic: bool = False
+    shutup_all: bool = False
+    info_seq: int = 1  # GUESS: starts at 1, +1 per profile change
+    last_info_time: int = 0
+    custom: dict[str, str] = field(default_factory=dict)
+    #: Members in join order (dict order), by user id.
+    members: dict[str, GroupMember] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+    #: Kicked users banned from re-joining until a time (Unix s).
+    banned: dict[str, int] = field(default_factory=dict)
+    #: Online-only groups (AVChatRoom) number their messages without storing them.
+    live_seq: int = 0
+
+    def managers(self) -> list[str]:
+        """The owner and the admins."""
+        return [m.user_id for m in self.members.values() if m.role in (OWNER, ADMIN)]
+
+
+@dataclass(slots=True)
+class JoinRequest:
+    """A pending (or handled) application or invitation (the SDK's GroupPendency)."""
+
+    key: str
+    group_id: str
+    from_user: str
+    to_user: str  # the approver named in the request ("" for the admins)
+    add_time_ms: int
+    pendency_type: int
+    hello: str = ""
+    handled_by: str = ""
+    accepted: bool = False
+    approval_msg: str = ""
+    invitees: tuple[str, ...] = ()
+
+
+class GroupState:
+    """Every group of one app."""
+
+    def __init__(self) -> None:
+        self.groups: dict[str, StoredGroup] = {}
+        self.requests: list[JoinRequest] = []
+        #: The last time (Unix s) each user reported their requests read.
+        self.requests_read: dict[str, int] = {}
+        self._ids = itertools.count(1)
+
+    def new_group_id(self) -> str:
+        """A fresh server-assigned id, shaped like the real ones (``@TGS#2J4SZEAEL``).
+
+        Source: cloud.tencent.com/document/product/269/1624.
+        """
+        while True:
+            gid = "@TGS#" + secrets.token_hex(5).upper()
+            if gid not in self.groups:
+                return gid
+
+    def new_request_key(self) -> str:
+        """A fresh join-request key."""
+        return f"req-{next(self._ids)}"
+
+    def joined(self, user_id: str) -> list[StoredGroup]:
+        """The groups ``user_id`` is a member of, in creation order."""
+        return [g for g in self.groups.values() if user_id in g.members]
+
+
+_STATES: weakref.WeakKeyDictionary[App, GroupState] = weakref.WeakKeyDictionary()
+
+
+def state_of(app: App) -> GroupState:
+    """The group state of ``app`` (created empty on first use)."""
+    state = _STATES.get(app)
+    if state is None:
+        state = _STATES[app] = GroupState()
+    return state
