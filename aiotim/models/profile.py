@@ -11,9 +11,13 @@ from aiotim.models._fields import Key, Model, model
 from aiotim.models._json import JSONObject, get_list, get_str, get_str_list, key_values
 
 __all__ = [
+    "FriendCheckResult",
+    "FriendGroupInfo",
+    "FriendInfo",
     "FriendProfile",
     "FriendProfileUpdate",
     "FriendRequest",
+    "FriendResult",
     "OfficialAccountInfo",
     "UserProfile",
     "UserStatus",
@@ -161,4 +165,70 @@ class OfficialAccountInfo(Model):
     subscriber_count: Annotated[int, Key("official_account_subscriber_count")]
     subscribe_time: Annotated[int, Key("official_account_subscribe_time")]
     custom_data: Annotated[str, Key("official_account_custom_data")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+#: ``friend_result_code`` of a request that awaits the target's approval:
+#: ERR_SVR_FRIENDSHIP_ALLOW_TYPE_NEED_CONFIRM (TIMErrorCode.h; "加未决成功").
+PENDING_CODE = 30539
+
+
+@model("friend result")
+@dataclass(frozen=True, slots=True)
+class FriendResult(Model):
+    """The outcome of a relationship operation for one user (``friend_result_*``): ``code`` 0
+    on success, else the service's code (e.g. 31704: not a friend)."""
+
+    user_id: Annotated[str, Key("friend_result_identifier")]
+    code: Annotated[int, Key("friend_result_code")]
+    desc: Annotated[str, Key("friend_result_desc")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """Whether it succeeded (a request sent for approval counts: see :attr:`pending`)."""
+        return self.code in (0, PENDING_CODE)
+
+    @property
+    def pending(self) -> bool:
+        """Whether a friend request now awaits the target's approval (code 30539)."""
+        return self.code == PENDING_CODE
+
+
+@model("friend info")
+@dataclass(frozen=True, slots=True)
+class FriendInfo(Model):
+    """A user as seen from the friend list (``friendship_friend_info_get_result_*``):
+    ``relation`` is a ``TIMFriendshipRelationType`` (0 none, 1 in my list, 2 I am in theirs,
+    3 both)."""
+
+    user_id: Annotated[str, Key("friendship_friend_info_get_result_identifier")]
+    relation: Annotated[int, Key("friendship_friend_info_get_result_relation_type")]
+    error_code: Annotated[int, Key("friendship_friend_info_get_result_error_code")]
+    error_message: Annotated[str, Key("friendship_friend_info_get_result_error_message")]
+    friend: Annotated[FriendProfile | None, Key("friendship_friend_info_get_result_field_info")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("friend check result")
+@dataclass(frozen=True, slots=True)
+class FriendCheckResult(Model):
+    """A relation check (``friendship_check_friendtype_result_*``): ``relation`` is a
+    ``TIMFriendCheckRelation`` (0 none, 1 A has B, 2 B has A, 3 both ways)."""
+
+    user_id: Annotated[str, Key("friendship_check_friendtype_result_identifier")]
+    relation: Annotated[int, Key("friendship_check_friendtype_result_relation")]
+    code: Annotated[int, Key("friendship_check_friendtype_result_code")]
+    desc: Annotated[str, Key("friendship_check_friendtype_result_desc")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("friend group")
+@dataclass(frozen=True, slots=True)
+class FriendGroupInfo(Model):
+    """A friend group (``friend_group_info_*``)."""
+
+    name: Annotated[str, Key("friend_group_info_name")]
+    count: Annotated[int, Key("friend_group_info_count")]
+    user_ids: Annotated[tuple[str, ...], Key("friend_group_info_identifier_array")]
     raw: JSONObject = field(repr=False, compare=False)

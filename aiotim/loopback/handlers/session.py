@@ -5,6 +5,7 @@ connection to its user, kicks of other devices, offline messages after login).
 from __future__ import annotations
 
 from aiotim.enums import TIMErrCode, TIMLoginStatus
+from aiotim.loopback.cloud import peoplestate
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
 from aiotim.usersig import UserSigError, verify_user_sig
 
@@ -43,17 +44,21 @@ def _login(call: Call) -> None:
             if exc.code == E.ERR_SVR_ACCOUNT_USERSIG_EXPIRED:
                 conn.event("TIMSetUserSigExpiredCallback", [])
         raise
+    was_online = user_id in app.online  # a login elsewhere kicks, the user stays online
     app.bind(conn, user_id, info.expires_at)
     # L before R: inside the login callback the SDK already reports "logged in", as the real
     # SDK does. Offline messages only after the result, so a bot that subscribes after
     # `await login()` still gets them in order.
     conn.login_state(int(TIMLoginStatus.kTIMLoginStatus_Logined), user_id)
     call.ok("")
+    peoplestate.on_login(app, user_id, was_online)  # user status (issue 12)
     app.deliver_offline(conn)
 
 
 @HANDLERS.on("TIMLogout", needs_login=False)
 def _logout(call: Call) -> None:
-    call.app.unbind(call.conn)
+    user = call.app.unbind(call.conn)
     call.conn.login_state(int(TIMLoginStatus.kTIMLoginStatus_UnLogined), "")
     call.ok("")
+    if user is not None:
+        peoplestate.on_logout(call.app, user)  # user status (issue 12)
