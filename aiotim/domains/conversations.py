@@ -1,14 +1,78 @@
-"""``client.conversations``: the conversation list and its streams."""
+"""``client.conversations``: the conversation list, pins, drafts, marks, unread counts and
+their streams."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
 from aiotim.domains._base import Domain
+from aiotim.domains.messages import check_address, conversation_id
 from aiotim.errors import PayloadError
 from aiotim.events.conversations import ConversationChanged, UnreadTotalChanged
 from aiotim.events.stream import Stream
-from aiotim.models import Conversation
+from aiotim.models import C2C, Conversation, Group
+from aiotim.models.conversation import ConversationPage, OperationResult
 
-__all__ = ["Conversations"]
+__all__ = ["ConversationFilter", "Conversations"]
+
+#: (``Conversations.list`` shadows the builtin inside the class)
+_Results = list[OperationResult]
+_Convs = list[Conversation]
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationFilter:
+    """Which conversations (``None``: any). Source: TIMConversationManager.h:978-988.
+
+    Args:
+        conv_type: 1 C2C, 2 group.
+        conversation_group: in this conversation group (``""``: in none).
+        mark_type: with this mark (0: unmarked).
+        has_unread: with unread messages.
+        has_group_at: with unread @-mentions.
+    """
+
+    conv_type: int | None = None
+    conversation_group: str | None = None
+    mark_type: int | None = None
+    has_unread: bool | None = None
+    has_group_at: bool | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The SDK's filter object."""
+        out: dict[str, Any] = {}
+        for key, value in (
+            ("conversation_list_filter_conv_type", self.conv_type),
+            ("conversation_list_filter_conversation_group", self.conversation_group),
+            ("conversation_list_filter_mark_type", self.mark_type),
+            ("conversation_list_filter_has_unread_count", self.has_unread),
+            ("conversation_list_filter_has_group_at_info", self.has_group_at),
+        ):
+            if value is not None:
+                out[key] = value
+        return out
+
+
+def _ids(convs: C2C | Group | Iterable[C2C | Group]) -> list[str]:
+    items = [convs] if isinstance(convs, C2C | Group) else list(convs)
+    if not items:
+        raise ValueError("needs at least one conversation")
+    if len(items) > 100:  # Source: TIMConversationManager.h:583, :639 (≤ 100 per call)
+        raise ValueError("at most 100 conversations per call")
+    return [conversation_id(check_address(c)) for c in items]
+
+
+def _results(function: str, result: Any) -> list[OperationResult]:
+    if result is None:
+        return []
+    if not isinstance(result, list):
+        raise PayloadError(function, "expected a JSON array of operation results")
+    return [OperationResult.from_json(r) for r in result]
 
 
 class Conversations(Domain):
@@ -16,13 +80,13 @@ class Conversations(Domain):
 
     __slots__ = ()
 
-    async def __call__(self) -> list[Conversation]:
+    async def __call__(self) -> _Convs:
         """The same as :meth:`list`."""
         return await self.list()
 
-    async def list(self) -> list[Conversation]:
-        """The logged-in user's conversations with unread counts and last messages
-        (``TIMConvGetConvList``).
+    async def list(self) -> _Convs:
+        """The logged-in user's conversations with unread counts and last messages, pinned
+        ones first, then the most recently active (``TIMConvGetConvList``).
 
         Raises:
             NotLoggedIn: not logged in (6014).
@@ -33,6 +97,154 @@ class Conversations(Domain):
         if not isinstance(result, list):
             raise PayloadError("TIMConvGetConvList", "expected a JSON array of conversations")
         return [Conversation.from_json(c) for c in result]
+
+    async def page(
+        self,
+        filter: ConversationFilter | None = None,
+        *,
+        next_seq: int = 0,
+        count: int = 100,
+    ) -> ConversationPage:
+        """One page of the conversations matching ``filter``; pass the page's ``next_seq`` for
+        the next (``TIMConvGetConversationListByFilter``)."""
+        if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
+            raise ValueError(f"count must be a positive int, got {count!r}")
+        flt = (filter or ConversationFilter()).to_json()
+        result = await self._core.call_raw(
+            "TIMConvGetConversationListByFilter", orjson.dumps(flt), next_seq, count
+        )
+        if not isinstance(result, dict):
+            raise PayloadError("TIMConvGetConversationListByFilter", "expected a page object")
+        return ConversationPage.from_json(result)
+
+    async def iter(
+        self, filter: ConversationFilter | None = None, *, page: int = 100
+    ) -> AsyncIterator[Conversation]:
+        """Every conversation matching ``filter``, fetched a page at a time
+        (``TIMConvGetConversationListByFilter``)."""
+        next_seq = 0
+        while True:
+            got = await self.page(filter, next_seq=next_seq, count=page)
+            for conv in got.conversations:
+                yield conv
+            if got.is_finished or not got.conversations:
+                return
+            next_seq = got.next_seq
+
+    async def get(self, convs: C2C | Group | Iterable[C2C | Group]) -> _Convs:
+        """These conversations (those that exist) (``TIMConvGetConvInfo``)."""
+        items = [convs] if isinstance(convs, C2C | Group) else list(convs)
+        param = [
+            {
+                "get_conversation_list_param_conv_id": check_address(c).id,
+                "get_conversation_list_param_conv_type": c.conv_type,
+            }
+            for c in items
+        ]
+        result = await self._core.call_raw("TIMConvGetConvInfo", orjson.dumps(param))
+        if result is None:
+            return []
+        if not isinstance(result, list):
+            raise PayloadError("TIMConvGetConvInfo", "expected a JSON array of conversations")
+        return [Conversation.from_json(c) for c in result]
+
+    async def delete(self, conv: C2C | Group) -> None:
+        """Delete a conversation and its history for the logged-in user, irreversibly
+        (``TIMConvDelete``)."""
+        conv = check_address(conv)
+        await self._core.call_raw("TIMConvDelete", conv.id, conv.conv_type)
+
+    async def delete_many(
+        self, convs: Iterable[C2C | Group], *, clear_messages: bool = True
+    ) -> _Results:
+        """Delete up to 100 conversations (``clear_messages=False`` keeps their history)
+        (``TIMConvDeleteConversationList``)."""
+        result = await self._core.call_raw(
+            "TIMConvDeleteConversationList", orjson.dumps(_ids(convs)), clear_messages
+        )
+        return _results("TIMConvDeleteConversationList", result)
+
+    async def pin(self, conv: C2C | Group, on: bool = True) -> None:
+        """Pin (or with ``on=False`` unpin) a conversation on every device
+        (``TIMConvPinConversation``)."""
+        conv = check_address(conv)
+        await self._core.call_raw("TIMConvPinConversation", conv.id, conv.conv_type, bool(on))
+
+    async def set_draft(self, conv: C2C | Group, text: str, *, user_define: str = "") -> None:
+        """Save a text draft for a conversation (on this device only) (``TIMConvSetDraft``)."""
+        conv = check_address(conv)
+        if not isinstance(text, str) or not isinstance(user_define, str):
+            raise TypeError("set_draft() text and user_define must be str")
+        draft = {
+            "draft_msg": {
+                "message_conv_id": conv.id,
+                "message_conv_type": conv.conv_type,
+                "message_elem_array": [{"elem_type": 0, "text_elem_content": text}],
+            },
+            "draft_user_define": user_define,
+            "draft_edit_time": int(time.time()),
+        }
+        await self._sync("TIMConvSetDraft", conv.id, conv.conv_type, orjson.dumps(draft))
+
+    async def cancel_draft(self, conv: C2C | Group) -> None:
+        """Remove a conversation's draft (``TIMConvCancelDraft``)."""
+        conv = check_address(conv)
+        await self._sync("TIMConvCancelDraft", conv.id, conv.conv_type)
+
+    async def _sync(self, function: str, *args: Any) -> None:
+        # Synchronous TIM functions: the C call's return value is the result (0: done).
+        await self._core.call_raw(function, *args)
+
+    async def clear_unread(self, conv: C2C | Group | None = None) -> None:
+        """Mark a conversation read (``None``: every conversation); a C2C peer gets a read
+        receipt (``TIMConvCleanConversationUnreadMessageCount``)."""
+        target = "" if conv is None else conversation_id(check_address(conv))
+        await self._core.call_raw("TIMConvCleanConversationUnreadMessageCount", target, 0, 0)
+
+    async def total_unread(self, filter: ConversationFilter | None = None) -> int:
+        """The total unread count (``TIMConvGetTotalUnreadMessageCount``), or over the
+        conversations matching ``filter`` (``TIMConvGetUnreadMessageCountByFilter``)."""
+        if filter is None:
+            function = "TIMConvGetTotalUnreadMessageCount"
+            result = await self._core.call_raw(function)
+        else:
+            function = "TIMConvGetUnreadMessageCountByFilter"
+            result = await self._core.call_raw(function, orjson.dumps(filter.to_json()))
+        value = (
+            result.get("conv_get_total_unread_message_count_result_unread_count")
+            if isinstance(result, dict)
+            else None
+        )
+        if not isinstance(value, int):
+            raise PayloadError(function, "expected an unread count")
+        return value
+
+    async def mark(
+        self, convs: C2C | Group | Iterable[C2C | Group], flags: int, *, on: bool = True
+    ) -> _Results:
+        """Set (or with ``on=False`` clear) mark bits on conversations: 1 star, 2 unread,
+        4 fold, 8 hide, or an application bit 1<<32 .. 1<<63 (``TIMConvMarkConversation``;
+        Ultimate plan)."""
+        if isinstance(flags, bool) or not isinstance(flags, int) or not 0 < flags < 1 << 64:
+            raise ValueError(f"flags must be a mark bit (1, 2, 4, 8, 1<<32 ...), got {flags!r}")
+        result = await self._core.call_raw(
+            "TIMConvMarkConversation", orjson.dumps(_ids(convs)), flags, bool(on)
+        )
+        return _results("TIMConvMarkConversation", result)
+
+    async def set_custom_data(
+        self, convs: C2C | Group | Iterable[C2C | Group], data: str
+    ) -> _Results:
+        """Store application data (≤ 256 bytes) on conversations, in the cloud
+        (``TIMConvSetConversationCustomData``)."""
+        if not isinstance(data, str):
+            raise TypeError("set_custom_data() data must be a str")
+        if len(data.encode()) > 256:
+            raise ValueError("conversation custom data is at most 256 bytes")
+        result = await self._core.call_raw(
+            "TIMConvSetConversationCustomData", orjson.dumps(_ids(convs)), data
+        )
+        return _results("TIMConvSetConversationCustomData", result)
 
     def changes(self) -> Stream[ConversationChanged]:
         """Conversations added, deleted or updated, one event per conversation

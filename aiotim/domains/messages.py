@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -18,9 +19,89 @@ from aiotim.events.messages import (
     UploadProgress,
 )
 from aiotim.events.stream import OverflowPolicy, Stream
-from aiotim.models import C2C, CustomElem, Group, Message, TextElem
+from aiotim.models import C2C, CustomElem, Group, Message, ReadReceipt, TextElem
+from aiotim.models.message import (
+    V2_ELEM_TYPE,
+    Elem,
+    FaceElem,
+    FileElem,
+    ImageElem,
+    LocationElem,
+    MergerElem,
+    Priority,
+    SoundElem,
+    VideoElem,
+    reply_ref,
+)
+from aiotim.models.message_info import SearchResult
 
-__all__ = ["Messages", "check_address"]
+__all__ = ["Messages", "check_address", "conversation_id"]
+
+_SENDABLE = (
+    TextElem,
+    CustomElem,
+    ImageElem,
+    SoundElem,
+    VideoElem,
+    FileElem,
+    FaceElem,
+    LocationElem,
+    MergerElem,
+)
+#: Source: the electron SDK's reply abstracts (dist/renderer.js), by C elem_type
+_ABSTRACTS = {
+    1: "[图片]",
+    2: "[声音]",
+    3: "[自定义消息]",
+    5: "[群组系统消息]",
+    6: "[表情]",
+    7: "[位置]",
+    8: "[群组系统通知]",
+    9: "[视频]",
+    10: "[关系]",
+    11: "[资料]",
+    12: "[合并消息]",
+}
+
+
+def conversation_id(conv: C2C | Group) -> str:
+    """The SDK's conversation id of ``conv``: ``"c2c_<user>"`` / ``"group_<group>"``
+    (TIMConversationManager.h:737)."""
+    return f"c2c_{conv.id}" if isinstance(conv, C2C) else f"group_{conv.id}"
+
+
+def _check_message(what: str, msg: object) -> Message:
+    if not isinstance(msg, Message):
+        raise TypeError(f"{what} needs an aiotim.Message, got {type(msg).__name__}")
+    return msg
+
+
+def _messages(what: str, msgs: Message | Iterable[Message]) -> list[Message]:
+    items = [msgs] if isinstance(msgs, Message) else list(msgs)
+    for m in items:
+        _check_message(what, m)
+    if not items:
+        raise ValueError(f"{what} needs at least one message")
+    return items
+
+
+def _abstract(msg: Message) -> str:
+    if msg.text is not None:
+        return msg.text
+    first = msg.elems[0] if msg.elems else None
+    if isinstance(first, FileElem):
+        return f"[{first.name}]"
+    return _ABSTRACTS.get(first.elem_type, "") if first is not None else ""
+
+
+def _sender_name(msg: Message) -> str:
+    profile = msg.raw.get("message_sender_profile")
+    nick = profile.get("user_profile_nick_name") if isinstance(profile, dict) else None
+    return nick if isinstance(nick, str) and nick else msg.sender
+
+
+def _elem_type(msg: Message) -> int:
+    return msg.elems[0].elem_type if msg.elems else -1
 
 
 def check_address(conv: object) -> C2C | Group:
@@ -35,13 +116,335 @@ class Messages(Domain):
 
     __slots__ = ()
 
-    async def _send(self, conv: C2C | Group, elems: list[dict[str, Any]]) -> Message:
+    async def _send(self, conv: C2C | Group, elems: list[dict[str, Any]], **extra: Any) -> Message:
         conv = check_address(conv)
-        param = orjson.dumps({"message_elem_array": elems})
+        param = orjson.dumps({"message_elem_array": elems, **extra})
         result, _ = await self._core.call_raw("TIMMsgSendMessage", conv.id, conv.conv_type, param)
         if not isinstance(result, dict):
             raise PayloadError("TIMMsgSendMessage", "expected the sent message as a JSON object")
         return Message.from_json(result)
+
+    async def send(
+        self,
+        conv: C2C | Group,
+        *elems: Elem,
+        at: Iterable[str] = (),
+        online_only: bool = False,
+        need_read_receipt: bool = False,
+        priority: Priority = Priority.NORMAL,
+        cloud_custom_data: str | None = None,
+        exclude_from_unread: bool = False,
+        exclude_from_last_message: bool = False,
+    ) -> Message:
+        """Send a message of one or more elements; returns it as the server stored it
+        (``TIMMsgSendMessage``).
+
+        Args:
+            conv: ``aiotim.C2C(user_id)`` or ``aiotim.Group(group_id)``.
+            elems: ``aiotim.Text(...)``, ``Custom``, ``Face``, ``Location``, ``Image``,
+                ``Sound``, ``Video``, ``File`` (or received elements, to send them again).
+            at: user ids a group message mentions; :data:`aiotim.AT_ALL` mentions everyone.
+            online_only: deliver only to connected receivers; not stored, not counted.
+            need_read_receipt: ask the receiver for a read receipt.
+            priority: the message's priority (:class:`aiotim.Priority`).
+            cloud_custom_data: application data stored with the message in the cloud.
+            exclude_from_unread: the message does not count as unread.
+            exclude_from_last_message: the message does not become the conversation's last.
+
+        Raises:
+            TypeError / ValueError: bad arguments (named).
+            TIMError: the SDK or the server refused it (e.g. 8001: body over 12 KB).
+        """
+        conv = check_address(conv)
+        if not elems:
+            raise ValueError("send() needs at least one element, e.g. aiotim.Text('hi')")
+        for e in elems:
+            if not isinstance(e, _SENDABLE):
+                raise TypeError(
+                    f"send() elements must be aiotim.Text/Custom/Face/Location/Image/Sound/"
+                    f"Video/File elements, got {type(e).__name__}"
+                )
+        extra: dict[str, Any] = {}
+        at_users = [at] if isinstance(at, str) else list(at)
+        if at_users:
+            if not all(isinstance(u, str) and u for u in at_users):
+                raise TypeError("at= must be user ids (non-empty str) or aiotim.AT_ALL")
+            if not isinstance(conv, Group):
+                raise ValueError("at= mentions members of a group: send to an aiotim.Group")
+            extra["message_group_at_user_array"] = at_users
+        if online_only:
+            extra["message_is_online_msg"] = True
+        if need_read_receipt:
+            extra["message_need_read_receipt"] = True
+        if priority != Priority.NORMAL:
+            extra["message_priority"] = int(Priority(priority))
+        if cloud_custom_data is not None:
+            if not isinstance(cloud_custom_data, str):
+                raise TypeError("cloud_custom_data must be a str")
+            extra["message_cloud_custom_str"] = cloud_custom_data
+        if exclude_from_unread:
+            extra["message_is_excluded_from_unread_count"] = True
+        if exclude_from_last_message:
+            extra["message_excluded_from_last_message"] = True
+        return await self._send(conv, [e.to_json() for e in elems], **extra)
+
+    async def reply(
+        self,
+        msg: Message,
+        *elems: Elem,
+        quote: bool = False,
+        at: Iterable[str] = (),
+        need_read_receipt: bool = False,
+    ) -> Message:
+        """Answer ``msg`` in its conversation with the reply reference Tencent's UI kits write
+        (``messageReply`` in ``cloud_custom_data``: id, abstract, sender, type, time, seq,
+        thread root), so their apps show it as a reply (``TIMMsgSendMessage``).
+
+        Args:
+            quote: a quote (reference) rather than a reply: no thread root.
+        """
+        msg = _check_message("reply()", msg)
+        if not isinstance(msg.conv, C2C | Group):
+            raise ValueError("reply() needs a message of a C2C or group conversation")
+        parent = reply_ref(msg.cloud_custom_data) if msg.cloud_custom_data else None
+        ref: dict[str, Any] = {
+            "messageID": msg.id,
+            "messageAbstract": _abstract(msg),
+            "messageSender": _sender_name(msg),
+            "messageType": V2_ELEM_TYPE.get(_elem_type(msg), 0),
+            "messageTime": msg.server_time,
+            "messageSequence": msg.seq,
+            "version": 1,
+        }
+        if not quote:
+            # Source: TUIKit iOS appendReplyDataIfNeeded: the root of the thread
+            ref["messageRootID"] = parent.root_id if parent and parent.root_id else msg.id
+        data: dict[str, Any] = {}
+        try:  # the parent's other keys travel on, except the thread bookkeeping
+            old = orjson.loads(msg.cloud_custom_data) if msg.cloud_custom_data else {}
+            if isinstance(old, dict):
+                data = {
+                    k: v
+                    for k, v in old.items()
+                    if k not in ("messageReply", "messageReplies", "messageReact")
+                }
+        except orjson.JSONDecodeError:
+            pass
+        data["messageReply"] = ref
+        return await self.send(
+            msg.conv,
+            *elems,
+            at=at,
+            need_read_receipt=need_read_receipt,
+            cloud_custom_data=orjson.dumps(data).decode(),
+        )
+
+    async def revoke(self, msg: Message, *, reason: str = "") -> None:
+        """Revoke a message (within 2 minutes of sending by default; group owners and admins
+        may revoke others' messages) (``TIMMsgRevoke``).
+
+        Raises:
+            TIMError: 20016 (C2C) / 10031 (group): the revoke window is over.
+        """
+        msg = _check_message("revoke()", msg)
+        conv = check_address(msg.conv)
+        param = dict(msg.raw)
+        if reason:
+            param["message_revoke_reason"] = reason
+        await self._core.call_raw("TIMMsgRevoke", conv.id, conv.conv_type, orjson.dumps(param))
+
+    async def modify(
+        self, msg: Message, *elems: Elem, cloud_custom_data: str | None = None
+    ) -> Message:
+        """Modify a sent message: its text/custom/face/location elements and/or its cloud
+        data; every participant sees it through :meth:`modified` (``TIMMsgModifyMessage``).
+
+        Raises:
+            TIMError: 8006: someone modified it since this copy (fetch it again and retry).
+        """
+        msg = _check_message("modify()", msg)
+        if not elems and cloud_custom_data is None:
+            raise ValueError("modify() needs new elements or cloud_custom_data")
+        param = dict(msg.raw)
+        if elems:
+            for e in elems:
+                if not isinstance(e, TextElem | CustomElem | FaceElem | LocationElem):
+                    raise TypeError(
+                        "modify() can set text, custom, face and location elements only"
+                    )
+            param["message_elem_array"] = [e.to_json() for e in elems]
+        if cloud_custom_data is not None:
+            param["message_cloud_custom_str"] = cloud_custom_data
+        result = await self._core.call_raw("TIMMsgModifyMessage", orjson.dumps(param))
+        if not isinstance(result, dict):
+            raise PayloadError("TIMMsgModifyMessage", "expected the message as a JSON object")
+        return Message.from_json(result)
+
+    async def delete(self, msgs: Message | Sequence[Message]) -> None:
+        """Delete messages for the logged-in user, locally and in the cloud (the other
+        participants keep them) (``TIMMsgDelete`` for one, ``TIMMsgListDelete`` for several,
+        at most 50, of one conversation)."""
+        items = _messages("delete()", msgs)
+        conv = check_address(items[0].conv)
+        if any(m.conv != conv for m in items):
+            raise ValueError("delete() takes messages of one conversation")
+        if len(items) == 1:
+            param = {"msg_delete_param_msg": items[0].raw, "msg_delete_param_is_ramble": True}
+            await self._core.call_raw("TIMMsgDelete", conv.id, conv.conv_type, orjson.dumps(param))
+            return
+        if len(items) > 50:
+            raise ValueError("delete() takes at most 50 messages per call")
+        await self._core.call_raw(
+            "TIMMsgListDelete", conv.id, conv.conv_type, orjson.dumps([m.raw for m in items])
+        )
+
+    async def clear_history(self, conv: C2C | Group) -> None:
+        """Clear a conversation's messages for the logged-in user; the conversation stays
+        (``TIMMsgClearHistoryMessage``)."""
+        conv = check_address(conv)
+        await self._core.call_raw("TIMMsgClearHistoryMessage", conv.id, conv.conv_type)
+
+    async def find(self, ids: str | Iterable[str]) -> list[Message]:
+        """The messages with these ids (those found; deleted and revoked ones included, with
+        their status) (``TIMMsgFindMessages``)."""
+        id_list = [ids] if isinstance(ids, str) else list(ids)
+        if not all(isinstance(i, str) and i for i in id_list):
+            raise TypeError("find() needs message ids (non-empty str)")
+        result = await self._core.call_raw("TIMMsgFindMessages", orjson.dumps(id_list))
+        if result is None:
+            return []
+        if not isinstance(result, list):
+            raise PayloadError("TIMMsgFindMessages", "expected a JSON array of messages")
+        return [Message.from_json(m) for m in result]
+
+    @staticmethod
+    def _search_param(
+        keywords: Iterable[str],
+        conv: C2C | Group | None,
+        senders: Iterable[str],
+        elem_types: Iterable[int],
+        match_all: bool,
+        since: int,
+        until: int,
+    ) -> dict[str, Any]:
+        words = [keywords] if isinstance(keywords, str) else list(keywords)
+        who = list(senders)
+        kinds = list(elem_types)
+        if not words and not who and not kinds:
+            raise ValueError("search needs keywords, senders or elem_types")
+        if len(words) > 5 or len(who) > 5:
+            raise ValueError("search takes at most 5 keywords and 5 senders")
+        param: dict[str, Any] = {
+            "msg_search_param_keyword_array": words,
+            "msg_search_param_send_identifier_array": who,
+            "msg_search_param_message_type_array": kinds,
+            "msg_search_param_keyword_list_match_type": 1 if match_all else 0,
+        }
+        if conv is not None:
+            conv = check_address(conv)
+            param["msg_search_param_conv_id"] = conv.id
+            param["msg_search_param_conv_type"] = conv.conv_type
+        if until:
+            param["msg_search_param_search_time_position"] = until
+        if since:
+            param["msg_search_param_search_time_period"] = (until or int(time.time())) - since
+        return param
+
+    async def search_local(
+        self,
+        keywords: str | Iterable[str] = (),
+        *,
+        conv: C2C | Group | None = None,
+        senders: Iterable[str] = (),
+        elem_types: Iterable[int] = (),
+        match_all: bool = False,
+        since: int = 0,
+        until: int = 0,
+        page_size: int = 0,
+        page_index: int = 0,
+    ) -> SearchResult:
+        """Search the messages stored on this device (``TIMMsgSearchLocalMessages``; needs
+        the Ultimate plan).
+
+        Args:
+            keywords: up to 5; any of them matches (``match_all``: all of them).
+            conv: one conversation (the result lists its messages), else all (per
+                conversation the count, and the message when only one matched).
+            senders: only from these users (up to 5).
+            elem_types: only messages with these element types (``elem_type`` values).
+            since / until: Unix seconds bounds (0: none).
+            page_size / page_index: paging in one conversation (0: no paging).
+        """
+        param = self._search_param(keywords, conv, senders, elem_types, match_all, since, until)
+        param["msg_search_param_page_size"] = page_size
+        param["msg_search_param_page_index"] = page_index
+        return await self._search("TIMMsgSearchLocalMessages", param)
+
+    async def search_cloud(
+        self,
+        keywords: str | Iterable[str] = (),
+        *,
+        conv: C2C | Group | None = None,
+        senders: Iterable[str] = (),
+        elem_types: Iterable[int] = (),
+        match_all: bool = False,
+        since: int = 0,
+        until: int = 0,
+        count: int = 100,
+        cursor: str = "",
+    ) -> SearchResult:
+        """Search the messages stored in the cloud (``TIMMsgSearchCloudMessages``; a
+        value-added service: 60020 when it is not active). ``count`` ≤ 100 per page; pass the
+        result's ``cursor`` for the next page."""
+        if not 1 <= count <= 100:
+            raise ValueError(f"count must be 1..100, got {count!r}")
+        param = self._search_param(keywords, conv, senders, elem_types, match_all, since, until)
+        param["msg_search_param_search_count"] = count
+        param["msg_search_param_search_cursor"] = cursor
+        return await self._search("TIMMsgSearchCloudMessages", param)
+
+    async def _search(self, function: str, param: dict[str, Any]) -> SearchResult:
+        result = await self._core.call_raw(function, orjson.dumps(param))
+        if not isinstance(result, dict):
+            raise PayloadError(function, "expected a search result object")
+        return SearchResult.from_json(result)
+
+    async def send_receipts(self, msgs: Message | Sequence[Message]) -> None:
+        """Send read receipts for received messages of one conversation that asked for one
+        (``need_read_receipt``); unread counts are not changed
+        (``TIMMsgSendMessageReadReceipts``)."""
+        items = _messages("send_receipts()", msgs)
+        await self._core.call_raw(
+            "TIMMsgSendMessageReadReceipts", orjson.dumps([m.raw for m in items])
+        )
+
+    async def receipts(self, msgs: Message | Sequence[Message]) -> list[ReadReceipt]:
+        """The read receipts of messages of one conversation (``TIMMsgGetMessageReadReceipts``)."""
+        items = _messages("receipts()", msgs)
+        result = await self._core.call_raw(
+            "TIMMsgGetMessageReadReceipts", orjson.dumps([m.raw for m in items])
+        )
+        if not isinstance(result, list):
+            raise PayloadError("TIMMsgGetMessageReadReceipts", "expected a JSON array")
+        return [ReadReceipt.from_json(r) for r in result]
+
+    async def mark_read(self, conv: C2C | Group, *, upto: Message | None = None) -> None:
+        """Report a conversation read, up to ``upto`` (``TIMMsgReportReaded``) or entirely
+        (``TIMConvCleanConversationUnreadMessageCount``); a C2C peer gets a read receipt."""
+        conv = check_address(conv)
+        if upto is None:
+            await self._core.call_raw(
+                "TIMConvCleanConversationUnreadMessageCount", conversation_id(conv), 0, 0
+            )
+            return
+        upto = _check_message("mark_read(upto=)", upto)
+        await self._core.call_raw(
+            "TIMMsgReportReaded", conv.id, conv.conv_type, orjson.dumps(upto.raw)
+        )
+
+    async def mark_all_read(self) -> None:
+        """Report every conversation read (``TIMMsgMarkAllMessageAsRead``)."""
+        await self._core.call_raw("TIMMsgMarkAllMessageAsRead")
 
     async def send_text(self, conv: C2C | Group, text: str) -> Message:
         """Send a text message; returns it as the server stored it (id, seq, time set)
@@ -73,35 +476,67 @@ class Messages(Domain):
         return await self._send(conv, [CustomElem(data, description, extension).to_json()])
 
     async def history(
-        self, conv: C2C | Group, *, count: int = 20, before: Message | None = None
+        self,
+        conv: C2C | Group,
+        *,
+        count: int = 20,
+        before: Message | None = None,
+        after: Message | None = None,
     ) -> list[Message]:
-        """The conversation's messages, newest first (``TIMMsgGetMsgList``).
+        """A page of the conversation's messages (``TIMMsgGetMsgList``): newest first, or,
+        with ``after``, the next newer ones oldest first.
 
         Args:
             conv: the conversation.
             count: how many messages at most.
             before: continue from this message (exclusive) towards older ones.
+            after: continue from this message (exclusive) towards newer ones.
         """
         conv = check_address(conv)
         if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
             raise ValueError(f"count must be a positive int, got {count!r}")
-        if before is not None and not isinstance(before, Message):
+        if before is not None and after is not None:
+            raise ValueError("give before= or after=, not both")
+        anchor = before if before is not None else after
+        if anchor is not None and not isinstance(anchor, Message):
             raise TypeError(
-                f"before= must be an aiotim.Message from an earlier page, "
-                f"got {type(before).__name__}"
+                f"before=/after= must be an aiotim.Message from an earlier page, "
+                f"got {type(anchor).__name__}"
             )
         param: dict[str, Any] = {
             "msg_getmsglist_param_count": count,
             "msg_getmsglist_param_is_remble": True,
+            "msg_getmsglist_param_is_ramble": True,
+            "msg_getmsglist_param_is_forward": after is not None,
         }
-        if before is not None:
-            param["msg_getmsglist_param_last_msg"] = before.raw
+        if anchor is not None:
+            param["msg_getmsglist_param_last_msg"] = anchor.raw
         result = await self._core.call_raw(
             "TIMMsgGetMsgList", conv.id, conv.conv_type, orjson.dumps(param)
         )
+        if result is None:
+            return []
         if not isinstance(result, list):
             raise PayloadError("TIMMsgGetMsgList", "expected a JSON array of messages")
         return [Message.from_json(m) for m in result]
+
+    async def iter_history(
+        self, conv: C2C | Group, *, page: int = 100, before: Message | None = None
+    ) -> AsyncIterator[Message]:
+        """Every message of the conversation, newest first, fetched a page at a time
+        (``TIMMsgGetMsgList``)::
+
+            async for msg in client.messages.iter_history(aiotim.C2C("bob")):
+                ...
+        """
+        anchor = before
+        while True:
+            batch = await self.history(conv, count=page, before=anchor)
+            for msg in batch:
+                yield msg
+            if len(batch) < page:
+                return
+            anchor = batch[-1]
 
     def new_messages(
         self,

@@ -11,7 +11,13 @@ from aiotim.models._json import JSONObject
 from aiotim.models.address import Address, address_of
 from aiotim.models.message import Message
 
-__all__ = ["Conversation"]
+__all__ = [
+    "Conversation",
+    "ConversationPage",
+    "Draft",
+    "GroupAtInfo",
+    "OperationResult",
+]
 
 
 def _conv(conv_id: str, conv_type: int = 1) -> Address:
@@ -26,13 +32,91 @@ def _last_message(value: Any) -> Message | None:
     return Message.from_json(value) if isinstance(value, dict) and value else None
 
 
+def _draft_message(value: Any) -> Message | None:
+    # A draft message need not name its conversation: tolerate what does not decode.
+    try:
+        return _last_message(value)
+    except PayloadError:
+        return None
+
+
+@model("draft")
+@dataclass(frozen=True, slots=True)
+class Draft(Model):
+    """A conversation's draft (local to the device): the draft message, the application's
+    data and when it was edited. Source: TIMConversationManager.h:921-927."""
+
+    message: Annotated[Message | None, Key("draft_msg", convert=_draft_message)]
+    user_define: Annotated[str, Key("draft_user_define")]
+    edit_time: Annotated[int, Key("draft_edit_time")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+    @property
+    def text(self) -> str | None:
+        """The draft message's text (``None`` when it has none)."""
+        return self.message.text if self.message is not None else None
+
+
+@model("group @ info")
+@dataclass(frozen=True, slots=True)
+class GroupAtInfo(Model):
+    """A mention in a group conversation: the message's seq and ``at_type`` (1 me, 2 all,
+    3 all and me). Source: TIMConversationManager.h:64-71."""
+
+    seq: Annotated[int, Key("conv_group_at_info_seq")]
+    at_type: Annotated[int, Key("conv_group_at_info_at_type")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+def _marks(items: list[Any]) -> tuple[int, ...]:
+    return tuple(i for i in items if isinstance(i, int) and not isinstance(i, bool))
+
+
 @model("conversation")
 @dataclass(frozen=True, slots=True)
 class Conversation(Model):
-    """A conversation of the logged-in user: its address, unread count and last message."""
+    """A conversation of the logged-in user: its address, unread count and last message,
+    and its pin, draft, marks, custom data and conversation groups.
+    Source: TIMConversationManager.h:937-975 (``conv_*``)."""
 
     conv: Annotated[Address, Key("conv_id", "conv_type", convert=_conv)]
     unread_count: Annotated[int, Key("conv_unread_num")]
     last_message: Annotated[Message | None, Key("conv_last_msg", convert=_last_message)]
     active_time: Annotated[int, Key("conv_active_time")]
+    show_name: Annotated[str, Key("conv_show_name")]
+    face_url: Annotated[str, Key("conv_face_url")]
+    is_pinned: Annotated[bool, Key("conv_is_pinned")]
+    draft: Annotated[Draft | None, Key("conv_draft")]
+    recv_opt: Annotated[int, Key("conv_recv_opt")]
+    group_type: Annotated[int, Key("conv_group_type")]
+    at_infos: Annotated[tuple[GroupAtInfo, ...], Key("conv_group_at_info_array")]
+    marks: Annotated[tuple[int, ...], Key("conv_mark_array", convert=_marks)]
+    custom_data: Annotated[str, Key("conv_custom_data")]
+    conversation_groups: Annotated[tuple[str, ...], Key("conv_conversation_group_array")]
+    c2c_read_timestamp: Annotated[int, Key("conv_c2c_read_timestamp")]
+    group_read_sequence: Annotated[int, Key("conv_group_read_sequence")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("conversation page")
+@dataclass(frozen=True, slots=True)
+class ConversationPage(Model):
+    """A page of conversations (``TIMConvGetConversationListByFilter``): pass ``next_seq``
+    for the next one until ``is_finished``. Source: TIMConversationManager.h:991-997."""
+
+    conversations: Annotated[tuple[Conversation, ...], Key("conversation_list_result_conv_list")]
+    next_seq: Annotated[int, Key("conversation_list_result_next_seq")]
+    is_finished: Annotated[bool, Key("conversation_list_result_is_finished")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("conversation operation result")
+@dataclass(frozen=True, slots=True)
+class OperationResult(Model):
+    """The result of a conversation operation for one conversation id (``"c2c_<user>"`` /
+    ``"group_<group>"``): code 0 is success. Source: TIMConversationManager.h:1012-1018."""
+
+    conversation_id: Annotated[str, Key("conversation_operation_result_conversation_id")]
+    code: Annotated[int, Key("conversation_operation_result_result_code")]
+    info: Annotated[str, Key("conversation_operation_result_result_info")]
     raw: JSONObject = field(repr=False, compare=False)

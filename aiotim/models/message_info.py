@@ -12,9 +12,18 @@ from aiotim.errors import PayloadError
 from aiotim.models._fields import Key, Model, model
 from aiotim.models._json import JSONObject
 from aiotim.models.address import Address, address_of
+from aiotim.models.message import Message
 from aiotim.models.profile import UserProfile
 
-__all__ = ["MessageLocator", "Reaction", "ReactionChange", "ReadReceipt", "ReceiveOptInfo"]
+__all__ = [
+    "MessageLocator",
+    "Reaction",
+    "ReactionChange",
+    "ReadReceipt",
+    "ReceiveOptInfo",
+    "SearchResult",
+    "SearchResultItem",
+]
 
 
 def _address(what: str) -> Callable[[str, int], Address]:
@@ -119,3 +128,41 @@ class ReceiveOptInfo(Model):
     start_time_stamp: Annotated[int, Key("msg_all_recv_msg_opt_start_time_stamp")]
     duration: Annotated[int, Key("msg_all_recv_msg_duration")]
     raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("message search result item")
+@dataclass(frozen=True, slots=True)
+class SearchResultItem(Model):
+    """The matches of one conversation: how many, and the messages (over every conversation the
+    SDK lists a conversation's messages only when exactly one matched).
+    Source: TIMMessageManager.h:2506-2528."""
+
+    conv: Annotated[
+        Address,
+        Key(
+            "msg_search_result_item_conv_id",
+            "msg_search_result_item_conv_type",
+            convert=_address("message search result"),
+        ),
+    ]
+    total_message_count: Annotated[int, Key("msg_search_result_item_total_message_count")]
+    messages: Annotated[tuple[Message, ...], Key("msg_search_result_item_message_array")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("message search result")
+@dataclass(frozen=True, slots=True)
+class SearchResult(Model):
+    """A message search's result: ``total_count`` (messages in one conversation, else
+    conversations), the items per conversation, and the cloud search's next ``cursor``
+    (``""``: no more)."""
+
+    total_count: Annotated[int, Key("msg_search_result_total_count")]
+    items: Annotated[tuple[SearchResultItem, ...], Key("msg_search_result_item_array")]
+    cursor: Annotated[str, Key("msg_search_result_search_cursor")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+    @property
+    def messages(self) -> tuple[Message, ...]:
+        """Every message of every item, in order."""
+        return tuple(m for item in self.items for m in item.messages)
