@@ -13,7 +13,16 @@ import orjson
 from aiotim.domains._base import Domain
 from aiotim.domains.messages import check_address, conversation_id
 from aiotim.errors import PayloadError
-from aiotim.events.conversations import ConversationChanged, UnreadTotalChanged
+from aiotim.events.conversations import (
+    ConversationChanged,
+    ConversationGroupCreated,
+    ConversationGroupDeleted,
+    ConversationGroupRenamed,
+    ConversationsAddedToGroup,
+    ConversationsDeletedFromGroup,
+    UnreadTotalByFilterChanged,
+    UnreadTotalChanged,
+)
 from aiotim.events.stream import Stream
 from aiotim.models import C2C, Conversation, Group
 from aiotim.models.conversation import ConversationPage, OperationResult
@@ -23,6 +32,14 @@ __all__ = ["ConversationFilter", "Conversations"]
 #: (``Conversations.list`` shadows the builtin inside the class)
 _Results = list[OperationResult]
 _Convs = list[Conversation]
+_Names = list[str]
+
+
+def _check_name(name: object) -> None:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"a conversation group name is a non-empty str, got {name!r}")
+    if len(name.encode()) > 32:  # Source: TIMErrorCode.h (51011)
+        raise ValueError(f"a conversation group name is at most 32 bytes, got {name!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +262,109 @@ class Conversations(Domain):
             "TIMConvSetConversationCustomData", orjson.dumps(_ids(convs)), data
         )
         return _results("TIMConvSetConversationCustomData", result)
+
+    async def create(self, conv: C2C | Group) -> Conversation:
+        """The conversation, created locally if it does not exist yet (``TIMConvCreate``,
+        deprecated by Tencent: a conversation appears with its first message)."""
+        conv = check_address(conv)
+        result = await self._core.call_raw("TIMConvCreate", conv.id, conv.conv_type)
+        if not isinstance(result, dict):
+            raise PayloadError("TIMConvCreate", "expected a conversation object")
+        return Conversation.from_json(result)
+
+    async def subscribe_unread(self, filter: ConversationFilter) -> None:
+        """Have :meth:`unread_by_filter` report the unread count of ``filter``'s conversations
+        whenever it changes (``TIMConvSubscribeUnreadMessageCountByFilter``)."""
+        await self._sync("TIMConvSubscribeUnreadMessageCountByFilter", self._flt(filter))
+
+    async def unsubscribe_unread(self, filter: ConversationFilter) -> None:
+        """Stop reporting ``filter``'s unread count
+        (``TIMConvUnsubscribeUnreadMessageCountByFilter``)."""
+        await self._sync("TIMConvUnsubscribeUnreadMessageCountByFilter", self._flt(filter))
+
+    @staticmethod
+    def _flt(filter: ConversationFilter) -> bytes:
+        if not isinstance(filter, ConversationFilter):
+            raise TypeError("expected an aiotim ConversationFilter")
+        return orjson.dumps(filter.to_json())
+
+    # -- conversation groups (Ultimate plan) ---------------------------------------------------
+
+    async def create_group(self, name: str, convs: C2C | Group | Iterable[C2C | Group]) -> _Results:
+        """Create a conversation group (a folder of conversations; name 1-32 bytes, at most 20
+        groups) with these conversations (``TIMConvCreateConversationGroup``)."""
+        _check_name(name)
+        result = await self._core.call_raw(
+            "TIMConvCreateConversationGroup", name, orjson.dumps(_ids(convs))
+        )
+        return _results("TIMConvCreateConversationGroup", result)
+
+    async def groups(self) -> _Names:
+        """The names of the conversation groups (``TIMConvGetConversationGroupList``)."""
+        result = await self._core.call_raw("TIMConvGetConversationGroupList")
+        if result is None:
+            return []
+        if not isinstance(result, list) or not all(isinstance(n, str) for n in result):
+            raise PayloadError("TIMConvGetConversationGroupList", "expected an array of names")
+        return result
+
+    async def delete_group(self, name: str) -> None:
+        """Delete a conversation group (its conversations stay)
+        (``TIMConvDeleteConversationGroup``)."""
+        _check_name(name)
+        await self._core.call_raw("TIMConvDeleteConversationGroup", name)
+
+    async def rename_group(self, old_name: str, new_name: str) -> None:
+        """Rename a conversation group (``TIMConvRenameConversationGroup``)."""
+        _check_name(old_name)
+        _check_name(new_name)
+        await self._core.call_raw("TIMConvRenameConversationGroup", old_name, new_name)
+
+    async def add_to_group(self, name: str, convs: C2C | Group | Iterable[C2C | Group]) -> _Results:
+        """Add conversations to a conversation group (``TIMConvAddConversationsToGroup``)."""
+        _check_name(name)
+        result = await self._core.call_raw(
+            "TIMConvAddConversationsToGroup", name, orjson.dumps(_ids(convs))
+        )
+        return _results("TIMConvAddConversationsToGroup", result)
+
+    async def remove_from_group(
+        self, name: str, convs: C2C | Group | Iterable[C2C | Group]
+    ) -> _Results:
+        """Remove conversations from a conversation group
+        (``TIMConvDeleteConversationsFromGroup``)."""
+        _check_name(name)
+        result = await self._core.call_raw(
+            "TIMConvDeleteConversationsFromGroup", name, orjson.dumps(_ids(convs))
+        )
+        return _results("TIMConvDeleteConversationsFromGroup", result)
+
+    def groups_created(self) -> Stream[ConversationGroupCreated]:
+        """Conversation groups created (``TIMSetConvConversationGroupCreatedCallback``)."""
+        return self._core._stream("TIMSetConvConversationGroupCreatedCallback")
+
+    def groups_deleted(self) -> Stream[ConversationGroupDeleted]:
+        """Conversation groups deleted (``TIMSetConvConversationGroupDeletedCallback``)."""
+        return self._core._stream("TIMSetConvConversationGroupDeletedCallback")
+
+    def groups_renamed(self) -> Stream[ConversationGroupRenamed]:
+        """Conversation groups renamed (``TIMSetConvConversationGroupNameChangedCallback``)."""
+        return self._core._stream("TIMSetConvConversationGroupNameChangedCallback")
+
+    def added_to_groups(self) -> Stream[ConversationsAddedToGroup]:
+        """Conversations added to a conversation group
+        (``TIMSetConvConversationsAddedToGroupCallback``)."""
+        return self._core._stream("TIMSetConvConversationsAddedToGroupCallback")
+
+    def removed_from_groups(self) -> Stream[ConversationsDeletedFromGroup]:
+        """Conversations removed from a conversation group
+        (``TIMSetConvConversationsDeletedFromGroupCallback``)."""
+        return self._core._stream("TIMSetConvConversationsDeletedFromGroupCallback")
+
+    def unread_by_filter(self) -> Stream[UnreadTotalByFilterChanged]:
+        """Unread counts of subscribed filters (:meth:`subscribe_unread`)
+        (``TIMSetConvUnreadMessageCountChangedByFilterCallback``)."""
+        return self._core._stream("TIMSetConvUnreadMessageCountChangedByFilterCallback")
 
     def changes(self) -> Stream[ConversationChanged]:
         """Conversations added, deleted or updated, one event per conversation

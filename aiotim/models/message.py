@@ -14,6 +14,7 @@ from typing import Annotated, Any, ClassVar
 
 import orjson
 
+from aiotim.enums import MsgStatus
 from aiotim.errors import PayloadError
 from aiotim.models._fields import Key, Model, encode, model
 from aiotim.models._json import JSONObject, get_int, obj
@@ -484,17 +485,8 @@ def address(conv_id: str, conv_type: int = 1) -> Address:
         raise PayloadError("message", str(exc)) from None
 
 
-class MessageStatus(enum.IntEnum):
-    """A message's status (``message_status``; the values of ``TIMMsgStatus``,
-    TIMMessageManager.h:35-51)."""
-
-    SENDING = 1
-    SENT = 2
-    SEND_FAILED = 3
-    DELETED = 4
-    IMPORTED = 5
-    REVOKED = 6
-    CANCELLED = 7
+#: a message's status (``message_status``): the enums' :class:`aiotim.enums.MsgStatus`
+MessageStatus = MsgStatus
 
 
 class Priority(enum.IntEnum):
@@ -509,7 +501,7 @@ class Priority(enum.IntEnum):
 
 def _status(value: int) -> int:
     try:
-        return MessageStatus(value)
+        return MsgStatus(value)
     except ValueError:  # a newer SDK's value: keep the number
         return value
 

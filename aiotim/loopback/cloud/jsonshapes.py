@@ -118,7 +118,7 @@ def conv_view(conv: StoredConversation, last: dict[str, Any] | None) -> dict[str
         "conv_group_at_info_array": [],
         "conv_mark_array": conv.marks,
         "conv_custom_data": conv.custom_data,
-        "conv_conversation_group_array": [],
+        "conv_conversation_group_array": conv.groups,
         "conv_c2c_read_timestamp": conv.read_time if conv.conv_type == 1 else 0,
         "conv_group_read_sequence": conv.read_seq if conv.conv_type != 1 else 0,
     }

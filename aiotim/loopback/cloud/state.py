@@ -93,6 +93,8 @@ class StoredConversation:
     custom_data: str = ""
     #: messages with seq <= this were cleared from the owner's history (clear history)
     cleared_seq: int = 0
+    #: the owner's conversation groups this conversation is in
+    groups: list[str] = field(default_factory=list)
 
     def record(self) -> bytes:
         """Serialise for the database."""

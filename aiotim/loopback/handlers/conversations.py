@@ -13,7 +13,7 @@ import orjson
 
 from aiotim.enums import TIMConvEvent, TIMErrCode
 from aiotim.loopback.cloud import jsonshapes, views
-from aiotim.loopback.cloud.state import C2C, GROUP, StoredConversation
+from aiotim.loopback.cloud.state import C2C, GROUP, StoredConversation, c2c_key
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
 from aiotim.loopback.handlers._reads import mark_read
 
@@ -151,8 +151,8 @@ def _matches(conv: StoredConversation, flt: dict[str, Any]) -> bool:
     if kind and conv.conv_type != kind:
         return False
     group = flt.get("conversation_list_filter_conversation_group")
-    if group is not None and group != "":
-        return False  # GUESS: conversation groups are not served yet; "" = in none
+    if group is not None and (group not in conv.groups if group else bool(conv.groups)):
+        return False
     mark = flt.get("conversation_list_filter_mark_type")
     if mark is not None and (mark not in conv.marks if mark else bool(conv.marks)):
         return False
@@ -310,3 +310,150 @@ def _delete_list(call: Call) -> bytes:
             call.conn.notify_unread()
         out.append(_result(cid))
     return orjson.dumps(out)
+
+
+# -- conversation groups (Source: TIMConversationManager.h:767-911) ----------------------------
+
+_MAX_GROUPS = 20  # Source: TIMErrorCode.h:291-293 (51010)
+
+
+def _group_names(call: Call) -> list[str]:
+    names: list[str] = []
+    for conv in call.app.store.conversations(call.user):
+        for name in conv.groups:
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def _group_name(call: Call, index: int) -> str:
+    name = call.text(index)
+    if not name or len(name.encode()) > 32:
+        raise CallError(
+            E.ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH, "a group name is 1 to 32 bytes"
+        )
+    return name
+
+
+def _conv_array(call: Call, convs: list[StoredConversation]) -> bytes:
+    return orjson.dumps([views.conv_view(call.app.store, c) for c in convs])
+
+
+def _add_to_group(call: Call, name: str, index: int) -> tuple[bytes, list[StoredConversation]]:
+    out, added = [], []
+    for cid in _id_list(call, index):
+        conv = _by_id(call, cid)
+        if conv is None:
+            out.append(_result(cid, int(E.ERR_INVALID_CONVERSATION), "no such conversation"))
+            continue
+        if name not in conv.groups:
+            conv.groups.append(name)
+            _changed(call, conv)
+            added.append(conv)
+        out.append(_result(cid))
+    return orjson.dumps(out), added
+
+
+@HANDLERS.on("TIMConvCreateConversationGroup")
+def _create_group(call: Call) -> bytes:
+    name = _group_name(call, 0)
+    names = _group_names(call)
+    if name in names:
+        raise CallError(E.ERR_INVALID_PARAMETERS, f"conversation group {name!r} exists")
+    if len(names) >= _MAX_GROUPS:
+        raise CallError(
+            E.ERR_SVR_CONV_CONV_GROUP_TOTAL_COUNT_EXCEED_LIMIT,
+            f"at most {_MAX_GROUPS} conversation groups",
+        )
+    result, added = _add_to_group(call, name, 1)
+    if not added:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "no conversation of the list exists")
+    call.conn.event(
+        "TIMSetConvConversationGroupCreatedCallback", [name.encode(), _conv_array(call, added)]
+    )
+    return result
+
+
+@HANDLERS.on("TIMConvGetConversationGroupList")
+def _group_list(call: Call) -> bytes:
+    return orjson.dumps(_group_names(call))
+
+
+def _existing_group(call: Call, index: int) -> str:
+    name = call.text(index)
+    if name not in _group_names(call):
+        raise CallError(E.ERR_SVR_CONV_CONV_GROUP_NOT_EXIST, f"no conversation group {name!r}")
+    return name
+
+
+@HANDLERS.on("TIMConvDeleteConversationGroup")
+def _delete_group(call: Call) -> str:
+    name = _existing_group(call, 0)
+    for conv in list(call.app.store.conversations(call.user)):
+        if name in conv.groups:
+            conv.groups.remove(name)
+            _changed(call, conv)
+    call.conn.event("TIMSetConvConversationGroupDeletedCallback", [name.encode()])
+    return ""
+
+
+@HANDLERS.on("TIMConvRenameConversationGroup")
+def _rename_group(call: Call) -> str:
+    old = _existing_group(call, 0)
+    new = _group_name(call, 1)
+    if new in _group_names(call):
+        raise CallError(E.ERR_INVALID_PARAMETERS, f"conversation group {new!r} exists")
+    for conv in list(call.app.store.conversations(call.user)):
+        if old in conv.groups:
+            conv.groups[conv.groups.index(old)] = new
+            _changed(call, conv)
+    call.conn.event("TIMSetConvConversationGroupNameChangedCallback", [old.encode(), new.encode()])
+    return ""
+
+
+@HANDLERS.on("TIMConvAddConversationsToGroup")
+def _add_convs(call: Call) -> bytes:
+    name = _existing_group(call, 0)
+    result, added = _add_to_group(call, name, 1)
+    if added:
+        call.conn.event(
+            "TIMSetConvConversationsAddedToGroupCallback",
+            [name.encode(), _conv_array(call, added)],
+        )
+    return result
+
+
+@HANDLERS.on("TIMConvDeleteConversationsFromGroup")
+def _remove_convs(call: Call) -> bytes:
+    name = _existing_group(call, 0)
+    out, removed = [], []
+    for cid in _id_list(call, 1):
+        conv = _by_id(call, cid)
+        if conv is None or name not in conv.groups:
+            out.append(_result(cid, int(E.ERR_INVALID_CONVERSATION), "not in the group"))
+            continue
+        conv.groups.remove(name)
+        _changed(call, conv)
+        removed.append(conv)
+        out.append(_result(cid))
+    if removed:
+        call.conn.event(
+            "TIMSetConvConversationsDeletedFromGroupCallback",
+            [name.encode(), _conv_array(call, removed), 0],
+        )
+    return orjson.dumps(out)
+
+
+@HANDLERS.on("TIMConvCreate")
+def _create(call: Call) -> bytes:
+    conv_id, conv_type = call.text(0), call.integer(1)
+    if conv_type != C2C:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "the loopback creates C2C conversations only")
+    if not conv_id:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "conv_id is empty")
+    conv, created = call.app.store.conversation(
+        call.user, C2C, conv_id, c2c_key(call.user, conv_id)
+    )
+    if created:
+        call.conn.notify_conv(conv, int(TIMConvEvent.kTIMConvEvent_Add))
+    return orjson.dumps(views.conv_view(call.app.store, conv))
