@@ -55,8 +55,10 @@ def _user_ids(user_ids: object, what: str = "user_ids") -> list[str]:
     if not isinstance(user_ids, Iterable):
         raise TypeError(f"{what} must be user ids (an iterable of str), got {user_ids!r}")
     ids = list(user_ids)
-    if not ids or not all(isinstance(u, str) and u for u in ids):
-        raise ValueError(f"{what} must be non-empty user ids, got {ids!r}")
+    if not all(isinstance(u, str) for u in ids):
+        raise TypeError(f"{what} must be str ids, got {ids!r}")
+    if not ids or not all(ids):
+        raise ValueError(f"{what} must be non-empty ids, got {ids!r}")
     return ids
 
 
