@@ -411,3 +411,30 @@ class TestScale:
                 assert got == order
                 convs = {c.conv: c for c in await late.conversations.list()}
                 assert convs[g].unread_count >= total
+
+
+class TestSearchAndMarks:
+    async def test_search_joined_groups(self) -> None:
+        """search() finds joined groups by a case-insensitive part of their id or name only."""
+        async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):
+            await alice.groups.create("Rust fans", group_id="rust-1", members=["bob"])
+            await alice.groups.create("Python fans", group_id="py-1")
+            assert [g.group_id for g in await bob.groups.search(["RUST"])] == ["rust-1"]
+            assert await bob.groups.search(["python"]) == []  # bob is not in it
+            found = await alice.groups.search(["py-"], by_name=False)
+            assert [g.name for g in found] == ["Python fans"]
+            assert await alice.groups.search(["fans"], by_name=False) == []
+
+    async def test_mark_members(self) -> None:
+        """The owner of an AVChatRoom marks members (a MEMBER_MARK_CHANGE tip); other group
+        types cannot (7013), nor can a member (10007)."""
+        async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):
+            live = await alice.groups.create("live", group_type=AVCHATROOM)
+            await bob.groups.join(live)
+            tips = bob.groups.tips(group_id=live.id, tip_type=GroupTipType.MEMBER_MARK_CHANGE)
+            await alice.groups.mark_members(live, ["bob"], 1001)
+            t = await tip(tips)
+            assert t.tip_type == GroupTipType.MEMBER_MARK_CHANGE and t.op_user == "alice"
+            await fails_with(10007, bob.groups.mark_members(live, ["bob"], 1001))
+            work = await alice.groups.create("w", members=["bob"])
+            await fails_with(7013, alice.groups.mark_members(work, ["bob"], 1001))

@@ -75,6 +75,7 @@ class GroupMember:
     name_card: str = ""
     msg_flag: int = 0
     custom: dict[str, str] = field(default_factory=dict)
+    marks: set[int] = field(default_factory=set)  # AVChatRoom / Community member marks
 
 
 @dataclass(slots=True)

@@ -1102,3 +1102,77 @@ def _increase(call: Call) -> bytes:
 @HANDLERS.on("TIMGroupDecreaseGroupCounter")
 def _decrease(call: Call) -> bytes:
     return _step_counter(call, -1)
+
+
+# -- search and marks ------------------------------------------------------------------------
+
+_MAX_KEYWORDS = 5  # GM:580, 1123
+
+
+@HANDLERS.on("TIMGroupSearchGroups")
+def _search_groups(call: Call) -> bytes:
+    """Search the caller's joined groups (the SDK searches locally, GM:1123): a group matches
+    when any keyword is a case-insensitive substring of a searched field (GUESS)."""
+    p = _obj(call, 0)
+    words = p.get("group_search_params_keyword_list")
+    if (
+        not isinstance(words, list)
+        or not words
+        or len(words) > _MAX_KEYWORDS
+        or not all(isinstance(w, str) and w for w in words)
+    ):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "keyword_list: 1 to 5 non-empty strings")
+    fields = p.get("group_search_params_field_list") or [1]
+    if not isinstance(fields, list):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "field_list must be an array")
+    lowered = [w.lower() for w in words]
+    found = []
+    for group in state_of(call.app).joined(call.user):
+        texts = ([group.group_id] if 1 in fields else []) + ([group.name] if 2 in fields else [])
+        if any(w in t.lower() for w in lowered for t in texts):
+            found.append(_info_view(call.app, group, call.user))
+    return orjson.dumps(found)
+
+
+@HANDLERS.on("TIMGroupMarkGroupMemberList")
+def _mark_members(call: Call) -> str:
+    """Marks on members: owner only, AVChatRoom and Community only (BIN "marking group member
+    list is only supported in AVChatRoom and Community"; GUESS code 7013), mark type >= 1000,
+    at most 10 marks per group (GM:1299, 1307). Tip MemberMarkChange(8) to every member."""
+    group = member_group(call, call.text(0))
+    ids = _ids(call.json(1), "member_array")
+    mark, enable = call.integer(2), bool(call.args[3])
+    if group.group_type not in (AVCHATROOM, COMMUNITY):
+        raise CallError(
+            E.ERR_SDK_INTERFACE_NOT_SUPPORT,
+            "marking group member list is only supported in AVChatRoom and Community",
+        )
+    if group.members[call.user].role != OWNER:
+        raise _deny("only the owner marks members")
+    if mark < 1000:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "mark_type must be >= 1000")
+    missing = [u for u in ids if u not in group.members]
+    if missing:
+        raise CallError(E.ERR_SVR_GROUP_INVALID_PARAMETERS, f"{missing[0]!r} is not a member")
+    marks = {m for member in group.members.values() for m in member.marks}
+    if enable and mark not in marks and len(marks) >= 10:
+        raise CallError(E.ERR_SVR_GROUP_INVALID_PARAMETERS, "at most 10 marks per group")
+    for uid in ids:
+        if enable:
+            group.members[uid].marks.add(mark)
+        else:
+            group.members[uid].marks.discard(mark)
+    _tip(
+        call.app,
+        group,
+        8,  # TIMGroupTipType MemberMarkChange
+        call.user,
+        member_mark_info_array=[
+            {
+                "group_tips_member_mark_change_info_enableMark": enable,
+                "group_tips_member_mark_change_info_markType": mark,
+                "group_tips_member_mark_change_info_userIDList": ids,
+            }
+        ],
+    )
+    return ""
