@@ -479,3 +479,42 @@ class TestHistory:
             assert [m.text for m in newer] == ["990", "991", "992"]
             with pytest.raises(ValueError, match="not both"):
                 await alice.messages.history(BOB, before=first[0], after=first[1])
+
+
+class TestMoreCalls:
+    async def test_batch_send_cancel_and_locators(self) -> None:
+        """batch_send() delivers one message per user and reports each; cancel_send() of a sent
+        message fails with 8020; find_by_locators() finds a revoked message from its event."""
+        async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, bob, carol)):
+            results = await alice.messages.batch_send(["bob", "carol"], Text("news"))
+            assert [(r.user_id, r.code) for r in results] == [("bob", 0), ("carol", 0)]
+            assert all(r.message is not None and r.message.text == "news" for r in results)
+            assert [m.text for m in await carol.messages.history(ALICE)] == ["news"]
+            msg = results[0].message
+            assert msg is not None
+            with pytest.raises(TIMError) as info:
+                await alice.messages.cancel_send(BOB, msg.id)
+            assert info.value.code == 8020
+            revokes = bob.messages.revokes()
+            await alice.messages.revoke(msg)
+            event = await next_item(revokes)
+            assert isinstance(event, aiotim.MessageRevoked)
+            [found] = await bob.messages.find_by_locators(ALICE, [event.locator])
+            assert found.id == msg.id and found.status is MessageStatus.REVOKED
+
+    async def test_receive_options(self) -> None:
+        """C2C receive options are stored per user; the global option is reported back and
+        through the option stream."""
+        async with cloud_and_clients("alice") as (_, (alice,)):
+            await alice.messages.set_receive_option(["bob", "carol"], 2)
+            assert await alice.messages.receive_options(["bob", "dave"]) == {"bob": 2, "dave": 0}
+            await alice.messages.set_global_receive_option(2, start_hour=22, duration_s=3600)
+            info = await alice.messages.global_receive_option()
+            assert (info.level, info.start_hour, info.duration) == (2, 22, 3600)
+            await alice.messages.set_global_receive_option_at(
+                3, start_time=1_700_000_000, duration_s=60
+            )
+            info = await alice.messages.global_receive_option()
+            assert (info.level, info.start_time_stamp) == (3, 1_700_000_000)
+            with pytest.raises(TIMError):
+                await alice.messages.set_global_receive_option(1)  # Not_Receive is not allowed

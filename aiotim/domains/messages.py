@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -20,6 +22,7 @@ from aiotim.events.messages import (
 )
 from aiotim.events.stream import OverflowPolicy, Stream
 from aiotim.models import C2C, CustomElem, Group, Message, ReadReceipt, TextElem
+from aiotim.models.group import GroupMemberInfo
 from aiotim.models.message import (
     V2_ELEM_TYPE,
     Elem,
@@ -33,9 +36,21 @@ from aiotim.models.message import (
     VideoElem,
     reply_ref,
 )
-from aiotim.models.message_info import SearchResult
+from aiotim.models.message_info import (
+    BatchSendResult,
+    DownloadProgress,
+    MessageExtension,
+    MessageLocator,
+    Reaction,
+    ReceiveOptInfo,
+    SearchResult,
+    TranslateResult,
+)
+from aiotim.models.profile import UserProfile
 
 __all__ = ["Messages", "check_address", "conversation_id"]
+
+_ExtList = list[MessageExtension]
 
 _SENDABLE = (
     TextElem,
@@ -474,6 +489,342 @@ class Messages(Domain):
                     f"{type(value).__name__} (encode binary data, e.g. base64)"
                 )
         return await self._send(conv, [CustomElem(data, description, extension).to_json()])
+
+    async def batch_send(self, user_ids: Iterable[str], *elems: Elem) -> list[BatchSendResult]:
+        """Send one message to many users (C2C only), one result per user
+        (``TIMMsgBatchSend``)."""
+        users = list(user_ids)
+        if not users or not all(isinstance(u, str) and u for u in users):
+            raise ValueError("batch_send() needs user ids (non-empty str)")
+        if not elems or not all(isinstance(e, _SENDABLE) for e in elems):
+            raise TypeError("batch_send() needs aiotim elements (aiotim.Text(...), ...)")
+        param = {
+            "msg_batch_send_param_identifier_array": users,
+            "msg_batch_send_param_msg": {"message_elem_array": [e.to_json() for e in elems]},
+        }
+        result = await self._core.call_raw("TIMMsgBatchSend", orjson.dumps(param))
+        if not isinstance(result, list):
+            raise PayloadError("TIMMsgBatchSend", "expected a JSON array of results")
+        return [BatchSendResult.from_json(r) for r in result]
+
+    async def cancel_send(self, conv: C2C | Group, message_id: str) -> None:
+        """Cancel a message still being sent (uploading) (``TIMMsgCancelSend``).
+
+        Raises:
+            TIMError: 8020: the message is not being sent (not found, or sent already).
+        """
+        conv = check_address(conv)
+        await self._core.call_raw("TIMMsgCancelSend", conv.id, conv.conv_type, message_id)
+
+    async def find_by_locators(
+        self, conv: C2C | Group, locators: Iterable[MessageLocator]
+    ) -> list[Message]:
+        """The messages these locators point to (e.g. from revoke events)
+        (``TIMMsgFindByMsgLocatorList``)."""
+        conv = check_address(conv)
+        items = [loc.raw for loc in locators]
+        result = await self._core.call_raw(
+            "TIMMsgFindByMsgLocatorList", conv.id, conv.conv_type, orjson.dumps(items)
+        )
+        if result is None:
+            return []
+        if not isinstance(result, list):
+            raise PayloadError("TIMMsgFindByMsgLocatorList", "expected a JSON array")
+        return [Message.from_json(m) for m in result]
+
+    async def download(
+        self,
+        elem: ImageElem | SoundElem | VideoElem | FileElem,
+        path: str | os.PathLike[str],
+        *,
+        kind: str = "auto",
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Path:
+        """Download a received media element's file to ``path`` (``TIMMsgDownloadElemToPath``).
+
+        Args:
+            kind: for video elements ``"video"`` (default) or ``"snapshot"``; for images the
+                original's url is downloaded.
+            on_progress: called with (downloaded, total) bytes as the SDK reports progress.
+        """
+        if isinstance(elem, ImageElem):
+            dl_type, uuid, url, business = 0, elem.original.uuid, elem.original.url, 0
+        elif isinstance(elem, VideoElem):
+            if kind == "snapshot":
+                dl_type, uuid, url = 0, elem.snapshot_uuid, elem.snapshot_url
+            else:
+                dl_type, uuid, url = 2, elem.uuid, elem.url
+            business = elem.business_id
+        elif isinstance(elem, SoundElem):
+            dl_type, uuid, url, business = 3, elem.uuid, elem.url, elem.business_id
+        elif isinstance(elem, FileElem):
+            dl_type, uuid, url, business = 1, elem.uuid, elem.url, elem.business_id
+        else:
+            raise TypeError(f"download() needs a media element, got {type(elem).__name__}")
+        target = Path(path)
+        param = {
+            "msg_download_elem_param_type": dl_type,
+            "msg_download_elem_param_id": uuid,
+            "msg_download_elem_param_business_id": business,
+            "msg_download_elem_param_url": url,
+        }
+
+        def interim(value: Any) -> None:
+            if on_progress is not None and isinstance(value, dict):
+                p = DownloadProgress.from_json(value)
+                on_progress(p.current_size, p.total_size)
+
+        await self._core.call_raw(
+            "TIMMsgDownloadElemToPath", orjson.dumps(param), str(target), on_interim=interim
+        )
+        return target
+
+    async def download_merged(self, msg: Message) -> list[Message]:
+        """The messages of a merged (forwarded) message (``TIMMsgDownloadMergerMessage``)."""
+        msg = _check_message("download_merged()", msg)
+        result = await self._core.call_raw("TIMMsgDownloadMergerMessage", orjson.dumps(msg.raw))
+        if not isinstance(result, list):
+            raise PayloadError("TIMMsgDownloadMergerMessage", "expected a JSON array")
+        return [Message.from_json(m) for m in result]
+
+    async def set_local_custom_data(
+        self, msg: Message, *, custom_int: int | None = None, custom_str: str | None = None
+    ) -> None:
+        """Store data with a message on this device only (never sent)
+        (``TIMMsgSetLocalCustomData``)."""
+        param = dict(_check_message("set_local_custom_data()", msg).raw)
+        if custom_int is not None:
+            param["message_custom_int"] = custom_int
+        if custom_str is not None:
+            param["message_custom_str"] = custom_str
+        await self._core.call_raw("TIMMsgSetLocalCustomData", orjson.dumps(param))
+
+    async def save(self, conv: C2C | Group, *elems: Elem) -> None:
+        """Store a message in a conversation on this device only, without sending it
+        (``TIMMsgSaveMsg``)."""
+        conv = check_address(conv)
+        param = {"message_elem_array": [e.to_json() for e in elems]}
+        await self._core.call_raw("TIMMsgSaveMsg", conv.id, conv.conv_type, orjson.dumps(param))
+
+    async def import_messages(self, conv: C2C | Group, msgs: Sequence[Message]) -> None:
+        """Import messages into a conversation on this device (status LOCAL_IMPORTED)
+        (``TIMMsgImportMsgList``)."""
+        conv = check_address(conv)
+        items = [m.raw for m in _messages("import_messages()", msgs)]
+        await self._core.call_raw(
+            "TIMMsgImportMsgList", conv.id, conv.conv_type, orjson.dumps(items)
+        )
+
+    # -- receive options -----------------------------------------------------------------------
+
+    async def set_receive_option(self, users: Iterable[str], option: int) -> None:
+        """How messages from these users (≤ 30 per call) are received: an
+        :class:`aiotim.ReceiveMessageOpt` (``TIMMsgSetC2CReceiveMessageOpt``)."""
+        ids = [users] if isinstance(users, str) else list(users)
+        if not ids or len(ids) > 30:
+            raise ValueError("set_receive_option() takes 1 to 30 user ids")
+        await self._core.call_raw("TIMMsgSetC2CReceiveMessageOpt", orjson.dumps(ids), option)
+
+    async def receive_options(self, users: Iterable[str]) -> dict[str, int]:
+        """The receive option of each user (``TIMMsgGetC2CReceiveMessageOpt``)."""
+        ids = [users] if isinstance(users, str) else list(users)
+        result = await self._core.call_raw("TIMMsgGetC2CReceiveMessageOpt", orjson.dumps(ids))
+        if not isinstance(result, list):
+            raise PayloadError("TIMMsgGetC2CReceiveMessageOpt", "expected a JSON array")
+        out: dict[str, int] = {}
+        for item in result:
+            if isinstance(item, dict):
+                out[str(item.get("msg_recv_msg_opt_result_identifier", ""))] = int(
+                    item.get("msg_recv_msg_opt_result_opt", 0)
+                )
+        return out
+
+    async def set_group_receive_option(self, group_id: str, option: int) -> None:
+        """How messages of a group are received (``TIMMsgSetGroupReceiveMessageOpt``)."""
+        await self._core.call_raw("TIMMsgSetGroupReceiveMessageOpt", group_id, option)
+
+    async def set_global_receive_option(
+        self,
+        option: int,
+        *,
+        start_hour: int = 0,
+        start_minute: int = 0,
+        start_second: int = 0,
+        duration_s: int = 86400,
+    ) -> None:
+        """The global do-not-disturb option, daily from the start time for ``duration_s``
+        (≥ 86400: always) (``TIMMsgSetAllReceiveMessageOpt``)."""
+        await self._core.call_raw(
+            "TIMMsgSetAllReceiveMessageOpt",
+            option,
+            start_hour,
+            start_minute,
+            start_second,
+            duration_s,
+        )
+
+    async def set_global_receive_option_at(
+        self, option: int, *, start_time: int, duration_s: int
+    ) -> None:
+        """The global do-not-disturb option from the Unix time ``start_time`` for
+        ``duration_s`` (``TIMMsgSetAllReceiveMessageOpt2``)."""
+        await self._core.call_raw("TIMMsgSetAllReceiveMessageOpt2", option, start_time, duration_s)
+
+    async def global_receive_option(self) -> ReceiveOptInfo:
+        """The global receive option (``TIMMsgGetAllReceiveMessageOpt``)."""
+        result = await self._core.call_raw("TIMMsgGetAllReceiveMessageOpt")
+        if isinstance(result, list) and result:  # the header's example shows an array
+            result = result[0]
+        if not isinstance(result, dict):
+            raise PayloadError("TIMMsgGetAllReceiveMessageOpt", "expected an object")
+        return ReceiveOptInfo.from_json(result)
+
+    # -- group read members, extensions, reactions, pins, translation --------------------------
+
+    async def read_members(
+        self, msg: Message, *, read: bool = True, next_seq: int = 0, count: int = 100
+    ) -> tuple[list[GroupMemberInfo], int, bool]:
+        """The members who read (``read=False``: did not read) a group message: a page, the
+        next seq and whether it is the last (``TIMMsgGetGroupMessageReadMemberList``)."""
+        msg = _check_message("read_members()", msg)
+        result = await self._core.call_raw(
+            "TIMMsgGetGroupMessageReadMemberList",
+            orjson.dumps(msg.raw),
+            0 if read else 1,
+            next_seq,
+            count,
+        )
+        if not isinstance(result, dict):
+            raise PayloadError("TIMMsgGetGroupMessageReadMemberList", "expected a page")
+        members = result.get("members") or []
+        return (
+            [GroupMemberInfo.from_json(m) for m in members],
+            int(result.get("next_seq", 0)),
+            bool(result.get("is_finished", True)),
+        )
+
+    async def set_extensions(self, msg: Message, extensions: dict[str, str]) -> None:
+        """Set key/value extensions on a message sent with extensions enabled
+        (``TIMMsgSetMessageExtensions``)."""
+        items = [
+            {"message_extension_key": k, "message_extension_value": v}
+            for k, v in extensions.items()
+        ]
+        await self._core.call_raw(
+            "TIMMsgSetMessageExtensions",
+            orjson.dumps(_check_message("set_extensions()", msg).raw),
+            orjson.dumps(items),
+        )
+
+    async def extensions(self, msg: Message) -> _ExtList:
+        """A message's extensions (``TIMMsgGetMessageExtensions``)."""
+        result = await self._core.call_raw(
+            "TIMMsgGetMessageExtensions", orjson.dumps(_check_message("extensions()", msg).raw)
+        )
+        if not isinstance(result, list):
+            raise PayloadError("TIMMsgGetMessageExtensions", "expected a JSON array")
+        return [MessageExtension.from_json(e) for e in result]
+
+    async def delete_extensions(self, msg: Message, keys: Iterable[str] = ()) -> None:
+        """Delete extensions of a message (no keys: all) (``TIMMsgDeleteMessageExtensions``)."""
+        await self._core.call_raw(
+            "TIMMsgDeleteMessageExtensions",
+            orjson.dumps(_check_message("delete_extensions()", msg).raw),
+            orjson.dumps(list(keys)),
+        )
+
+    async def add_reaction(self, msg: Message, reaction_id: str) -> None:
+        """React to a message (``TIMMsgAddMessageReaction``)."""
+        await self._core.call_raw(
+            "TIMMsgAddMessageReaction",
+            orjson.dumps(_check_message("add_reaction()", msg).raw),
+            reaction_id,
+        )
+
+    async def remove_reaction(self, msg: Message, reaction_id: str) -> None:
+        """Withdraw a reaction (``TIMMsgRemoveMessageReaction``)."""
+        await self._core.call_raw(
+            "TIMMsgRemoveMessageReaction",
+            orjson.dumps(_check_message("remove_reaction()", msg).raw),
+            reaction_id,
+        )
+
+    async def reactions(
+        self, msgs: Message | Sequence[Message], *, max_users: int = 10
+    ) -> dict[str, list[Reaction]]:
+        """The reactions of messages of one conversation, by message id
+        (``TIMMsgGetMessageReactions``)."""
+        items = [m.raw for m in _messages("reactions()", msgs)]
+        result = await self._core.call_raw(
+            "TIMMsgGetMessageReactions", orjson.dumps(items), max_users
+        )
+        if not isinstance(result, list):
+            raise PayloadError("TIMMsgGetMessageReactions", "expected a JSON array")
+        out: dict[str, list[Reaction]] = {}
+        for r in result:
+            if isinstance(r, dict):
+                out[str(r.get("message_reaction_result_msg_id", ""))] = [
+                    Reaction.from_json(x)
+                    for x in r.get("message_reaction_result_reaction_list") or []
+                ]
+        return out
+
+    async def reaction_users(
+        self, msg: Message, reaction_id: str, *, next_seq: int = 0, count: int = 100
+    ) -> tuple[list[UserProfile], int, bool]:
+        """The users of one reaction: a page, the next seq and whether it is the last
+        (``TIMMsgGetAllUserListOfMessageReaction``)."""
+        result = await self._core.call_raw(
+            "TIMMsgGetAllUserListOfMessageReaction",
+            orjson.dumps(_check_message("reaction_users()", msg).raw),
+            reaction_id,
+            next_seq,
+            count,
+        )
+        if not isinstance(result, dict):
+            raise PayloadError("TIMMsgGetAllUserListOfMessageReaction", "expected an object")
+        users = result.get("message_reaction_user_result_user_info_array") or []
+        return (
+            [UserProfile.from_json(u) for u in users],
+            int(result.get("message_reaction_user_result_next_seq", 0)),
+            bool(result.get("message_reaction_user_result_is_finished", True)),
+        )
+
+    async def translate(
+        self, texts: Iterable[str], target: str, *, source: str = ""
+    ) -> list[TranslateResult]:
+        """Translate texts into the language ``target`` (``source`` "": detect)
+        (``TIMMsgTranslateText``)."""
+        result = await self._core.call_raw(
+            "TIMMsgTranslateText", orjson.dumps(list(texts)), source, target
+        )
+        if not isinstance(result, list):
+            raise PayloadError("TIMMsgTranslateText", "expected a JSON array")
+        return [TranslateResult.from_json(r) for r in result]
+
+    async def voice_to_text(self, url: str, *, language: str = "") -> str:
+        """The text of a sound element's speech (``TIMMsgConvertVoiceToText``)."""
+        result = await self._core.call_raw("TIMMsgConvertVoiceToText", url, language)
+        return result if isinstance(result, str) else ""
+
+    async def pin(self, group_id: str, msg: Message, *, on: bool = True) -> None:
+        """Pin (``on=False``: unpin) a message of a group (``TIMPinGroupMessage``)."""
+        await self._core.call_raw(
+            "TIMPinGroupMessage", group_id, orjson.dumps(_check_message("pin()", msg).raw), on
+        )
+
+    async def unpin(self, group_id: str, msg: Message) -> None:
+        """Unpin a group message (``TIMPinGroupMessage``)."""
+        await self.pin(group_id, msg, on=False)
+
+    async def pinned(self, group_id: str) -> list[Message]:
+        """A group's pinned messages (``TIMGetPinnedGroupMessageList``)."""
+        result = await self._core.call_raw("TIMGetPinnedGroupMessageList", group_id)
+        if result is None:
+            return []
+        if not isinstance(result, list):
+            raise PayloadError("TIMGetPinnedGroupMessageList", "expected a JSON array")
+        return [Message.from_json(m) for m in result]
 
     async def history(
         self,

@@ -21,8 +21,12 @@ __all__ = [
     "ReactionChange",
     "ReadReceipt",
     "ReceiveOptInfo",
+    "BatchSendResult",
+    "DownloadProgress",
+    "MessageExtension",
     "SearchResult",
     "SearchResultItem",
+    "TranslateResult",
 ]
 
 
@@ -166,3 +170,50 @@ class SearchResult(Model):
     def messages(self) -> tuple[Message, ...]:
         """Every message of every item, in order."""
         return tuple(m for item in self.items for m in item.messages)
+
+
+def _optional_message(value: JSONObject | None) -> Message | None:
+    return Message.from_json(value) if value else None
+
+
+@model("batch send result")
+@dataclass(frozen=True, slots=True)
+class BatchSendResult(Model):
+    """The outcome of a batch send for one receiver: code 0 and the message, or the error.
+    Source: TIMMessageManager.h:2403-2411."""
+
+    user_id: Annotated[str, Key("msg_batch_send_result_identifier")]
+    code: Annotated[int, Key("msg_batch_send_result_code")]
+    desc: Annotated[str, Key("msg_batch_send_result_desc")]
+    message: Annotated[Message | None, Key("msg_batch_send_result_msg", convert=_optional_message)]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("message extension")
+@dataclass(frozen=True, slots=True)
+class MessageExtension(Model):
+    """One key/value extension of a message. Source: TIMMessageManager.h:2598-2602."""
+
+    key: Annotated[str, Key("message_extension_key")]
+    value: Annotated[str, Key("message_extension_value")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("translation")
+@dataclass(frozen=True, slots=True)
+class TranslateResult(Model):
+    """A text and its translation. Source: TIMMessageManager.h:2574-2578."""
+
+    source: Annotated[str, Key("msg_translate_text_source_text")]
+    target: Annotated[str, Key("msg_translate_text_target_text")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("download progress")
+@dataclass(frozen=True, slots=True)
+class DownloadProgress(Model):
+    """Bytes downloaded so far of a file element. Source: TIMMessageManager.h:2425-2431."""
+
+    current_size: Annotated[int, Key("msg_download_elem_result_current_size")]
+    total_size: Annotated[int, Key("msg_download_elem_result_total_size")]
+    raw: JSONObject = field(repr=False, compare=False)

@@ -10,12 +10,15 @@ One-to-one conversations (groups: :mod:`.group_messages`).
 from __future__ import annotations
 
 import time
+import weakref
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from aiotim.enums import TIMConvEvent, TIMErrCode, TIMMsgStatus
 from aiotim.loopback.cloud import jsonshapes, peoplestate, views
+from aiotim.loopback.cloud.app import App
 from aiotim.loopback.cloud.state import C2C, GROUP, StoredMessage, c2c_key
 from aiotim.loopback.handlers import group_messages
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
@@ -589,3 +592,183 @@ def _send_receipts(call: Call) -> str:
 @HANDLERS.on("TIMMsgGetMessageReadReceipts")
 def _get_receipts(call: Call) -> bytes:
     return orjson.dumps([_receipt(m, call.user) for m in _receipt_msgs(call)])
+
+
+# -- batch send, cancel, locators -------------------------------------------------------------
+
+_MAX_BATCH = 500  # GUESS: the REST batchsendmsg limit (SVC)
+
+
+@HANDLERS.on("TIMMsgBatchSend")
+def _batch_send(call: Call) -> bytes:
+    param = call.json(0)
+    if not isinstance(param, dict):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "json_batch_send_param is not an object")
+    users = param.get("msg_batch_send_param_identifier_array")
+    msg = param.get("msg_batch_send_param_msg")
+    if not isinstance(users, list) or not users or not all(isinstance(u, str) for u in users):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "msg_batch_send_param_identifier_array is empty")
+    if len(users) > _MAX_BATCH:
+        raise CallError(E.ERR_INVALID_PARAMETERS, f"at most {_MAX_BATCH} receivers")
+    out = []
+    for user in users:
+        item: dict[str, Any] = {"msg_batch_send_result_identifier": user}
+        try:
+            one = dict(msg) if isinstance(msg, dict) else msg
+            if isinstance(one, dict):
+                one.pop("message_msg_id", None)  # one message per receiver
+            stored = _send(call, user, C2C, one, "")
+        except CallError as exc:
+            item.update(msg_batch_send_result_code=exc.code, msg_batch_send_result_desc=exc.desc)
+        else:
+            item.update(
+                msg_batch_send_result_code=0,
+                msg_batch_send_result_desc="",
+                msg_batch_send_result_msg=_view(call, stored),
+            )
+        out.append(item)
+    return orjson.dumps(out)
+
+
+@HANDLERS.on("TIMMsgCancelSend")
+def _cancel_send(call: Call) -> str:
+    # Every loopback send completes at once (no upload): nothing is ever still sending.
+    # Source: TIMErrorCode.h:82 ERR_SDK_INVALID_CANCEL_MESSAGE (not found / already sent)
+    raise CallError(E.ERR_SDK_INVALID_CANCEL_MESSAGE, "the message is not being sent")
+
+
+@HANDLERS.on("TIMMsgFindByMsgLocatorList")
+def _find_by_locators(call: Call) -> bytes:
+    conv_id, conv_type, items = call.text(0), call.integer(1), call.json(2)
+    _conv_type(call, conv_type)
+    if not isinstance(items, list):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "json_msg_Locator_array is not an array")
+    key = c2c_key(call.user, conv_id)
+    found = []
+    for loc in items:
+        if not isinstance(loc, dict):
+            continue
+        msg = call.app.store.message_at(key, uint(loc.get("message_locator_seq"), 64) or 0)
+        rand = uint(loc.get("message_locator_rand"), 32)
+        if msg is not None and (rand is None or msg.rand == rand):
+            found.append(_view(call, msg))
+    return orjson.dumps(found)
+
+
+# -- receive options (Source: TIMMessageManager.h:971-1141) -----------------------------------
+
+
+@dataclass
+class _ReceiveOpts:
+    c2c: dict[tuple[str, str], int] = field(default_factory=dict)
+    group: dict[tuple[str, str], int] = field(default_factory=dict)
+    all: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+_OPTS: weakref.WeakKeyDictionary[App, _ReceiveOpts] = weakref.WeakKeyDictionary()
+
+
+def _opts(app: App) -> _ReceiveOpts:
+    state = _OPTS.get(app)
+    if state is None:
+        state = _OPTS[app] = _ReceiveOpts()
+    return state
+
+
+def _opt(call: Call, index: int, *, allowed: tuple[int, ...] = (0, 1, 2, 3)) -> int:
+    value = call.integer(index)
+    if value not in allowed:
+        raise CallError(E.ERR_INVALID_PARAMETERS, f"bad receive option {value}")
+    return value
+
+
+@HANDLERS.on("TIMMsgSetC2CReceiveMessageOpt")
+def _set_c2c_opt(call: Call) -> str:
+    users = call.json(0)
+    if not isinstance(users, list) or not users or not all(isinstance(u, str) for u in users):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "json_identifier_array is empty")
+    if len(users) > 30:  # Source: TIMMessageManager.h:984
+        raise CallError(E.ERR_INVALID_PARAMETERS, "at most 30 users per call")
+    opt = _opt(call, 1)
+    state = _opts(call.app)
+    for user in users:
+        state.c2c[(call.user, user)] = opt
+    return ""
+
+
+@HANDLERS.on("TIMMsgGetC2CReceiveMessageOpt")
+def _get_c2c_opt(call: Call) -> bytes:
+    users = call.json(0)
+    if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "json_identifier_array is not an array")
+    state = _opts(call.app)
+    return orjson.dumps(
+        [
+            {
+                "msg_recv_msg_opt_result_identifier": u,
+                "msg_recv_msg_opt_result_opt": state.c2c.get((call.user, u), 0),
+            }
+            for u in users
+        ]
+    )
+
+
+@HANDLERS.on("TIMMsgSetGroupReceiveMessageOpt")
+def _set_group_opt(call: Call) -> str:
+    group_id = call.text(0)
+    _opts(call.app).group[(call.user, group_id)] = _opt(call, 1)
+    return ""
+
+
+def _all_opt_info(call: Call, info: dict[str, int]) -> str:
+    _opts(call.app).all[call.user] = info
+    conn = call.app.online.get(call.user)
+    if conn is not None:  # Source: TIMMessageManager.h:624 (to the user's devices)
+        conn.event("TIMSetMsgAllMessageReceiveOptionCallback", [orjson.dumps(info)])
+    return ""
+
+
+def _all_opt(call: Call) -> int:
+    # Source: TIMMessageManager.h:2566 (Receive / Not_Notify / Not_Notify_Except_At only)
+    return _opt(call, 0, allowed=(0, 2, 3))
+
+
+@HANDLERS.on("TIMMsgSetAllReceiveMessageOpt")
+def _set_all_opt(call: Call) -> str:
+    opt = _all_opt(call)
+    hour, minute, second = call.integer(1), call.integer(2), call.integer(3)
+    if not (0 <= hour < 24 and 0 <= minute < 60 and 0 <= second < 60):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "start time out of range")
+    return _all_opt_info(
+        call,
+        {
+            "msg_all_recv_msg_opt_level": opt,
+            "msg_all_recv_msg_opt_start_hour": hour,
+            "msg_all_recv_msg_opt_start_minute": minute,
+            "msg_all_recv_msg_opt_start_second": second,
+            "msg_all_recv_msg_opt_start_time_stamp": 0,
+            "msg_all_recv_msg_duration": call.integer(4),
+        },
+    )
+
+
+@HANDLERS.on("TIMMsgSetAllReceiveMessageOpt2")
+def _set_all_opt2(call: Call) -> str:
+    return _all_opt_info(
+        call,
+        {
+            "msg_all_recv_msg_opt_level": _all_opt(call),
+            "msg_all_recv_msg_opt_start_hour": 0,
+            "msg_all_recv_msg_opt_start_minute": 0,
+            "msg_all_recv_msg_opt_start_second": 0,
+            "msg_all_recv_msg_opt_start_time_stamp": call.integer(1),
+            "msg_all_recv_msg_duration": call.integer(2),
+        },
+    )
+
+
+@HANDLERS.on("TIMMsgGetAllReceiveMessageOpt")
+def _get_all_opt(call: Call) -> bytes:
+    info = _opts(call.app).all.get(call.user)
+    # GUESS (TIMMessageManager.h:1118-1139 shows an array; BIN has the plain keys): one object
+    return orjson.dumps(info or {"msg_all_recv_msg_opt_level": 0, "msg_all_recv_msg_duration": 0})
