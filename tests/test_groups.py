@@ -4,7 +4,8 @@ counters, and a 200-member group with 2,000 messages."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, TypeVar
 
 import anyio
@@ -12,8 +13,9 @@ import pytest
 
 import aiotim
 from aiotim.enums import GroupMemberRole, GroupType
+from aiotim.loopback import Cloud
 from aiotim.models.group import GroupAddOption, GroupTipType, MemberResultCode
-from tests.helpers import cloud_and_clients
+from tests.helpers import APP_ID, SECRET, cloud_and_clients
 
 pytestmark = pytest.mark.anyio
 
@@ -32,6 +34,19 @@ async def next_item(stream: aiotim.Stream[T], timeout: float = 10) -> T:
     """The stream's next item, failing the test after ``timeout`` seconds."""
     with anyio.fail_after(timeout):
         return await stream.__anext__()
+
+
+@asynccontextmanager
+async def _with_db(db: Any, *users: str) -> AsyncIterator[tuple[Cloud, list[aiotim.Client]]]:
+    """A cloud on the SQLite file ``db`` and one logged-in client per user."""
+    async with AsyncExitStack() as stack:
+        cloud = await stack.enter_async_context(Cloud(APP_ID, SECRET, db=db))
+        clients = []
+        for user in users:
+            client = await stack.enter_async_context(cloud.client())
+            await client.login(user, cloud.user_sig(user))
+            clients.append(client)
+        yield cloud, clients
 
 
 async def fails_with(code: int, call: Awaitable[Any]) -> aiotim.TIMError:
@@ -438,3 +453,29 @@ class TestSearchAndMarks:
             await fails_with(10007, bob.groups.mark_members(live, ["bob"], 1001))
             work = await alice.groups.create("w", members=["bob"])
             await fails_with(7013, alice.groups.mark_members(work, ["bob"], 1001))
+
+
+class TestPersistence:
+    async def test_groups_survive_a_restart_with_db(self, tmp_path: Any) -> None:
+        """With db=, groups, members, roles, attributes, requests and history survive a new
+        Cloud on the same file; message seqs go on."""
+        db = tmp_path / "cloud.db"
+        async with _with_db(db, "alice", "bob") as (_, (alice, bob)):
+            g = await alice.groups.create("kept", group_type=PUBLIC, members=["bob"])
+            await alice.groups.set_role(g, "bob", GroupMemberRole.ADMIN)
+            await alice.groups.set_attributes(g, {"k": "v"})
+            first = await alice.send_text(g, "before")
+            p = await alice.groups.create("apply", group_type=PUBLIC)
+            await bob.groups.join(p, "me")
+        async with _with_db(db, "alice") as (_, (alice,)):
+            info = await alice.groups.get(g)
+            assert (info.name, info.owner, info.member_count) == ("kept", "alice", 2)
+            (bob_info,) = await alice.groups.member_info(g, ["bob"])
+            assert bob_info.role == GroupMemberRole.ADMIN
+            assert await alice.groups.attributes(g) == {"k": "v"}
+            (request,) = await alice.groups.requests()
+            assert (request.from_user, request.message) == ("bob", "me")
+            later = await alice.send_text(g, "after")
+            assert later.seq > first.seq
+            texts = [m.text for m in await alice.messages.history(g, count=50)]
+            assert texts[:1] == ["after"] and "before" in texts

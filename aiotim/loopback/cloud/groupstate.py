@@ -1,18 +1,22 @@
 """The loopback cloud's group state: groups, members, join requests, attributes, counters.
 
 Kept beside the :class:`~aiotim.loopback.cloud.app.App` (one :class:`GroupState` per app, found
-with :func:`state_of`) and in memory only: groups do not survive a cloud restart with ``db=``
-yet. Group messages themselves live in the app's
-:class:`~aiotim.loopback.cloud.state.Store` like every message (conversation key
-:func:`group_key`).
+with :func:`state_of`). In memory, and with the cloud's ``db=`` also in two tables of the same
+SQLite file (one JSON row per group and per join request), written after each change
+(:meth:`GroupState.save`) and loaded on first use: groups survive a cloud restart. Group messages
+themselves live in the app's :class:`~aiotim.loopback.cloud.state.Store` like every message
+(conversation key :func:`group_key`).
 """
 
 from __future__ import annotations
 
-import itertools
 import secrets
+import sqlite3
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import orjson
 
 from aiotim.enums import TIMGroupAddOption, TIMGroupMemberRole, TIMGroupType
 from aiotim.loopback.cloud.app import App
@@ -131,15 +135,79 @@ class JoinRequest:
     invitees: tuple[str, ...] = ()
 
 
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS loopback_groups (group_id TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS loopback_group_requests (key TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS loopback_group_reads (user_id TEXT PRIMARY KEY, time INTEGER NOT NULL);
+"""
+
+
+def _group_record(group: StoredGroup) -> bytes:
+    data = asdict(group)
+    for member in data["members"].values():
+        member["marks"] = sorted(member["marks"])
+    return orjson.dumps(data)
+
+
+def _group_from(data: bytes) -> StoredGroup:
+    raw: dict[str, Any] = orjson.loads(data)
+    members = raw.pop("members")
+    group = StoredGroup(**raw)
+    for uid, m in members.items():
+        m["marks"] = set(m["marks"])
+        group.members[uid] = GroupMember(**m)
+    return group
+
+
+def _request_from(data: bytes) -> JoinRequest:
+    raw: dict[str, Any] = orjson.loads(data)
+    raw["invitees"] = tuple(raw["invitees"])
+    return JoinRequest(**raw)
+
+
 class GroupState:
     """Every group of one app."""
 
-    def __init__(self) -> None:
+    def __init__(self, db: sqlite3.Connection | None = None) -> None:
         self.groups: dict[str, StoredGroup] = {}
         self.requests: list[JoinRequest] = []
         #: The last time (Unix s) each user reported their requests read.
         self.requests_read: dict[str, int] = {}
-        self._ids = itertools.count(1)
+        self._db = db
+        if db is not None:
+            db.executescript(_SCHEMA)
+            for (data,) in db.execute("SELECT data FROM loopback_groups ORDER BY rowid"):
+                group = _group_from(data)
+                self.groups[group.group_id] = group
+            for (data,) in db.execute("SELECT data FROM loopback_group_requests ORDER BY rowid"):
+                self.requests.append(_request_from(data))
+            self.requests_read.update(db.execute("SELECT user_id, time FROM loopback_group_reads"))
+
+    def save(self) -> None:
+        """Write the state to the database (no-op in memory): called after each change."""
+        db = self._db
+        if db is None:
+            return
+        db.execute("BEGIN")
+        try:
+            db.execute("DELETE FROM loopback_groups")
+            db.executemany(
+                "INSERT INTO loopback_groups VALUES (?, ?)",
+                [(g.group_id, _group_record(g)) for g in self.groups.values()],
+            )
+            db.execute("DELETE FROM loopback_group_requests")
+            db.executemany(
+                "INSERT INTO loopback_group_requests VALUES (?, ?)",
+                [(r.key, orjson.dumps(asdict(r))) for r in self.requests],
+            )
+            db.execute("DELETE FROM loopback_group_reads")
+            db.executemany(
+                "INSERT INTO loopback_group_reads VALUES (?, ?)", list(self.requests_read.items())
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def new_group_id(self) -> str:
         """A fresh server-assigned id, shaped like the real ones (``@TGS#2J4SZEAEL``).
@@ -153,7 +221,7 @@ class GroupState:
 
     def new_request_key(self) -> str:
         """A fresh join-request key."""
-        return f"req-{next(self._ids)}"
+        return f"req-{secrets.token_hex(8)}"
 
     def joined(self, user_id: str) -> list[StoredGroup]:
         """The groups ``user_id`` is a member of, in creation order."""
@@ -167,5 +235,7 @@ def state_of(app: App) -> GroupState:
     """The group state of ``app`` (created empty on first use)."""
     state = _STATES.get(app)
     if state is None:
-        state = _STATES[app] = GroupState()
+        # The store's own SQLite connection (same file, same thread), when it has one.
+        db = getattr(app.store, "_db", None)
+        state = _STATES[app] = GroupState(db if isinstance(db, sqlite3.Connection) else None)
     return state

@@ -9,8 +9,10 @@ what no source confirmed.
 
 from __future__ import annotations
 
+import functools
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import orjson
 
@@ -42,6 +44,7 @@ from aiotim.loopback.handlers.group_messages import SYSTEM_SENDER, member_group,
 __all__ = ["HANDLERS"]
 
 E = TIMErrCode
+R = TypeVar("R")
 HANDLERS = HandlerTable()
 
 # TIMGroupTipType (GM:69)
@@ -69,6 +72,19 @@ _MAX_PAGE = 50  # trtc.io V2 doc 48179 "一次最多拉取 50"
 _MAX_ATTR_KEYS, _MAX_ATTR_KEY, _MAX_ATTR_VALUE, _MAX_ATTR_TOTAL = 16, 32, 4096, 16384  # GM:693
 _MAX_COUNTERS, _MAX_COUNTER_KEY = 20, 128  # trtc.io/document/53432
 _FOREVER = 4294967295
+
+
+def _saves(fn: Callable[[Call], R]) -> Callable[[Call], R]:
+    """Write the group state to the cloud's database after the handler (with ``db=``)."""
+
+    @functools.wraps(fn)
+    def handler(call: Call) -> R:
+        try:
+            return fn(call)
+        finally:
+            state_of(call.app).save()
+
+    return handler
 
 
 def _now() -> int:
@@ -319,6 +335,7 @@ def _add_members(
 
 
 @HANDLERS.on("TIMGroupCreate")
+@_saves
 def _create(call: Call) -> bytes:
     p = _obj(call, 0)
     state, me = state_of(call.app), call.user
@@ -421,6 +438,7 @@ def _create(call: Call) -> bytes:
 
 
 @HANDLERS.on("TIMGroupDelete")
+@_saves
 def _dismiss(call: Call) -> str:
     group = _group(call, call.text(0))
     if group.group_type == WORK:
@@ -435,6 +453,7 @@ def _dismiss(call: Call) -> str:
 
 
 @HANDLERS.on("TIMGroupJoin")
+@_saves
 def _join(call: Call) -> str:
     group, me = _group(call, call.text(0)), call.user
     hello = call.text(1, required=False)
@@ -468,6 +487,7 @@ def _join(call: Call) -> str:
 
 
 @HANDLERS.on("TIMGroupQuit")
+@_saves
 def _quit(call: Call) -> str:
     group, me = _group(call, call.text(0)), call.user
     if me not in group.members:
@@ -522,6 +542,7 @@ def _info_list(call: Call) -> bytes:
 
 
 @HANDLERS.on("TIMGroupModifyGroupInfo")
+@_saves
 def _modify_info(call: Call) -> str:
     p = _obj(call, 0)
     group = _group(call, _str(p, "group_modify_info_param_group_id"))
@@ -670,6 +691,7 @@ def _member_list(call: Call) -> bytes:
 
 
 @HANDLERS.on("TIMGroupModifyMemberInfo")
+@_saves
 def _modify_member(call: Call) -> str:
     p = _obj(call, 0)
     group = member_group(call, _str(p, "group_modify_member_info_group_id"))
@@ -747,6 +769,7 @@ def _modify_member(call: Call) -> str:
 
 
 @HANDLERS.on("TIMGroupInviteMember")
+@_saves
 def _invite(call: Call) -> bytes:
     p = _obj(call, 0)
     if "group_invite_member_param_identifier_array" not in p:
@@ -804,6 +827,7 @@ def _invite(call: Call) -> bytes:
 
 
 @HANDLERS.on("TIMGroupDeleteMember")
+@_saves
 def _kick(call: Call) -> bytes:
     p = _obj(call, 0)
     group = member_group(call, _str(p, "group_delete_member_param_group_id"))
@@ -887,12 +911,14 @@ def _pendency_list(call: Call) -> bytes:
 
 
 @HANDLERS.on("TIMGroupReportPendencyReaded")
+@_saves
 def _pendency_read(call: Call) -> str:
     state_of(call.app).requests_read[call.user] = call.integer(0)
     return ""
 
 
 @HANDLERS.on("TIMGroupHandlePendency")
+@_saves
 def _handle_pendency(call: Call) -> str:
     p = _obj(call, 0)
     ref = p.get("group_handle_pendency_param_pendency")
@@ -977,6 +1003,7 @@ def _store_attrs(call: Call, group: StoredGroup, attrs: dict[str, str]) -> None:
 
 
 @HANDLERS.on("TIMGroupInitGroupAttributes")
+@_saves
 def _init_attrs(call: Call) -> str:
     group = _attr_group(call)
     _store_attrs(call, group, _attrs_in(call, 1))
@@ -984,6 +1011,7 @@ def _init_attrs(call: Call) -> str:
 
 
 @HANDLERS.on("TIMGroupSetGroupAttributes")
+@_saves
 def _set_attrs(call: Call) -> str:
     group = _attr_group(call)
     _store_attrs(call, group, {**group.attributes, **_attrs_in(call, 1)})
@@ -991,6 +1019,7 @@ def _set_attrs(call: Call) -> str:
 
 
 @HANDLERS.on("TIMGroupDeleteGroupAttributes")
+@_saves
 def _delete_attrs(call: Call) -> str:
     group = _attr_group(call)
     keys = call.json(1)
@@ -1057,6 +1086,7 @@ def _check_counter_key(group: StoredGroup, key: str) -> None:
 
 
 @HANDLERS.on("TIMGroupSetGroupCounters")
+@_saves
 def _set_counters(call: Call) -> bytes:
     group = _counter_group(call)
     items = call.json(1)
@@ -1095,11 +1125,13 @@ def _step_counter(call: Call, sign: int) -> bytes:
 
 
 @HANDLERS.on("TIMGroupIncreaseGroupCounter")
+@_saves
 def _increase(call: Call) -> bytes:
     return _step_counter(call, 1)
 
 
 @HANDLERS.on("TIMGroupDecreaseGroupCounter")
+@_saves
 def _decrease(call: Call) -> bytes:
     return _step_counter(call, -1)
 
@@ -1135,6 +1167,7 @@ def _search_groups(call: Call) -> bytes:
 
 
 @HANDLERS.on("TIMGroupMarkGroupMemberList")
+@_saves
 def _mark_members(call: Call) -> str:
     """Marks on members: owner only, AVChatRoom and Community only (BIN "marking group member
     list is only supported in AVChatRoom and Community"; GUESS code 7013), mark type >= 1000,
