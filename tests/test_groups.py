@@ -479,3 +479,81 @@ class TestPersistence:
             assert later.seq > first.seq
             texts = [m.text for m in await alice.messages.history(g, count=50)]
             assert texts[:1] == ["after"] and "before" in texts
+
+
+def _report_type(m: aiotim.Message) -> int:
+    elem = m.raw["message_elem_array"][0]
+    assert elem["elem_type"] == 8
+    return int(elem["group_report_elem_report_type"])
+
+
+class TestMoreRules:
+    async def test_avchatroom_is_online_only(self) -> None:
+        """AVChatRoom messages reach the members online at the time, are never stored, and
+        a member who was offline does not get them later."""
+        async with cloud_and_clients("alice", "bob") as (cloud, (alice, bob)):
+            live = await alice.groups.create("live", group_type=AVCHATROOM)
+            await bob.groups.join(live)
+            async with cloud.client() as zoe:
+                await zoe.login("zoe", cloud.user_sig("zoe"))
+                await zoe.groups.join(live)
+                await zoe.logout()
+                stream = bob.messages.new_messages(conv=live, sender="alice")
+                await alice.send_text(live, "now")
+                assert (await next_item(stream)).text == "now"
+                assert await alice.messages.history(live) == []
+                late = zoe.messages.new_messages(conv=live, sender="alice")
+                await zoe.login("zoe", cloud.user_sig("zoe"))
+                await zoe.groups.join(live)  # joined again after login, as the SDK requires
+                await alice.send_text(live, "later")
+                assert (await next_item(late)).text == "later"  # "now" was never queued
+
+    async def test_invitation_needing_approval(self) -> None:
+        """Public group with approve_option AUTH: an ordinary member's invitation waits
+        (INVITED) for an admin; approving adds the invitee with an INVITE tip (join_type 2)."""
+        async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, bob, carol)):
+            g = await alice.groups.create(
+                "p", group_type=PUBLIC, members=["bob"], approve_option=GroupAddOption.AUTH
+            )
+            (result,) = await bob.groups.invite(g, ["carol"])
+            assert result.result == MemberResultCode.INVITED
+            assert not await is_member(alice, g, "carol")
+            (request,) = await alice.groups.requests()
+            assert (request.pendency_type, request.from_user, request.to_user) == (
+                2,
+                "bob",
+                "carol",
+            )
+            tips = carol.groups.tips(group_id=g.id)
+            await alice.groups.approve(request)
+            t = await tip(tips)
+            assert (t.tip_type, t.users, t.join_type) == (GroupTipType.INVITE, ("carol",), 2)
+            assert await is_member(carol, g, "carol")
+
+    async def test_personal_reports(self) -> None:
+        """Reports in the system conversation: the kicked user gets BeKicked (4) with the
+        reason, every member gets Delete (5) when the group is dismissed, the applicant gets
+        AddAccept (2), the owner AddRequest (1)."""
+        async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, bob, carol)):
+
+            def system(m: aiotim.Message) -> bool:
+                return m.raw.get("message_conv_type") == 3
+
+            reports = {c: c.messages.new_messages(where=system) for c in (alice, bob, carol)}
+            g = await alice.groups.create("p", group_type=PUBLIC, members=["bob"])
+            assert _report_type(await next_item(reports[alice])) == 6  # Create
+            assert _report_type(await next_item(reports[bob])) == 7  # Invite
+            await carol.groups.join(g, "hi")
+            assert _report_type(await next_item(reports[alice])) == 1  # AddRequest
+            (request,) = await alice.groups.requests()
+            await alice.groups.approve(request, "welcome")
+            accepted = await next_item(reports[carol])
+            assert _report_type(accepted) == 2
+            assert accepted.raw["message_elem_array"][0]["group_report_elem_msg"] == "welcome"
+            await alice.groups.kick(g, ["carol"], "bye")
+            kicked = await next_item(reports[carol])
+            assert _report_type(kicked) == 4
+            assert kicked.raw["message_elem_array"][0]["group_report_elem_msg"] == "bye"
+            await alice.groups.dismiss(g)
+            for c in (alice, bob):
+                assert _report_type(await next_item(reports[c])) == 5
