@@ -443,6 +443,8 @@ class Client:
 
     # -- flat shortcuts: each is a namespace's method -------------------------------------
 
+    send = Shortcut("messages", Messages.send)
+    reply = Shortcut("messages", Messages.reply)
     send_text = Shortcut("messages", Messages.send_text)
     send_custom = Shortcut("messages", Messages.send_custom)
     get_history = Shortcut("messages", Messages.history)
