@@ -518,3 +518,27 @@ class TestMoreCalls:
             assert (info.level, info.start_time_stamp) == (3, 1_700_000_000)
             with pytest.raises(TIMError):
                 await alice.messages.set_global_receive_option(1)  # Not_Receive is not allowed
+
+
+class TestMentions:
+    async def test_at_mentions_in_a_group(self) -> None:
+        """at= reaches group members as at_users; is_at(me) for the mentioned one only; AT_ALL
+        (either spelling sent) arrives as the C spelling and is_at_all for everyone."""
+        async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, bob, carol)):
+            group = await alice.groups.create("team", members=["bob", "carol"])
+            bob_in, carol_in = (
+                bob.messages.new_messages(conv=group),
+                carol.messages.new_messages(conv=group),
+            )
+            await alice.messages.send(group, Text("@bob look"), at=["bob"])
+            for client, inbox in ((bob, bob_in), (carol, carol_in)):
+                got = await next_item(inbox)
+                while isinstance(got, Message) and got.text is None:  # group tips first
+                    got = await next_item(inbox)
+                assert isinstance(got, Message) and got.text == "@bob look"
+                assert got.at_users == ("bob",)
+                assert got.is_at(client.user_id or "") is (client is bob)
+            await alice.messages.send(group, Text("all hands"), at=[AT_ALL_V2])
+            got = await next_item(carol_in)
+            assert isinstance(got, Message)
+            assert got.at_users == (AT_ALL,) and got.is_at_all and got.is_at("carol")
