@@ -27,6 +27,7 @@ __all__ = [
     "MemberResult",
     "MemberResultCode",
     "TopicInfo",
+    "TopicResult",
 ]
 
 
@@ -326,4 +327,15 @@ class GroupRequest(Model):
     message: Annotated[str, Key("group_pendency_apply_invite_msg")]
     approval_message: Annotated[str, Key("group_pendency_approval_msg")]
     key: Annotated[str, Key("group_pendency_key")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("topic result")
+@dataclass(frozen=True, slots=True)
+class TopicResult(Model):
+    """The outcome for one topic of a deletion: ``code`` 0, or why not."""
+
+    topic_id: Annotated[str, Key("group_topic_operation_result_topic_id")]
+    code: Annotated[int, Key("group_topic_operation_result_error_code")]
+    message: Annotated[str, Key("group_topic_operation_result_error_message")]
     raw: JSONObject = field(repr=False, compare=False)

@@ -112,6 +112,8 @@ class StoredGroup:
     banned: dict[str, int] = field(default_factory=dict)
     #: Online-only groups (AVChatRoom) number their messages without storing them.
     live_seq: int = 0
+    #: A community's topics: topic id -> its TopicInfo fields (``group_topic_info_*`` keys).
+    topics: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def managers(self) -> list[str]:
         """The owner and the admins."""

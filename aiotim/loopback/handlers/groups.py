@@ -41,7 +41,7 @@ from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
 from aiotim.loopback.handlers._compose import uint
 from aiotim.loopback.handlers.group_messages import SYSTEM_SENDER, member_group, send_tips
 
-__all__ = ["HANDLERS"]
+__all__ = ["HANDLERS", "create_group", "info_view"]
 
 E = TIMErrCode
 R = TypeVar("R")
@@ -176,7 +176,7 @@ def _member_view(group: StoredGroup, m: GroupMember, app: App) -> dict[str, Any]
     }
 
 
-def _info_view(app: App, group: StoredGroup, viewer: str) -> dict[str, Any]:
+def info_view(app: App, group: StoredGroup, viewer: str) -> dict[str, Any]:
     """GroupDetailInfo + GroupBaseInfo keys (GM:1596, 1626; GUESS: both key sets)."""
     history = app.store.messages(group_key(group.group_id))
     last = history[-1] if history else None
@@ -337,7 +337,11 @@ def _add_members(
 @HANDLERS.on("TIMGroupCreate")
 @_saves
 def _create(call: Call) -> bytes:
-    p = _obj(call, 0)
+    return create_group(call, _obj(call, 0))
+
+
+def create_group(call: Call, p: dict[str, Any]) -> bytes:
+    """Create a group from a CreateGroupParam object (also ``TIMCommunityCreate``'s)."""
     state, me = state_of(call.app), call.user
     if "create_group_param_group_name" not in p:
         # BIN "json don't have key"; GUESS: 6017.
@@ -510,7 +514,7 @@ def _quit(call: Call) -> str:
 def _joined(call: Call) -> bytes:
     # AVChatRoom is not listed (HarmonyOS getJoinedGroupList "直播群不支持").
     groups = [g for g in state_of(call.app).joined(call.user) if g.group_type != AVCHATROOM]
-    return orjson.dumps([_info_view(call.app, g, call.user) for g in groups])
+    return orjson.dumps([info_view(call.app, g, call.user) for g in groups])
 
 
 @HANDLERS.on("TIMGroupGetGroupInfoList")
@@ -535,7 +539,7 @@ def _info_list(call: Call) -> bytes:
                 {
                     "get_groups_info_result_code": 0,
                     "get_groups_info_result_desc": "",
-                    "get_groups_info_result_info": _info_view(call.app, group, call.user),
+                    "get_groups_info_result_info": info_view(call.app, group, call.user),
                 }
             )
     return orjson.dumps(out)
@@ -1162,7 +1166,7 @@ def _search_groups(call: Call) -> bytes:
     for group in state_of(call.app).joined(call.user):
         texts = ([group.group_id] if 1 in fields else []) + ([group.name] if 2 in fields else [])
         if any(w in t.lower() for w in lowered for t in texts):
-            found.append(_info_view(call.app, group, call.user))
+            found.append(info_view(call.app, group, call.user))
     return orjson.dumps(found)
 
 

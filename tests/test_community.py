@@ -1,0 +1,57 @@
+"""client.community against the loopback cloud: communities with topics — create, list, change,
+delete — and the topic notifications every member gets."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import anyio
+import pytest
+
+import aiotim
+from aiotim.enums import GroupType
+from tests.helpers import cloud_and_clients
+
+pytestmark = pytest.mark.anyio
+
+T = TypeVar("T")
+
+
+async def next_item(stream: aiotim.Stream[T], timeout: float = 10) -> T:
+    """The stream's next item, failing the test after ``timeout`` seconds."""
+    with anyio.fail_after(timeout):
+        return await stream.__anext__()
+
+
+async def test_topics_lifecycle_and_notifications() -> None:
+    """The owner creates, changes and deletes topics; every member is notified of each; only
+    the owner or admins manage topics (10007); a group without topics has none (10007)."""
+    async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, bob, carol)):
+        c = await alice.community.create("guild", members=["bob"])
+        assert c.id.startswith("@TGS#_")
+        await carol.groups.join(c)
+        assert [g.group_id for g in await bob.community.joined()] == [c.id]
+        assert (await bob.groups.get(c)).group_type == GroupType.COMMUNITY
+        created = {u: u.community.topic_created() for u in (alice, bob, carol)}
+        changed = bob.community.topic_changed()
+        deleted = carol.community.topic_deleted()
+        topic = await alice.community.create_topic(c, "general", introduction="talk")
+        assert topic.startswith(f"{c.id}@TOPIC#_")
+        for u in (alice, bob, carol):
+            event = await next_item(created[u])
+            assert (event.group_id, event.topic_id) == (c.id, topic)
+        with pytest.raises(aiotim.TIMError) as info:
+            await bob.community.create_topic(c, "mine")
+        assert info.value.code == 10007
+        await alice.community.set_topic_info(topic, name="lobby")
+        assert (await next_item(changed)).topic.name == "lobby"
+        (found,) = await carol.community.topics(c)
+        assert (found.topic_id, found.name, found.introduction) == (topic, "lobby", "talk")
+        results = await alice.community.delete_topics(c, [topic, f"{c.id}@TOPIC#_none"])
+        assert [r.code == 0 for r in results] == [True, False]
+        assert (await next_item(deleted)).topic_id == topic
+        assert await carol.community.topics(c) == []
+        work = await alice.groups.create("w")
+        with pytest.raises(aiotim.TIMError) as info:
+            await alice.community.create_topic(work, "x")
+        assert info.value.code == 10007
