@@ -542,3 +542,58 @@ class TestMentions:
             got = await next_item(carol_in)
             assert isinstance(got, Message)
             assert got.at_users == (AT_ALL,) and got.is_at_all and got.is_at("carol")
+
+
+class TestExtensionsReactions:
+    async def test_extensions(self) -> None:
+        """set_extensions/extensions/delete_extensions on a message sent with
+        support_extensions; the peer's streams see the changes; unknown key 23004."""
+        async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):
+            changed, deleted = bob.messages.extension_changes(), bob.messages.extension_deletions()
+            msg = await alice.messages.send(BOB, Text("poll"), support_extensions=True)
+            await alice.messages.set_extensions(msg, {"yes": "1", "no": "0"})
+            event = await next_item(changed)
+            assert isinstance(event, aiotim.MessageExtensionsChanged)
+            assert event.msg_id == msg.id and event.extensions == {"yes": "1", "no": "0"}
+            got = await bob.messages.extensions(msg)
+            assert {e.key: e.value for e in got} == {"yes": "1", "no": "0"}
+            await bob.messages.delete_extensions(msg, ["no"])
+            event = await next_item(deleted)
+            assert isinstance(event, aiotim.MessageExtensionsDeleted) and event.keys == ("no",)
+            with pytest.raises(TIMError) as info:
+                await bob.messages.delete_extensions(msg, ["no"])
+            assert info.value.code == 23004
+            plain = await alice.messages.send(BOB, Text("plain"))
+            with pytest.raises(TIMError):
+                await alice.messages.set_extensions(plain, {"k": "v"})
+
+    async def test_reactions(self) -> None:
+        """add_reaction/remove_reaction change reactions() and reaction_users(); both sides'
+        reaction_changes() see it; reacting twice 23007, removing an unknown one 23008."""
+        async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):
+            changes = alice.messages.reaction_changes()
+            msg = await alice.messages.send(BOB, Text("nice"))
+            await bob.messages.add_reaction(msg, "like")
+            event = await next_item(changes)
+            assert isinstance(event, aiotim.ReactionsChanged)
+            assert event.change.msg_id == msg.id
+            assert event.change.reactions[0].total_user_count == 1
+            await alice.messages.add_reaction(msg, "like")
+            reactions = await alice.messages.reactions(msg)
+            [like] = reactions[msg.id]
+            assert (like.reaction_id, like.total_user_count, like.reacted_by_me) == (
+                "like",
+                2,
+                True,
+            )
+            users, _, finished = await alice.messages.reaction_users(msg, "like")
+            assert [u.user_id for u in users] == ["bob", "alice"] and finished
+            with pytest.raises(TIMError) as info:
+                await bob.messages.add_reaction(msg, "like")
+            assert info.value.code == 23007
+            with pytest.raises(TIMError) as info:
+                await bob.messages.remove_reaction(msg, "wow")
+            assert info.value.code == 23008
+            await bob.messages.remove_reaction(msg, "like")
+            [like] = (await bob.messages.reactions(msg))[msg.id]
+            assert like.total_user_count == 1 and not like.reacted_by_me

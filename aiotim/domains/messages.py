@@ -15,8 +15,11 @@ from aiotim.domains._base import Domain, all_of
 from aiotim.errors import PayloadError
 from aiotim.events.filters import message_filter
 from aiotim.events.messages import (
+    MessageExtensionsChanged,
+    MessageExtensionsDeleted,
     MessageModified,
     MessageRevoked,
+    ReactionsChanged,
     ReadReceiptReceived,
     UploadProgress,
 )
@@ -150,6 +153,7 @@ class Messages(Domain):
         cloud_custom_data: str | None = None,
         exclude_from_unread: bool = False,
         exclude_from_last_message: bool = False,
+        support_extensions: bool = False,
     ) -> Message:
         """Send a message of one or more elements; returns it as the server stored it
         (``TIMMsgSendMessage``).
@@ -165,6 +169,7 @@ class Messages(Domain):
             cloud_custom_data: application data stored with the message in the cloud.
             exclude_from_unread: the message does not count as unread.
             exclude_from_last_message: the message does not become the conversation's last.
+            support_extensions: the message accepts extensions (:meth:`set_extensions`).
 
         Raises:
             TypeError / ValueError: bad arguments (named).
@@ -201,6 +206,8 @@ class Messages(Domain):
             extra["message_is_excluded_from_unread_count"] = True
         if exclude_from_last_message:
             extra["message_excluded_from_last_message"] = True
+        if support_extensions:
+            extra["message_support_message_extension"] = True
         return await self._send(conv, [e.to_json() for e in elems], **extra)
 
     async def reply(
@@ -960,6 +967,19 @@ class Messages(Domain):
         """
         by_conv = None if conv is None else (lambda e: e.message.conv == conv)
         return self._core._stream("TIMSetMsgUpdateCallback", all_of(by_conv, where))
+
+    def reaction_changes(self) -> Stream[ReactionsChanged]:
+        """Reactions of messages changed, one event per message
+        (``TIMSetMsgReactionsChangedCallback``)."""
+        return self._core._stream("TIMSetMsgReactionsChangedCallback")
+
+    def extension_changes(self) -> Stream[MessageExtensionsChanged]:
+        """Extensions of a message were set (``TIMSetMsgExtensionsChangedCallback``)."""
+        return self._core._stream("TIMSetMsgExtensionsChangedCallback")
+
+    def extension_deletions(self) -> Stream[MessageExtensionsDeleted]:
+        """Extensions of a message were deleted (``TIMSetMsgExtensionsDeletedCallback``)."""
+        return self._core._stream("TIMSetMsgExtensionsDeletedCallback")
 
     def upload_progress(
         self,

@@ -44,7 +44,9 @@ REVOKE_LIMIT_S = 120
 def _conv_type(call: Call, conv_type: int) -> None:
     if conv_type == GROUP:
         raise CallError(
-            E.ERR_SVR_GROUP_NOT_FOUND, "group not found (the loopback cloud has no groups yet)"
+            E.ERR_SDK_INTERFACE_NOT_SUPPORT,
+            f"{call.fn.name} on a group conversation is not supported by the loopback cloud "
+            "(one-to-one conversations only)",
         )
     if conv_type != C2C:
         raise CallError(E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: bad conv_type {conv_type}")
@@ -772,3 +774,226 @@ def _get_all_opt(call: Call) -> bytes:
     info = _opts(call.app).all.get(call.user)
     # GUESS (TIMMessageManager.h:1118-1139 shows an array; BIN has the plain keys): one object
     return orjson.dumps(info or {"msg_all_recv_msg_opt_level": 0, "msg_all_recv_msg_duration": 0})
+
+
+# -- extensions and reactions (C2C; Source: TIMMessageManager.h:1703-1957) ----------------------
+
+
+@dataclass
+class _MessageExtras:
+    extensions: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: msg id -> reaction id -> users, in order of reaction
+    reactions: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+
+_EXTRAS: weakref.WeakKeyDictionary[App, _MessageExtras] = weakref.WeakKeyDictionary()
+
+
+def _extras(app: App) -> _MessageExtras:
+    state = _EXTRAS.get(app)
+    if state is None:
+        state = _EXTRAS[app] = _MessageExtras()
+    return state
+
+
+def _target(call: Call, index: int) -> StoredMessage:
+    ref = call.json(index)
+    msg = _visible(call, ref.get("message_msg_id") if isinstance(ref, dict) else None)
+    if msg is None:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "the message was not found")
+    return msg
+
+
+def _tell_participants(call: Call, msg: StoredMessage, setter: str, fields: list[Any]) -> None:
+    for user in dict.fromkeys(_participants(msg)):  # GUESS: self included
+        conn = call.app.online.get(user)
+        if conn is not None:
+            conn.event(setter, fields)
+
+
+def _ext_items(ext: dict[str, str]) -> list[dict[str, str]]:
+    return [{"message_extension_key": k, "message_extension_value": v} for k, v in ext.items()]
+
+
+@HANDLERS.on("TIMMsgSetMessageExtensions")
+def _set_extensions(call: Call) -> bytes:
+    msg = _target(call, 0)
+    if not msg.body.get("message_support_message_extension"):
+        raise CallError(E.ERR_SDK_INVALID_OPERATION, "the message was sent without extensions")
+    items = call.json(1)
+    if not isinstance(items, list) or not items or len(items) > 20:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "1 to 20 extensions per call")
+    ext = _extras(call.app).extensions.setdefault(msg.msg_id, {})
+    changed: dict[str, str] = {}
+    out = []
+    for item in items:
+        key = item.get("message_extension_key") if isinstance(item, dict) else None
+        value = item.get("message_extension_value", "") if isinstance(item, dict) else None
+        if not isinstance(key, str) or not key or len(key.encode()) > 100:
+            raise CallError(E.ERR_INVALID_PARAMETERS, "an extension key is 1 to 100 bytes")
+        if not isinstance(value, str) or len(value.encode()) > 1024:
+            raise CallError(E.ERR_INVALID_PARAMETERS, "an extension value is at most 1 KB")
+        if key not in ext and len(ext) >= 300:
+            raise CallError(E.ERR_INVALID_PARAMETERS, "at most 300 extensions per message")
+        ext[key] = changed[key] = value
+        out.append(
+            {
+                "message_extension_result_code": 0,
+                "message_extension_result_info": "",
+                "message_extension_item": {
+                    "message_extension_key": key,
+                    "message_extension_value": value,
+                },
+            }
+        )
+    _tell_participants(
+        call,
+        msg,
+        "TIMSetMsgExtensionsChangedCallback",
+        [msg.msg_id.encode(), orjson.dumps(_ext_items(changed))],
+    )
+    return orjson.dumps(out)
+
+
+@HANDLERS.on("TIMMsgGetMessageExtensions")
+def _get_extensions(call: Call) -> bytes:
+    msg = _target(call, 0)
+    return orjson.dumps(_ext_items(_extras(call.app).extensions.get(msg.msg_id, {})))
+
+
+@HANDLERS.on("TIMMsgDeleteMessageExtensions")
+def _delete_extensions(call: Call) -> bytes:
+    msg = _target(call, 0)
+    keys = call.json(1) or []
+    if not isinstance(keys, list) or len(keys) > 20:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "at most 20 keys per call")
+    ext = _extras(call.app).extensions.setdefault(msg.msg_id, {})
+    keys = keys or list(ext)
+    for key in keys:
+        if key not in ext:  # Source: TIMErrorCode.h:311
+            raise CallError(E.ERR_SVR_MSG_EXTENSION_NOT_EXIST, f"no extension {key!r}")
+    out = []
+    for key in keys:
+        value = ext.pop(key)
+        out.append(
+            {
+                "message_extension_result_code": 0,
+                "message_extension_result_info": "",
+                "message_extension_item": {
+                    "message_extension_key": key,
+                    "message_extension_value": value,
+                },
+            }
+        )
+    _tell_participants(
+        call,
+        msg,
+        "TIMSetMsgExtensionsDeletedCallback",
+        [msg.msg_id.encode(), orjson.dumps([{"message_extension_key": k} for k in keys])],
+    )
+    return orjson.dumps(out)
+
+
+def _reaction_view(reaction_id: str, users: list[str], me: str, limit: int) -> dict[str, Any]:
+    return {
+        "message_reaction_id": reaction_id,
+        "message_reaction_total_user_count": len(users),
+        "message_reaction_partial_user_info_array": [
+            {"user_profile_identifier": u} for u in users[:limit]
+        ],
+        "message_reaction_reacted_by_myself": me in users,
+    }
+
+
+def _react(call: Call, add: bool) -> str:
+    msg = _target(call, 0)
+    reaction_id = call.text(1)
+    if not reaction_id:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "reaction_id is empty")
+    reactions = _extras(call.app).reactions.setdefault(msg.msg_id, {})
+    users = reactions.get(reaction_id)
+    me = call.user
+    # Source: TIMMessageManager.h:1886-1890, 1912-1913; TIMErrorCode.h:312-316
+    if add:
+        if users is None and len(reactions) >= 10:
+            raise CallError(E.ERR_SVR_MSG_REACTION_COUNT_LIMIT, "at most 10 reactions")
+        users = reactions.setdefault(reaction_id, [])
+        if me in users:
+            raise CallError(E.ERR_SVR_MSG_REACTION_ALREADY_CONTAIN_USER, "already reacted")
+        if len(users) >= 100:
+            raise CallError(E.ERR_SVR_MSG_REACTION_USER_COUNT_LIMIT, "at most 100 users")
+        users.append(me)
+    else:
+        if users is None:
+            raise CallError(E.ERR_SVR_MSG_REACTION_NOT_EXISTS, "no such reaction")
+        if me not in users:
+            raise CallError(E.ERR_SVR_MSG_REACTION_NOT_CONTAIN_USER, "you did not react")
+        users.remove(me)
+        if not users:
+            del reactions[reaction_id]
+    current = reactions.get(reaction_id, [])
+    for user in dict.fromkeys(_participants(msg)):
+        conn = call.app.online.get(user)
+        if conn is not None:  # incremental; a total of 0: removed
+            change = {
+                "message_reaction_change_info_msg_id": msg.msg_id,
+                "message_reaction_change_info_reaction_list": [
+                    _reaction_view(reaction_id, current, user, 10)
+                ],
+            }
+            conn.event("TIMSetMsgReactionsChangedCallback", [orjson.dumps([change])])
+    return ""
+
+
+@HANDLERS.on("TIMMsgAddMessageReaction")
+def _add_reaction(call: Call) -> str:
+    return _react(call, True)
+
+
+@HANDLERS.on("TIMMsgRemoveMessageReaction")
+def _remove_reaction(call: Call) -> str:
+    return _react(call, False)
+
+
+@HANDLERS.on("TIMMsgGetMessageReactions")
+def _get_reactions(call: Call) -> bytes:
+    items = call.json(0)
+    limit = call.integer(1)
+    if not isinstance(items, list) or not items or len(items) > 20:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "1 to 20 messages per call")
+    out = []
+    for item in items:
+        msg = _visible(call, item.get("message_msg_id") if isinstance(item, dict) else None)
+        if msg is None:
+            raise CallError(E.ERR_INVALID_PARAMETERS, "a message was not found")
+        reactions = _extras(call.app).reactions.get(msg.msg_id, {})
+        out.append(
+            {
+                "message_reaction_result_code": 0,
+                "message_reaction_result_info": "",
+                "message_reaction_result_msg_id": msg.msg_id,
+                "message_reaction_result_reaction_list": [
+                    _reaction_view(r, users, call.user, max(0, min(limit, 10)))
+                    for r, users in reactions.items()
+                ],
+            }
+        )
+    return orjson.dumps(out)
+
+
+@HANDLERS.on("TIMMsgGetAllUserListOfMessageReaction")
+def _reaction_users(call: Call) -> bytes:
+    msg = _target(call, 0)
+    users = _extras(call.app).reactions.get(msg.msg_id, {}).get(call.text(1), [])
+    start, count = call.integer(2), min(max(call.integer(3), 1), 100)
+    page = users[start : start + count]
+    end = start + len(page)
+    return orjson.dumps(
+        {
+            "message_reaction_user_result_user_info_array": [
+                {"user_profile_identifier": u} for u in page
+            ],
+            "message_reaction_user_result_next_seq": end,
+            "message_reaction_user_result_is_finished": end >= len(users),
+        }
+    )
