@@ -597,3 +597,24 @@ class TestExtensionsReactions:
             await bob.messages.remove_reaction(msg, "like")
             [like] = (await bob.messages.reactions(msg))[msg.id]
             assert like.total_user_count == 1 and not like.reacted_by_me
+
+
+class TestForward:
+    async def test_forward_merged_and_one_by_one(self) -> None:
+        """forward(merged=True) sends one MergerElem (title, abstracts, inline messages) that
+        download_merged() expands; merged=False resends each message."""
+        async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, bob, carol)):
+            inbox = carol.messages.new_messages()
+            a = await alice.messages.send(BOB, Text("one"))
+            b = await alice.messages.send(BOB, Text("two"))
+            [fwd] = await bob.messages.forward([a, b], CAROL := aiotim.C2C("carol"), title="log")
+            got = await next_item(inbox)
+            assert isinstance(got, Message) and got.id == fwd.id
+            [elem] = got.elems
+            assert isinstance(elem, MergerElem) and elem.title == "log"
+            assert elem.abstracts == ("alice: one", "alice: two")
+            assert [m.text for m in elem.messages] == ["one", "two"]
+            expanded = await carol.messages.download_merged(got)
+            assert [m.id for m in expanded] == [a.id, b.id]
+            again = await bob.messages.forward([a, b], CAROL, merged=False)
+            assert [m.text for m in again] == ["one", "two"]

@@ -514,6 +514,46 @@ class Messages(Domain):
             raise PayloadError("TIMMsgBatchSend", "expected a JSON array of results")
         return [BatchSendResult.from_json(r) for r in result]
 
+    async def forward(
+        self,
+        msgs: Message | Sequence[Message],
+        conv: C2C | Group,
+        *,
+        merged: bool = True,
+        title: str = "Chat history",
+        abstracts: Sequence[str] | None = None,
+        compatible_text: str = "[Chat history]",
+    ) -> list[Message]:
+        """Forward messages to ``conv`` (``TIMMsgSendMessage``): ``merged`` as one merger
+        element (title, abstracts — by default ``"<sender>: <text>"`` of the first three — and
+        the text old SDKs show; ≤ 300 messages), else each one again, marked as forwarded.
+        Returns the sent message(s)."""
+        items = _messages("forward()", msgs)
+        conv = check_address(conv)
+        if not merged:
+            out = []
+            for m in items:
+                elems = [e.to_json() for e in m.elems]
+                out.append(await self._send(conv, elems, message_is_forward_message=True))
+            return out
+        if len(items) > 300:  # Source: TIMMessageManager.h:2221-2237
+            raise ValueError("a merged forward holds at most 300 messages")
+        if not compatible_text:
+            raise ValueError("compatible_text must not be empty (old SDKs show it)")
+        summary = (
+            list(abstracts)
+            if abstracts is not None
+            else [f"{_sender_name(m)}: {_abstract(m)}" for m in items[:3]]
+        )
+        elem = {
+            "elem_type": 12,
+            "merge_elem_title": title,
+            "merge_elem_abstract_array": summary,
+            "merge_elem_compatible_text": compatible_text,
+            "merge_elem_message_array": [m.raw for m in items],
+        }
+        return [await self._send(conv, [elem])]
+
     async def cancel_send(self, conv: C2C | Group, message_id: str) -> None:
         """Cancel a message still being sent (uploading) (``TIMMsgCancelSend``).
 

@@ -997,3 +997,13 @@ def _reaction_users(call: Call) -> bytes:
             "message_reaction_user_result_is_finished": end >= len(users),
         }
     )
+
+
+@HANDLERS.on("TIMMsgDownloadMergerMessage")
+def _download_merger(call: Call) -> bytes:
+    msg = _target(call, 0)
+    for elem in msg.body.get("message_elem_array") or []:
+        if elem.get("elem_type") == 12:
+            merged = elem.get("merge_elem_message_array")
+            return orjson.dumps(merged if isinstance(merged, list) else [])
+    raise CallError(E.ERR_INVALID_PARAMETERS, "the message has no merger element")
