@@ -55,3 +55,47 @@ async def test_topics_lifecycle_and_notifications() -> None:
         with pytest.raises(aiotim.TIMError) as info:
             await alice.community.create_topic(work, "x")
         assert info.value.code == 10007
+
+
+async def test_permission_groups() -> None:
+    """Permission groups: create, list, change, members added/removed (every member is
+    notified), topic permissions added/modified/read/deleted, deletion; ordinary members cannot
+    manage them (10007)."""
+    async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, bob, carol)):
+        c = await alice.community.create("guild", members=["bob", "carol"])
+        topic = await alice.community.create_topic(c, "general")
+        created = bob.community.permission_groups_created()
+        added = carol.community.permission_group_members_added()
+        pg = await alice.community.create_permission_group(
+            c, "mods", permissions=1 | 32, custom_data="x"
+        )
+        event = await next_item(created)
+        assert (event.group_id, event.info.permission_group_id) == (c.id, pg)
+        with pytest.raises(aiotim.TIMError) as info:
+            await bob.community.create_permission_group(c, "nope")
+        assert info.value.code == 10007
+        assert await alice.community.add_permission_group_members(c, pg, ["bob", "dave"]) == {
+            "bob": 0,
+            "dave": 10007,
+        }
+        assert (await next_item(added)).member_ids == ("bob",)
+        (mine,) = await bob.community.joined_permission_groups(c)
+        assert (mine.name, mine.group_permission, mine.member_count) == ("mods", 33, 1)
+        assert await carol.community.joined_permission_groups(c) == []
+        members = await carol.community.permission_group_members(c, pg)
+        assert [m.user_id for m in members] == ["bob"]
+        await alice.community.set_permission_group_info(c, pg, name="moderators")
+        (listed,) = await carol.community.permission_groups(c)
+        assert listed.name == "moderators"
+        results = await alice.community.add_topic_permissions(c, pg, {topic: 8})
+        assert [r.code for r in results] == [0]
+        await alice.community.modify_topic_permissions(c, pg, {topic: 8 | 16})
+        assert await bob.community.topic_permissions(c, pg) == {topic: 24}
+        await alice.community.delete_topic_permissions(c, pg, [topic])
+        assert await bob.community.topic_permissions(c, pg) == {}
+        assert await alice.community.remove_permission_group_members(c, pg, ["bob"]) == {"bob": 0}
+        assert await alice.community.delete_permission_groups(c, [pg, "other"]) == {
+            pg: 0,
+            "other": 10004,
+        }
+        assert await alice.community.permission_groups(c) == []

@@ -16,27 +16,22 @@ TYPED = {
     "TIMCommunityDeleteTopicFromCommunity": "delete_topics",
     "TIMCommunitySetTopicInfo": "set_topic_info",
     "TIMCommunityGetTopicInfoList": "topics",
+    "TIMCommunityCreatePermissionGroupInCommunity": "create_permission_group",
+    "TIMCommunityDeletePermissionGroupFromCommunity": "delete_permission_groups",
+    "TIMCommunityModifyPermissionGroupInfoInCommunity": "set_permission_group_info",
+    "TIMCommunityGetJoinedPermissionGroupListInCommunity": "joined_permission_groups",
+    "TIMCommunityGetPermissionGroupListInCommunity": "permission_groups",
+    "TIMCommunityAddCommunityMembersToPermissionGroup": "add_permission_group_members",
+    "TIMCommunityRemoveCommunityMembersFromPermissionGroup": "remove_permission_group_members",
+    "TIMCommunityGetCommunityMemberListInPermissionGroup": "permission_group_members",
+    "TIMCommunityAddTopicPermissionToPermissionGroup": "add_topic_permissions",
+    "TIMCommunityDeleteTopicPermissionFromPermissionGroup": "delete_topic_permissions",
+    "TIMCommunityModifyTopicPermissionInPermissionGroup": "modify_topic_permissions",
+    "TIMCommunityGetTopicPermissionInPermissionGroup": "topic_permissions",
 }
 
-_OPEN = "permission groups: not typed nor served yet (issue 11 left open)"
-#: TIM function -> why it has no typed method (yet).
-EXCEPTIONS = {
-    name: _OPEN
-    for name in (
-        "TIMCommunityCreatePermissionGroupInCommunity",
-        "TIMCommunityDeletePermissionGroupFromCommunity",
-        "TIMCommunityModifyPermissionGroupInfoInCommunity",
-        "TIMCommunityGetJoinedPermissionGroupListInCommunity",
-        "TIMCommunityGetPermissionGroupListInCommunity",
-        "TIMCommunityAddCommunityMembersToPermissionGroup",
-        "TIMCommunityRemoveCommunityMembersFromPermissionGroup",
-        "TIMCommunityGetCommunityMemberListInPermissionGroup",
-        "TIMCommunityAddTopicPermissionToPermissionGroup",
-        "TIMCommunityDeleteTopicPermissionFromPermissionGroup",
-        "TIMCommunityModifyTopicPermissionInPermissionGroup",
-        "TIMCommunityGetTopicPermissionInPermissionGroup",
-    )
-}
+#: TIM function -> why it has no typed method (none left).
+EXCEPTIONS: dict[str, str] = {}
 
 
 def _functions() -> set[str]:

@@ -114,6 +114,9 @@ class StoredGroup:
     live_seq: int = 0
     #: A community's topics: topic id -> its TopicInfo fields (``group_topic_info_*`` keys).
     topics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: A community's permission groups: id -> PermissionGroupInfo keys, plus ``members`` (list)
+    #: and ``topic_permissions`` ({topic id: bits}).
+    permission_groups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def managers(self) -> list[str]:
         """The owner and the admins."""

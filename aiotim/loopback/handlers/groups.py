@@ -41,7 +41,7 @@ from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
 from aiotim.loopback.handlers._compose import uint
 from aiotim.loopback.handlers.group_messages import SYSTEM_SENDER, member_group, send_tips
 
-__all__ = ["HANDLERS", "create_group", "info_view"]
+__all__ = ["HANDLERS", "create_group", "info_view", "member_view"]
 
 E = TIMErrCode
 R = TypeVar("R")
@@ -154,7 +154,7 @@ def _custom_of(value: Any, prefix: str) -> dict[str, str]:
 # -- views -----------------------------------------------------------------------------------
 
 
-def _member_view(group: StoredGroup, m: GroupMember, app: App) -> dict[str, Any]:
+def member_view(group: StoredGroup, m: GroupMember, app: App) -> dict[str, Any]:
     """A GroupMemberInfo object (GM:1518)."""
     return {
         "group_member_info_identifier": m.user_id,
@@ -316,7 +316,7 @@ def _tip(
         tips["group_tips_elem_member_num"] = len(group.members)  # GM:1477 (only these three)
     op = group.members.get(op_user)
     if op is not None:
-        tips["group_tips_elem_op_group_memberinfo"] = _member_view(group, op, app)
+        tips["group_tips_elem_op_group_memberinfo"] = member_view(group, op, app)
     tips.update({f"group_tips_elem_{k}": v for k, v in extra.items()})
     send_tips(app, group, tips, recipients)
 
@@ -668,7 +668,7 @@ def _member_list(call: Call) -> bytes:
             {
                 "group_get_member_info_list_result_next_seq": 0,
                 "group_get_member_info_list_result_info_array": [
-                    _member_view(group, m, call.app) for m in found
+                    member_view(group, m, call.app) for m in found
                 ],
             }
         )
@@ -688,7 +688,7 @@ def _member_list(call: Call) -> bytes:
         {
             "group_get_member_info_list_result_next_seq": end if end < len(members) else 0,
             "group_get_member_info_list_result_info_array": [
-                _member_view(group, m, call.app) for m in page
+                member_view(group, m, call.app) for m in page
             ],
         }
     )
