@@ -99,3 +99,24 @@ async def test_permission_groups() -> None:
             "other": 10004,
         }
         assert await alice.community.permission_groups(c) == []
+
+
+async def test_topic_messages() -> None:
+    """Messages to a topic reach every community member in the topic's conversation and its
+    history; non-members fail 10007, a deleted topic 10010."""
+    async with cloud_and_clients("alice", "bob", "eve") as (_, (alice, bob, eve)):
+        c = await alice.community.create("guild", members=["bob"])
+        topic = await alice.community.create_topic(c, "general")
+        stream = bob.messages.new_messages(conv=aiotim.Group(topic))
+        sent = await alice.send_text(aiotim.Group(topic), "hi topic")
+        got = await next_item(stream)
+        assert (got.text, got.conv, got.seq) == ("hi topic", aiotim.Group(topic), sent.seq)
+        (last,) = await bob.messages.history(aiotim.Group(topic))
+        assert last.text == "hi topic"
+        with pytest.raises(aiotim.TIMError) as info:
+            await eve.send_text(aiotim.Group(topic), "x")
+        assert info.value.code == 10007
+        await alice.community.delete_topics(c, [topic])
+        with pytest.raises(aiotim.TIMError) as info:
+            await alice.send_text(aiotim.Group(topic), "x")
+        assert info.value.code == 10010

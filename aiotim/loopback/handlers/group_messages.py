@@ -39,10 +39,16 @@ SYSTEM_SENDER = "@TIM#SYSTEM"
 def member_group(call: Call, group_id: str) -> StoredGroup:
     """The group ``group_id``; 10010 if it does not exist, 10007 if the caller is no member.
 
+    A topic id (``<community id>@TOPIC#_<x>``, TIMCommunityManager.h:829) names its community,
+    for the community's members, while the topic exists.
+
     Source: TIMErrorCode.h (10010 ERR_SVR_GROUP_NOT_FOUND, 10007
     ERR_SVR_GROUP_PERMISSION_DENY); GUESS: 10007 for every members-only function.
     """
-    group = state_of(call.app).groups.get(group_id)
+    community, is_topic, _ = group_id.partition("@TOPIC#_")
+    group = state_of(call.app).groups.get(community if is_topic else group_id)
+    if group is not None and is_topic and group_id not in group.topics:
+        group = None
     if group is None:
         raise CallError(E.ERR_SVR_GROUP_NOT_FOUND, f"group {group_id!r} not found")
     if call.user not in group.members:
@@ -83,7 +89,8 @@ def fan_out(
         flag = member.msg_flag if member is not None else 0
         if flag == _NOT_RECEIVE and uid != sender:
             continue
-        conv, created = store.conversation(uid, GROUP, group.group_id, msg.conv_key)
+        # The group's conversation, or a topic's (its id is the message's target).
+        conv, created = store.conversation(uid, GROUP, msg.target, msg.conv_key)
         if in_last:
             conv.last_seq, conv.active_time = msg.seq, now
         counted = False
