@@ -618,3 +618,13 @@ class TestForward:
             assert [m.id for m in expanded] == [a.id, b.id]
             again = await bob.messages.forward([a, b], CAROL, merged=False)
             assert [m.text for m in again] == ["one", "two"]
+
+
+class TestLimits:
+    async def test_body_over_12_kb_is_refused_with_8001(self) -> None:
+        """A message body over 12 KB fails with 8001 (ERR_SDK_MSG_BODY_SIZE_LIMIT); 12 KB passes."""
+        async with cloud_and_clients("alice", "bob") as (_, (alice, _bob)):
+            await alice.messages.send(BOB, Text("x" * 12 * 1024))
+            with pytest.raises(TIMError) as info:
+                await alice.messages.send(BOB, Text("x" * 12 * 1024), Custom("y"))
+            assert info.value.code == 8001

@@ -63,7 +63,25 @@ def check_param(call: Call, conv_id: str, param: Any) -> dict[str, Any]:
         if kind not in _SENDABLE:
             # Source: TIMMessageManager.h:778 (group tips and reports come from the server only)
             raise CallError(E.ERR_INVALID_MSG_ELEM, f"elem_type {kind} cannot be sent")
+    size = sum(
+        len(v.encode())
+        for e in elems
+        if e["elem_type"] != 12
+        for v in e.values()
+        if isinstance(v, str)
+    )
+    if size > MAX_BODY_BYTES:
+        # Source: TIMErrorCode.h:74 ERR_SDK_MSG_BODY_SIZE_LIMIT; the service's 12 KB body limit
+        raise CallError(
+            E.ERR_SDK_MSG_BODY_SIZE_LIMIT,
+            f"the message body is {size} bytes, over the {MAX_BODY_BYTES}-byte limit",
+        )
     return param
+
+
+#: the service's message body limit (12 KB). GUESS: counted as the UTF-8 bytes of the
+#: elements' string fields.
+MAX_BODY_BYTES = 12 * 1024
 
 
 #: element types a client may send (Source: TIMMessageManager.h:778)
