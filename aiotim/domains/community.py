@@ -209,9 +209,9 @@ class Community(Domain):
         )
         if not flag:
             raise ValueError("set_topic_info() needs at least one field to change")
-        info["group_topic_info_topic_id"] = _gid(topic_id)
-        info["group_modify_info_param_modify_flag"] = flag  # type: ignore[assignment]
-        await self._core.call_raw("TIMCommunitySetTopicInfo", orjson.dumps(info))
+        param: dict[str, str | int] = {**info, "group_topic_info_topic_id": _gid(topic_id)}
+        param["group_modify_info_param_modify_flag"] = flag
+        await self._core.call_raw("TIMCommunitySetTopicInfo", orjson.dumps(param))
 
     async def topics(
         self, community: Group | str, topic_ids: Iterable[str] | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import orjson
@@ -299,7 +299,7 @@ def _tip(
     group: StoredGroup,
     tip_type: int,
     op_user: str,
-    users: list[str] = (),  # type: ignore[assignment]
+    users: Sequence[str] = (),
     *,
     recipients: list[str] | None = None,
     **extra: Any,
