@@ -112,7 +112,7 @@ class TestConversations:
             assert result.code == 0
             assert await alice.conversations.list() == []
             assert len(await alice.messages.history(CAROL)) == 1
-            with pytest.raises(ValueError):
+            with pytest.raises(ValueError, match="at least one"):
                 await alice.conversations.delete_many([])
 
     async def test_conversation_groups(self) -> None:

@@ -628,3 +628,14 @@ class TestLimits:
             with pytest.raises(TIMError) as info:
                 await alice.messages.send(BOB, Text("x" * 12 * 1024), Custom("y"))
             assert info.value.code == 8001
+
+    async def test_local_custom_data_is_the_callers_own(self) -> None:
+        """set_local_custom_data() shows in the caller's copies only (TIMMsgSetLocalCustomData)."""
+        async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):
+            msg = await alice.messages.send(BOB, Text("x"))
+            [theirs] = await bob.messages.history(ALICE)
+            await bob.messages.set_local_custom_data(theirs, custom_int=7, custom_str="seen")
+            [mine] = await bob.messages.history(ALICE)
+            assert (mine.local_custom_int, mine.local_custom_str) == (7, "seen")
+            [sender_copy] = await alice.messages.find(msg.id)
+            assert (sender_copy.local_custom_int, sender_copy.local_custom_str) == (0, "")

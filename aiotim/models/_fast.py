@@ -77,6 +77,8 @@ def _message(
             message_is_peer_read = g("message_is_peer_read")
             message_receipt_peer_read = g("message_receipt_peer_read")
             message_is_online_msg = g("message_is_online_msg")
+            message_custom_int = g("message_custom_int")
+            message_custom_str = g("message_custom_str")
             if (
                 type(message_msg_id) is str
                 and type(message_conv_id) is str
@@ -97,6 +99,8 @@ def _message(
                 and type(message_is_peer_read) is bool
                 and type(message_receipt_peer_read) is bool
                 and type(message_is_online_msg) is bool
+                and type(message_custom_int) is int
+                and type(message_custom_str) is str
             ):
                 return new(
                     message_msg_id,
@@ -116,6 +120,8 @@ def _message(
                     message_need_read_receipt,
                     c_is_peer_read(message_is_peer_read, message_receipt_peer_read),
                     message_is_online_msg,
+                    message_custom_int,
+                    message_custom_str,
                     value,
                 )
         return checked(value)
@@ -133,5 +139,5 @@ FACTORIES: dict[str, Callable[..., Callable[[Any], Any]]] = {
 PLANS: dict[str, str] = {
     "TextElem": "500b3b9ba83053be",
     "CustomElem": "f614c80fb2b346c6",
-    "Message": "9df6dd8a67f8373e",
+    "Message": "5f8c1ca66a35bc89",
 }

@@ -599,7 +599,8 @@ class Message(Model):
     ``text`` joins the text elements (``None`` when there is none); ``raw`` is the SDK's JSON.
     ``at_users``: the user ids a group message mentions (:data:`AT_ALL` for everyone);
     ``reply_to``: what it replies to (the UI kits' ``messageReply`` in ``cloud_custom_data``);
-    ``is_peer_read``: the C2C peer read it (conversation or message receipt).
+    ``is_peer_read``: the C2C peer read it (conversation or message receipt);
+    ``local_custom_int``/``local_custom_str``: this device's data on it (never sent).
     """
 
     id: Annotated[str, Key("message_msg_id")]
@@ -621,6 +622,8 @@ class Message(Model):
         bool, Key("message_is_peer_read", "message_receipt_peer_read", convert=_peer_read)
     ]
     is_online_only: Annotated[bool, Key("message_is_online_msg")]
+    local_custom_int: Annotated[int, Key("message_custom_int")]
+    local_custom_str: Annotated[str, Key("message_custom_str")]
     raw: JSONObject = field(repr=False, compare=False)
 
     @property

@@ -16,14 +16,14 @@ from aiotim.models.message import Message
 from aiotim.models.profile import UserProfile
 
 __all__ = [
+    "BatchSendResult",
+    "DownloadProgress",
+    "MessageExtension",
     "MessageLocator",
     "Reaction",
     "ReactionChange",
     "ReadReceipt",
     "ReceiveOptInfo",
-    "BatchSendResult",
-    "DownloadProgress",
-    "MessageExtension",
     "SearchResult",
     "SearchResultItem",
     "TranslateResult",

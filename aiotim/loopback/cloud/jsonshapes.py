@@ -96,6 +96,10 @@ def message_view(
     }
     if local and from_self:
         view.update(local)
+    if msg.local_custom:
+        mine = msg.local_custom.get(viewer)
+        if mine:
+            view.update(mine)
     if msg.status == TIMMsgStatus.kTIMMsg_Revoked:
         view["message_revoker_user_id"] = msg.revoker
         view["message_revoke_reason"] = msg.revoke_reason

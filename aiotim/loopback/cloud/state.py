@@ -59,6 +59,9 @@ class StoredMessage:
     deleted_for: list[str] = field(default_factory=list)
     #: C2C: the receiver sent a message-level read receipt (``message_receipt_peer_read``)
     receipt_read: bool = False
+    #: per user: ``message_custom_int``/``_str`` set with TIMMsgSetLocalCustomData (the real
+    #: SDK keeps them on the device; the loopback per user)
+    local_custom: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def record(self) -> bytes:
         """Serialise for the database."""

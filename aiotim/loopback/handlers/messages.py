@@ -1007,3 +1007,24 @@ def _download_merger(call: Call) -> bytes:
             merged = elem.get("merge_elem_message_array")
             return orjson.dumps(merged if isinstance(merged, list) else [])
     raise CallError(E.ERR_INVALID_PARAMETERS, "the message has no merger element")
+
+
+@HANDLERS.on("TIMMsgSetLocalCustomData")
+def _set_local_custom_data(call: Call) -> str:
+    param = call.json(0)
+    msg = _target(call, 0)
+    assert isinstance(param, dict)
+    mine: dict[str, Any] = {}
+    value = param.get("message_custom_int")
+    if value is not None:
+        if uint(value, 32) is None:
+            raise CallError(E.ERR_INVALID_PARAMETERS, "message_custom_int is not a uint32")
+        mine["message_custom_int"] = value
+    text = param.get("message_custom_str")
+    if text is not None:
+        if not isinstance(text, str):
+            raise CallError(E.ERR_INVALID_PARAMETERS, "message_custom_str is not a string")
+        mine["message_custom_str"] = text
+    msg.local_custom.setdefault(call.user, {}).update(mine)
+    call.app.store.changed(msg)
+    return ""
