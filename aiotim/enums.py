@@ -1205,7 +1205,9 @@ class GroupType(enum.IntEnum):
 
     PUBLIC = 0  # kTIMGroup_Public
     PRIVATE = 1  # kTIMGroup_Private
+    WORK = 1  # kTIMGroup_Private
     CHAT_ROOM = 2  # kTIMGroup_ChatRoom
+    MEETING = 2  # kTIMGroup_ChatRoom
     BCHAT_ROOM = 3  # kTIMGroup_BChatRoom
     AV_CHAT_ROOM = 4  # kTIMGroup_AVChatRoom
     COMMUNITY = 5  # kTIMGroup_Community

@@ -142,7 +142,11 @@ FRIENDLY: dict[str, tuple[str, str, dict[str, str]]] = {
         {
             "PUBLIC": "kTIMGroup_Public",
             "PRIVATE": "kTIMGroup_Private",
+            # Tencent's console and docs call kTIMGroup_Private "Work" and kTIMGroup_ChatRoom
+            # "Meeting" (TIMGroupManager.h's comments on TIMGroupType)
+            "WORK": "kTIMGroup_Private",
             "CHAT_ROOM": "kTIMGroup_ChatRoom",
+            "MEETING": "kTIMGroup_ChatRoom",
             "BCHAT_ROOM": "kTIMGroup_BChatRoom",
             "AV_CHAT_ROOM": "kTIMGroup_AVChatRoom",
             "COMMUNITY": "kTIMGroup_Community",
