@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
+from aiotim.loopback.cloud import officialstate
 from aiotim.loopback.cloud.address import Address, parse_address
 from aiotim.loopback.cloud.server import CloudServer, validate_event_args
 from aiotim.usersig import gen_user_sig
@@ -267,6 +268,64 @@ class Cloud:
         """
         fields = validate_event_args(setter_name, args)
         await self._run_sync(lambda s: s.app.connection_of(user_id).event(setter_name, fields))
+
+    async def create_official_account(
+        self,
+        account_id: str,
+        name: str,
+        *,
+        owner: str = "",
+        face_url: str = "",
+        introduction: str = "",
+        organization: str = "",
+        custom_data: str = "",
+    ) -> None:
+        """Create an official account, as the app's admin does with the REST API
+        (``account_id`` starts with ``"@TOA#_"``).
+
+        Raises:
+            ValueError: a bad or existing id, an empty name, a field too long.
+        """
+        await self._run_sync(
+            lambda s: officialstate.create(
+                s.app,
+                account_id,
+                name,
+                owner=owner,
+                face_url=face_url,
+                introduction=introduction,
+                organization=organization,
+                custom_data=custom_data,
+            )
+        )
+
+    async def update_official_account(self, account_id: str, **changes: str) -> None:
+        """Change an official account's ``name``, ``face_url``, ``introduction``,
+        ``organization`` or ``custom_data``; its subscribers are told.
+
+        Raises:
+            LookupError: no such account.
+            ValueError: an unknown field or a value too long.
+        """
+        await self._run_sync(lambda s: officialstate.update(s.app, account_id, **changes))
+
+    async def delete_official_account(self, account_id: str) -> None:
+        """Delete an official account; its subscribers are told.
+
+        Raises:
+            LookupError: no such account.
+        """
+        await self._run_sync(lambda s: officialstate.delete(s.app, account_id))
+
+    async def official_broadcast(self, account_id: str, text: str) -> int:
+        """Send a text message from an official account to all its subscribers (the REST
+        ``send_official_account_msg``); returns how many subscribers it went to.
+
+        Raises:
+            LookupError: no such account.
+        """
+        elem = officialstate.text_elem(text)
+        return await self._run_sync(lambda s: officialstate.broadcast(s.app, account_id, [elem]))
 
     async def drop_connections(self) -> None:
         """Abort every SDK connection (the SDKs reconnect and log in again)."""
