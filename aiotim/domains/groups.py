@@ -140,7 +140,7 @@ class Groups(Domain):
         self,
         name: str,
         *,
-        group_type: GroupType | int = GroupType.PRIVATE,
+        group_type: GroupType | int = GroupType.WORK,
         group_id: str | None = None,
         members: Iterable[str] = (),
         introduction: str = "",
@@ -156,7 +156,8 @@ class Groups(Domain):
 
         Args:
             name: the group's name (at most 30 bytes).
-            group_type: an :class:`aiotim.GroupType`; Work (``GroupType.PRIVATE``) by default.
+            group_type: an :class:`aiotim.GroupType`; ``GroupType.WORK`` (the C API's
+                kTIMGroup_Private) by default.
             group_id: your own id for it (printable ASCII, at most 48 bytes, not starting with
                 ``@TGS#``); ``None``: the server assigns one.
             members: users added at once as ordinary members (at most 20).
