@@ -125,6 +125,9 @@ class TIMError(AioTIMError):
         self.name = name if name is not None else _errcode_name(self.code)
         self.function = function
         self.hint = _HINTS.get(self.code, self.default_hint)
+        if "by the loopback cloud" in self.desc:
+            # the loopback lacks the function, not the app's plan: the desc says so already
+            self.hint = "the loopback cloud does not serve this function yet; test it online"
         # One argument only: OSError-derived subclasses would read two as (errno, strerror).
         super().__init__(self._message())
 

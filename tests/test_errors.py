@@ -337,3 +337,12 @@ class TestRedact:
     def test_leaves_ordinary_text(self, text: str) -> None:
         """Descriptions, ids, JSON keys and paths are left as they are."""
         assert redact(text) == text
+
+
+def test_a_function_the_loopback_lacks_gets_no_plan_hint() -> None:
+    """7013 from the loopback (its desc names the loopback) does not blame the IM plan."""
+    err = error_from_code(7013, "TIMFoo is not supported by the loopback cloud", function="TIMFoo")
+    assert "plan" not in str(err)
+    assert "loopback" in str(err) and err.hint is not None and "loopback" in err.hint
+    online = error_from_code(7013, "", function="TIMFoo")
+    assert online.hint is not None and "plan" in online.hint
