@@ -7,10 +7,15 @@ SDK's callbacks never run Python on its threads (see ``aiotim._native``).
 
 from aiotim import usersig as usersig
 from aiotim.client import Client as Client
+from aiotim.domains.conversations import ConversationFilter as ConversationFilter
 from aiotim.enums import ConvEvent as ConvEvent
 from aiotim.enums import ConvType as ConvType
+from aiotim.enums import GroupMemberRole as GroupMemberRole
+from aiotim.enums import GroupType as GroupType
 from aiotim.enums import LoginStatus as LoginStatus
+from aiotim.enums import MsgStatus as MsgStatus
 from aiotim.enums import NetworkStatus as NetworkStatus
+from aiotim.enums import ReceiveMessageOpt as ReceiveMessageOpt
 from aiotim.errors import AioTIMError as AioTIMError
 from aiotim.errors import ClientClosed as ClientClosed
 from aiotim.errors import InvalidUserSig as InvalidUserSig
@@ -104,17 +109,58 @@ from aiotim.models import Group as Group
 from aiotim.models import Message as Message
 from aiotim.models import TextElem as TextElem
 from aiotim.models.community import PermissionGroupInfo as PermissionGroupInfo
+from aiotim.models.conversation import ConversationPage as ConversationPage
+from aiotim.models.conversation import Draft as Draft
+from aiotim.models.conversation import GroupAtInfo as GroupAtInfo
+from aiotim.models.group import GroupAddOption as GroupAddOption
+from aiotim.models.group import GroupInfo as GroupInfo
+from aiotim.models.group import GroupInfoResult as GroupInfoResult
 from aiotim.models.group import GroupMemberInfo as GroupMemberInfo
+from aiotim.models.group import GroupMemberPage as GroupMemberPage
+from aiotim.models.group import GroupRequest as GroupRequest
+from aiotim.models.group import GroupSelfInfo as GroupSelfInfo
 from aiotim.models.group import GroupTipGroupChange as GroupTipGroupChange
 from aiotim.models.group import GroupTipMemberChange as GroupTipMemberChange
 from aiotim.models.group import GroupTips as GroupTips
 from aiotim.models.group import GroupTipType as GroupTipType
+from aiotim.models.group import MemberResult as MemberResult
+from aiotim.models.group import MemberResultCode as MemberResultCode
 from aiotim.models.group import TopicInfo as TopicInfo
+from aiotim.models.group import TopicResult as TopicResult
+from aiotim.models.message import AT_ALL as AT_ALL
+from aiotim.models.message import Custom as Custom
+from aiotim.models.message import Elem as Elem
+from aiotim.models.message import Face as Face
+from aiotim.models.message import FaceElem as FaceElem
+from aiotim.models.message import File as File
+from aiotim.models.message import FileElem as FileElem
+from aiotim.models.message import FriendChangeElem as FriendChangeElem
+from aiotim.models.message import GroupReportElem as GroupReportElem
+from aiotim.models.message import GroupTipsElem as GroupTipsElem
+from aiotim.models.message import Image as Image
+from aiotim.models.message import ImageElem as ImageElem
+from aiotim.models.message import ImageInfo as ImageInfo
+from aiotim.models.message import Location as Location
+from aiotim.models.message import LocationElem as LocationElem
+from aiotim.models.message import MergerElem as MergerElem
+from aiotim.models.message import Priority as Priority
+from aiotim.models.message import ProfileChangeElem as ProfileChangeElem
+from aiotim.models.message import ReplyRef as ReplyRef
+from aiotim.models.message import Sound as Sound
+from aiotim.models.message import SoundElem as SoundElem
+from aiotim.models.message import Text as Text
+from aiotim.models.message import UnknownElem as UnknownElem
+from aiotim.models.message import Video as Video
+from aiotim.models.message import VideoElem as VideoElem
+from aiotim.models.message_info import BatchSendResult as BatchSendResult
+from aiotim.models.message_info import MessageExtension as MessageExtension
 from aiotim.models.message_info import MessageLocator as MessageLocator
 from aiotim.models.message_info import Reaction as Reaction
 from aiotim.models.message_info import ReactionChange as ReactionChange
 from aiotim.models.message_info import ReadReceipt as ReadReceipt
 from aiotim.models.message_info import ReceiveOptInfo as ReceiveOptInfo
+from aiotim.models.message_info import SearchResult as SearchResult
+from aiotim.models.message_info import SearchResultItem as SearchResultItem
 from aiotim.models.profile import FriendProfile as FriendProfile
 from aiotim.models.profile import FriendProfileUpdate as FriendProfileUpdate
 from aiotim.models.profile import FriendRequest as FriendRequest
@@ -125,9 +171,11 @@ from aiotim.models.profile import UserStatus as UserStatus
 __version__ = "0.1.0"
 
 __all__ = [
+    "AT_ALL",
     "C2C",
     "AioTIMError",
     "AllReceiveOptionChanged",
+    "BatchSendResult",
     "BlacklistAdded",
     "BlacklistDeleted",
     "Client",
@@ -139,17 +187,27 @@ __all__ = [
     "ConvType",
     "Conversation",
     "ConversationChanged",
+    "ConversationFilter",
     "ConversationGroupCreated",
     "ConversationGroupDeleted",
     "ConversationGroupRenamed",
+    "ConversationPage",
     "ConversationsAddedToGroup",
     "ConversationsDeletedFromGroup",
+    "Custom",
     "CustomElem",
+    "Draft",
+    "Elem",
     "Event",
     "ExperimentalNotify",
+    "Face",
+    "FaceElem",
+    "File",
+    "FileElem",
     "FollowersListChanged",
     "FollowingListChanged",
     "FriendAdded",
+    "FriendChangeElem",
     "FriendDeleted",
     "FriendGroupCreated",
     "FriendGroupDeleted",
@@ -165,18 +223,32 @@ __all__ = [
     "FriendsDeletedFromGroup",
     "Gap",
     "Group",
+    "GroupAddOption",
+    "GroupAtInfo",
     "GroupAttributesChanged",
     "GroupCounterChanged",
+    "GroupInfo",
+    "GroupInfoResult",
     "GroupMemberInfo",
+    "GroupMemberPage",
+    "GroupMemberRole",
     "GroupMessagePinned",
+    "GroupReportElem",
+    "GroupRequest",
+    "GroupSelfInfo",
     "GroupTipGroupChange",
     "GroupTipMemberChange",
     "GroupTipType",
     "GroupTips",
+    "GroupTipsElem",
     "GroupTipsEvent",
     "GroupTopicChanged",
     "GroupTopicCreated",
     "GroupTopicDeleted",
+    "GroupType",
+    "Image",
+    "ImageElem",
+    "ImageInfo",
     "InvalidUserSig",
     "InvitationCancelled",
     "InvitationModified",
@@ -186,13 +258,20 @@ __all__ = [
     "InviteeRejected",
     "KickedOffline",
     "KickedOfflineError",
+    "Location",
+    "LocationElem",
     "LoginStatus",
+    "MemberResult",
+    "MemberResultCode",
+    "MergerElem",
     "Message",
+    "MessageExtension",
     "MessageExtensionsChanged",
     "MessageExtensionsDeleted",
     "MessageLocator",
     "MessageModified",
     "MessageRevoked",
+    "MsgStatus",
     "MutualFollowersListChanged",
     "NetworkStatus",
     "NetworkStatusChanged",
@@ -210,25 +289,36 @@ __all__ = [
     "PermissionGroupInfo",
     "PermissionGroupMembersAdded",
     "PermissionGroupMembersRemoved",
+    "Priority",
+    "ProfileChangeElem",
     "RawEvent",
     "Reaction",
     "ReactionChange",
     "ReactionsChanged",
     "ReadReceipt",
     "ReadReceiptReceived",
+    "ReceiveMessageOpt",
     "ReceiveOptInfo",
+    "ReplyRef",
     "SDKLogRecord",
     "SDKNotFound",
+    "SearchResult",
+    "SearchResultItem",
     "SelfProfileUpdated",
+    "Sound",
+    "SoundElem",
     "Stream",
     "StreamOverflow",
     "TIMError",
+    "Text",
     "TextElem",
     "TopicCustomDataReceived",
     "TopicInfo",
     "TopicPermissionsAdded",
     "TopicPermissionsDeleted",
     "TopicPermissionsModified",
+    "TopicResult",
+    "UnknownElem",
     "UnreadTotalByFilterChanged",
     "UnreadTotalChanged",
     "UnsupportedBySDK",
@@ -238,4 +328,6 @@ __all__ = [
     "UserSigExpired",
     "UserStatus",
     "UserStatusChanged",
+    "Video",
+    "VideoElem",
 ]
