@@ -197,3 +197,47 @@ class TestErrors:
                 await alice.signaling.info("not a message")  # type: ignore[arg-type]
             with pytest.raises(TypeError, match="user_ids"):
                 await alice.signaling.invite_group("@TGS#x", "bob")
+
+
+class TestGroup:
+    async def test_group_invitation_accept_and_timeout(self) -> None:
+        """A group invitation reaches the member invitees (group id and invitee list on the
+        event); one accepts (the inviter and the other invitee are told), the other does not
+        answer and times out: the inviter's timeout event names only them."""
+        async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, bob, carol)):
+            group = await alice.groups.create("call", members=["bob", "carol"])
+            b_inv, c_inv = bob.signaling.invitations(), carol.signaling.invitations()
+            accepted, c_accepted = alice.signaling.accepted(), carol.signaling.accepted()
+            timed_out = alice.signaling.timed_out()
+            invite_id = await alice.signaling.invite_group(
+                group, ["bob", "carol"], "room 7", timeout_s=1
+            )
+            for inv_stream in (b_inv, c_inv):
+                got = await _item(inv_stream)
+                assert (got.invite_id, got.group_id, got.inviter) == (
+                    invite_id,
+                    group.id,
+                    "alice",
+                )
+                assert set(got.invitees) == {"bob", "carol"}
+            await bob.signaling.accept(invite_id)
+            for stream in (accepted, c_accepted):
+                ack = await _item(stream)
+                assert (ack.invite_id, ack.invitee) == (invite_id, "bob")
+            late = await _item(timed_out)
+            assert (late.invite_id, late.invitees) == (invite_id, ("carol",))
+
+    async def test_group_invitation_errors(self) -> None:
+        """An unknown group is 10010; a non-member inviter 10007; invitees who are not members
+        only: 6017."""
+        async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, _bob, carol)):
+            with pytest.raises(aiotim.TIMError) as err:
+                await alice.signaling.invite_group("@TGS#nope", ["bob"])
+            assert err.value.code == 10010
+            group = await alice.groups.create("g", members=["bob"])
+            with pytest.raises(aiotim.TIMError) as err:
+                await carol.signaling.invite_group(group.id, ["bob"])
+            assert err.value.code == 10007
+            with pytest.raises(aiotim.TIMError) as err:
+                await alice.signaling.invite_group(group.id, ["carol"])
+            assert err.value.code == 6017

@@ -24,6 +24,7 @@ from aiotim.events.signaling import (
     InviteeRejected,
 )
 from aiotim.events.stream import Stream
+from aiotim.models.address import Group
 from aiotim.models.message import Message
 from aiotim.models.signaling import SignalingInfo
 
@@ -73,14 +74,14 @@ class Signaling(Domain):
 
     async def invite_group(
         self,
-        group_id: str,
+        group: Group | str,
         user_ids: Iterable[str],
         data: str = "",
         *,
         timeout_s: int = 30,
         online_only: bool = False,
     ) -> str:
-        """Invite members ``user_ids`` of group ``group_id`` (a group call, say) and return the
+        """Invite members ``user_ids`` of ``group`` (a group call, say) and return the
         invitation's id (``TIMSignalingInviteInGroup``). The invitees must be members of the
         group.
 
@@ -90,10 +91,11 @@ class Signaling(Domain):
             online_only: reach only the invitees online now.
 
         Raises:
-            ValueError: empty ``group_id``, no invitee, or negative ``timeout_s``.
+            ValueError: empty group id, no invitee, or negative ``timeout_s``.
             TIMError: the call failed (e.g. 10010: no such group).
         """
-        _need_id(group_id, "group_id")
+        group_id = group.id if isinstance(group, Group) else group
+        _need_id(group_id, "group")
         invitees = _user_ids(user_ids)
         _need_str(data, "data")
         timeout = _timeout(timeout_s)

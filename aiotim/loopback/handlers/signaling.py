@@ -10,6 +10,7 @@ fires the matching signaling callback in the SDKs concerned. Source: /tmp/resear
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import orjson
@@ -29,6 +30,7 @@ from aiotim.loopback.cloud.signalstate import (
     signaling_data,
     state_of,
 )
+from aiotim.loopback.handlers import group_messages
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
 
 __all__ = ["HANDLERS", "on_login"]
@@ -63,12 +65,24 @@ def _received(app: App, user: str, inv: Invitation) -> None:
     )
 
 
-def _carry(app: App, sender: str, receivers: list[str], inv: Invitation, custom: Any) -> None:
-    """The carrier message of one action, one-to-one to each receiver.
-
-    GUESS for group invitations: the real service sends one group message to the whole group
-    (people.md §5.2); the loopback sends it one-to-one to the users concerned."""
+def _carry(
+    app: App,
+    sender: str,
+    receivers: list[str],
+    inv: Invitation,
+    custom: Any,
+    call: Call | None = None,
+) -> None:
+    """The carrier message of one action: one-to-one to each receiver, or for a group
+    invitation one group message (people.md §5.2: "group invite → group message to the whole
+    group"), sent as the calling user. GUESS: a group action without a call (the timeout) or
+    one the group refuses (the sender left, is muted) travels without a carrier."""
     body = carrier_body(custom, online_only=inv.online_only)
+    if inv.group_id:
+        if call is not None and call.user == sender:
+            with contextlib.suppress(CallError):
+                group_messages.send(call, inv.group_id, body, "")
+        return
     for receiver in receivers:
         if receiver != sender:
             deliver_c2c(app, sender, receiver, dict(body), online_only=inv.online_only)
@@ -99,7 +113,7 @@ def _start(call: Call, inv: Invitation) -> None:
             # their next login if it is still pending (people.md §5.2: "offline invitees get the
             # invitation on next login from roaming/offline messages").
             state.unseen.setdefault(invitee, []).append(inv.invite_id)
-    _carry(app, inv.inviter, inv.invitees, inv, signaling_data(inv, INVITE))
+    _carry(app, inv.inviter, inv.invitees, inv, signaling_data(inv, INVITE), call)
     if inv.timeout > 0:
         # Source: S:185, timeout 0 = no timeout and no timeout callback.
         loop = asyncio.get_running_loop()
@@ -157,6 +171,33 @@ def _invite(call: Call) -> str:
     return ""  # GUESS: json_params empty (people.md §5.1)
 
 
+@HANDLERS.on("TIMSignalingInviteInGroup")
+def _invite_group(call: Call) -> str:
+    group_id, invitees = call.text(0), call.json(1)
+    data = call.text(2, required=False)
+    online_only = call.args[3] is True
+    timeout = _timeout(call, 4)
+    invite_id = call.text(5, required=False) or signalstate.new_invite_id()
+    if not group_id:
+        raise CallError(_EMPTY, "group_id is empty")
+    if not isinstance(invitees, list) or not invitees:
+        raise CallError(_EMPTY, "invitee_list is empty")
+    if not all(isinstance(u, str) and u for u in invitees):
+        raise CallError(_EMPTY, "json_invitee_array must be an array of user ids")
+    # 10010 no such group, 10007 the inviter is not a member (the group send's checks).
+    group = group_messages.member_group(call, group_id)
+    # Source: S:214, invitees must be members, "否则邀请无效" (otherwise the invitation is
+    # invalid). GUESS: non-members are left out; none left is 6017.
+    members = [u for u in dict.fromkeys(invitees) if u in group.members and u != call.user]
+    if not members:
+        raise CallError(_EMPTY, "no invitee is a member of the group")
+    if invite_id in state_of(call.app).invitations:
+        raise CallError(_EMPTY, "invite_id is already in use")
+    inv = Invitation(invite_id, call.user, group_id, members, data, online_only, timeout)
+    _start(call, inv)
+    return ""
+
+
 def _answer(call: Call, action: int) -> str:
     invite_id, data = call.text(0), call.text(1, required=False)
     inv = _find(call, invite_id)
@@ -178,7 +219,7 @@ def _answer(call: Call, action: int) -> str:
     for user in told:
         _event(call.app, user, setter, invite_id, me, data)
     custom = signaling_data(inv, action, invitees=[me], data=data)
-    _carry(call.app, me, [inv.inviter], inv, custom)
+    _carry(call.app, me, [inv.inviter], inv, custom, call)
     return ""
 
 
@@ -209,7 +250,7 @@ def _cancel(call: Call) -> str:
             inv.inviter,
             data,
         )
-    _carry(call.app, inv.inviter, told, inv, signaling_data(inv, CANCEL, data=data))
+    _carry(call.app, inv.inviter, told, inv, signaling_data(inv, CANCEL, data=data), call)
     return ""
 
 
