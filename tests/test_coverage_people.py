@@ -55,14 +55,17 @@ TYPED = {
     "TIMSetSelfStatus": "status.set_self",
     "TIMSubscribeUserStatus": "status.subscribe",
     "TIMUnsubscribeUserStatus": "status.unsubscribe",
+    "TIMFollowUser": "friends.follow",
+    "TIMUnfollowUser": "friends.unfollow",
+    "TIMGetMyFollowingList": "friends.following",
+    "TIMGetMyFollowersList": "friends.followers",
+    "TIMGetMutualFollowersList": "friends.mutual_followers",
+    "TIMGetUserFollowInfo": "friends.follow_info",
+    "TIMCheckFollowType": "friends.follow_type",
 }
 
-#: Functions without a typed method yet, with the reason.
-EXCEPTIONS: dict[str, str] = {
-    name: "follow lists (Ultimate edition, 7.8+): not typed yet, reachable with call_raw"
-    for name in _NAMED
-    if "Follow" in name or "follow" in name
-}
+#: Functions without a typed method, with the reason (none: all are typed).
+EXCEPTIONS: dict[str, str] = {}
 
 
 def _in_scope() -> set[str]:

@@ -226,3 +226,39 @@ class TestFriendInfoAndGroups:
             assert res.code == 0
             assert await bob.friends.requests() == ()
             assert await alice.friends.requests(outgoing=True) == ()
+
+
+class TestFollow:
+    async def test_follow_unfollow_and_mutual(self) -> None:
+        """Following: the lists, counts and types on both sides, the notifications (following,
+        followers, and mutual for both once the follow is returned), and unfollow."""
+        async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):
+            a_following = alice.friends.following_changes()
+            b_followers = bob.friends.followers_changes()
+            (res,) = await alice.friends.follow("bob")
+            assert res.code == 0 and res.user_id == "bob"
+            ev = await _next(a_following)
+            assert ev.is_add and [u.user_id for u in ev.users] == ["bob"]
+            ev2 = await _next(b_followers)
+            assert ev2.is_add and [u.user_id for u in ev2.users] == ["alice"]
+            assert [u.user_id for u in await alice.friends.following()] == ["bob"]
+            assert [u.user_id for u in await bob.friends.followers()] == ["alice"]
+            (t,) = await bob.friends.follow_type("alice")
+            assert t.follow_type == 2
+
+            a_mutual, b_mutual = alice.friends.mutual_changes(), bob.friends.mutual_changes()
+            await bob.friends.follow(["alice"])
+            m1, m2 = await _next(a_mutual), await _next(b_mutual)
+            assert [u.user_id for u in m1.users] == ["bob"] and m1.is_add
+            assert [u.user_id for u in m2.users] == ["alice"] and m2.is_add
+            assert [u.user_id for u in await alice.friends.mutual_followers()] == ["bob"]
+            (info,) = await alice.friends.follow_info("alice")
+            assert (info.following_count, info.followers_count) == (1, 1)
+            assert info.mutual_followers_count == 1
+
+            await alice.friends.unfollow("bob")
+            m3 = await _next(b_mutual)
+            assert not m3.is_add
+            assert await alice.friends.following() == ()
+            (t,) = await alice.friends.follow_type("bob")
+            assert t.follow_type == 2

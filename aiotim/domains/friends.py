@@ -12,19 +12,26 @@ from aiotim.errors import TIMError
 from aiotim.events.friends import (
     BlacklistAdded,
     BlacklistDeleted,
+    FollowersListChanged,
+    FollowingListChanged,
     FriendAdded,
     FriendDeleted,
     FriendRequestDeleted,
     FriendRequestReceived,
+    MutualFollowersListChanged,
 )
 from aiotim.events.stream import Stream
 from aiotim.models.profile import (
+    FollowInfo,
+    FollowResult,
+    FollowTypeResult,
     FriendCheckResult,
     FriendGroupInfo,
     FriendInfo,
     FriendProfile,
     FriendRequest,
     FriendResult,
+    UserProfile,
 )
 
 __all__ = ["Friends"]
@@ -298,6 +305,59 @@ class Friends(Domain):
         data = await self._core.call_raw("TIMFriendshipModifyFriendGroup", orjson.dumps(param))
         return tuple(FriendResult.from_json(r) for r in data or [])
 
+    # -- follow lists (7.8+, Ultimate edition) -----------------------------------------------
+
+    async def follow(self, user_ids: str | Iterable[str]) -> tuple[FollowResult, ...]:
+        """Follow users, at most 20 per call (``TIMFollowUser``)."""
+        ids = _ids(user_ids)
+        if len(ids) > 20:
+            raise ValueError("follow: at most 20 user ids per call")
+        data = await self._core.call_raw("TIMFollowUser", orjson.dumps(ids))
+        return tuple(FollowResult.from_json(r) for r in data or [])
+
+    async def unfollow(self, user_ids: str | Iterable[str]) -> tuple[FollowResult, ...]:
+        """Stop following users, at most 20 per call (``TIMUnfollowUser``)."""
+        ids = _ids(user_ids)
+        if len(ids) > 20:
+            raise ValueError("unfollow: at most 20 user ids per call")
+        data = await self._core.call_raw("TIMUnfollowUser", orjson.dumps(ids))
+        return tuple(FollowResult.from_json(r) for r in data or [])
+
+    async def following(self) -> tuple[UserProfile, ...]:
+        """Everyone I follow, all pages (``TIMGetMyFollowingList``)."""
+        return await self._follow_list("TIMGetMyFollowingList")
+
+    async def followers(self) -> tuple[UserProfile, ...]:
+        """Everyone who follows me, all pages (``TIMGetMyFollowersList``)."""
+        return await self._follow_list("TIMGetMyFollowersList")
+
+    async def mutual_followers(self) -> tuple[UserProfile, ...]:
+        """Everyone I follow who follows me back, all pages (``TIMGetMutualFollowersList``)."""
+        return await self._follow_list("TIMGetMutualFollowersList")
+
+    async def _follow_list(self, function: str) -> tuple[UserProfile, ...]:
+        users: list[UserProfile] = []
+        cursor = ""
+        while True:
+            data = await self._core.call_raw(function, cursor) or {}
+            users.extend(
+                UserProfile.from_json(u)
+                for u in data.get("follow_list_result_user_info_list") or []
+            )
+            cursor = data.get("follow_list_result_next_cursor") or ""
+            if not cursor:
+                return tuple(users)
+
+    async def follow_info(self, user_ids: str | Iterable[str]) -> tuple[FollowInfo, ...]:
+        """Following, followers and mutual counts of users (``TIMGetUserFollowInfo``)."""
+        data = await self._core.call_raw("TIMGetUserFollowInfo", orjson.dumps(_ids(user_ids)))
+        return tuple(FollowInfo.from_json(r) for r in data or [])
+
+    async def follow_type(self, user_ids: str | Iterable[str]) -> tuple[FollowTypeResult, ...]:
+        """How I and each user follow each other (``TIMCheckFollowType``)."""
+        data = await self._core.call_raw("TIMCheckFollowType", orjson.dumps(_ids(user_ids)))
+        return tuple(FollowTypeResult.from_json(r) for r in data or [])
+
     # -- streams -----------------------------------------------------------------------------
 
     def added(
@@ -352,6 +412,32 @@ class Friends(Domain):
         """Users removed from the blocklist, one event per user
         (``TIMSetFriendBlackListDeletedCallback``)."""
         return self._core._stream("TIMSetFriendBlackListDeletedCallback", where)
+
+    def following_changes(
+        self,
+        *,
+        where: Callable[[FollowingListChanged], bool] | None = None,
+    ) -> Stream[FollowingListChanged]:
+        """Users I started or stopped following (``TIMSetMyFollowingListChangedCallback``)."""
+        return self._core._stream("TIMSetMyFollowingListChangedCallback", where)
+
+    def followers_changes(
+        self,
+        *,
+        where: Callable[[FollowersListChanged], bool] | None = None,
+    ) -> Stream[FollowersListChanged]:
+        """Users who started or stopped following me
+        (``TIMSetMyFollowersListChangedCallback``)."""
+        return self._core._stream("TIMSetMyFollowersListChangedCallback", where)
+
+    def mutual_changes(
+        self,
+        *,
+        where: Callable[[MutualFollowersListChanged], bool] | None = None,
+    ) -> Stream[MutualFollowersListChanged]:
+        """Users added to or removed from my mutual followers
+        (``TIMSetMutualFollowersListChangedCallback``)."""
+        return self._core._stream("TIMSetMutualFollowersListChangedCallback", where)
 
 
 def _text(value: str, what: str) -> str:

@@ -11,6 +11,9 @@ from aiotim.models._fields import Key, Model, model
 from aiotim.models._json import JSONObject, get_list, get_str, get_str_list, key_values
 
 __all__ = [
+    "FollowInfo",
+    "FollowResult",
+    "FollowTypeResult",
     "FriendCheckResult",
     "FriendGroupInfo",
     "FriendInfo",
@@ -231,4 +234,42 @@ class FriendGroupInfo(Model):
     name: Annotated[str, Key("friend_group_info_name")]
     count: Annotated[int, Key("friend_group_info_count")]
     user_ids: Annotated[tuple[str, ...], Key("friend_group_info_identifier_array")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("follow result")
+@dataclass(frozen=True, slots=True)
+class FollowResult(Model):
+    """The outcome of following or unfollowing one user (``follow_operation_result_*``)."""
+
+    user_id: Annotated[str, Key("follow_operation_result_user_id")]
+    code: Annotated[int, Key("follow_operation_result_code")]
+    info: Annotated[str, Key("follow_operation_result_Info")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("follow info")
+@dataclass(frozen=True, slots=True)
+class FollowInfo(Model):
+    """A user's follow counts (``follow_info_*``)."""
+
+    user_id: Annotated[str, Key("follow_info_user_id")]
+    code: Annotated[int, Key("follow_info_result_code")]
+    info: Annotated[str, Key("follow_info_result_info")]
+    following_count: Annotated[int, Key("follow_info_following_count")]
+    followers_count: Annotated[int, Key("follow_info_followers_count")]
+    mutual_followers_count: Annotated[int, Key("follow_info_mutual_followers_count")]
+    raw: JSONObject = field(repr=False, compare=False)
+
+
+@model("follow type")
+@dataclass(frozen=True, slots=True)
+class FollowTypeResult(Model):
+    """How I and a user follow each other (``follow_type_check_result_*``): ``follow_type`` is
+    a ``TIMFollowType`` (0 none, 1 I follow them, 2 they follow me, 3 both)."""
+
+    user_id: Annotated[str, Key("follow_type_check_result_user_id")]
+    code: Annotated[int, Key("follow_type_check_result_code")]
+    info: Annotated[str, Key("follow_type_check_result_info")]
+    follow_type: Annotated[int, Key("follow_type_check_result_follow_type")]
     raw: JSONObject = field(repr=False, compare=False)

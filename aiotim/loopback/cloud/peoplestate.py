@@ -52,6 +52,8 @@ MAX_SUBSCRIPTIONS = 200
 MAX_FRIENDS = 3000
 #: Source: https://trtc.io/document/48152 — blocklist limit 1000, not adjustable.
 MAX_BLOCKED = 1000
+#: Source: https://trtc.io/document/64330 — following ≤5000, followers unlimited.
+MAX_FOLLOWING = 5000
 #: Source: 1047/33521 — at most 32 friend groups.
 MAX_FRIEND_GROUPS = 32
 
@@ -108,6 +110,17 @@ class PeopleState:
     #: subscriber -> subscribed ids, oldest first
     status_subs: dict[str, list[str]] = field(default_factory=dict)
     profile_subs: dict[str, list[str]] = field(default_factory=dict)
+    #: follower -> followed id -> when (follow lists, F:1144-1291)
+    following: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def follows(self, user: str, other: str) -> bool:
+        """Whether ``user`` follows ``other``."""
+        return other in self.following.get(user, {})
+
+    def followers(self, user: str) -> list[str]:
+        """Who follows ``user``, oldest first."""
+        pairs = [(ids[user], f) for f, ids in self.following.items() if user in ids]
+        return [f for _, f in sorted(pairs)]
 
     # -- profiles -----------------------------------------------------------------------------
 

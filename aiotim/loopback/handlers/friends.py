@@ -627,3 +627,155 @@ def _modify_group(call: Call) -> None:
         call.ok(orjson.dumps(results))
         if removed:
             ps.notify(app, me, "TIMSetFriendsDeletedFromGroupCallback", name, orjson.dumps(removed))
+
+
+# -- follow lists (7.8+; F:1144-1291; people.md §1.8, §2.5) --------------------------------------
+
+#: Source: F:1135 — at most 20 ids per follow/unfollow call.
+MAX_FOLLOW_IDS = 20
+#: Users per page of the follow lists (GUESS: the header does not say).
+FOLLOW_PAGE = 100
+
+
+def _follow_ids(call: Call) -> list[str]:
+    ids = id_list(call, 0)
+    if len(ids) > MAX_FOLLOW_IDS:
+        raise CallError(E.ERR_SDK_FRIENDSHIP_EXCEED_THE_LIMIT, "at most 20 ids per call")
+    return ids
+
+
+def _follow_result(uid: str, code: int = 0, info: str = "") -> dict[str, Any]:
+    # "_Info" with a capital I (F:1607, BIN).
+    return {
+        "follow_operation_result_user_id": uid,
+        "follow_operation_result_code": code,
+        "follow_operation_result_Info": info,
+    }
+
+
+def _follow_change(call: Call, follow: bool) -> None:
+    ids = _follow_ids(call)
+    app, me = call.app, call.user
+    state = ps.state_of(app)
+    mine = state.following.setdefault(me, {})
+    results, changed = [], []
+    for uid in ids:
+        if uid == me:  # GUESS: the code for following oneself
+            results.append(_follow_result(uid, E.ERR_SVR_FRIENDSHIP_INVALID_PARAMETERS, "self"))
+            continue
+        if follow and uid not in mine:
+            if len(mine) >= ps.MAX_FOLLOWING:  # Source: E:275
+                code = E.ERR_SVR_FRIENDSHIP_SELF_FOLLOWING_COUNT_EXCEEDS_LIMIT
+                results.append(_follow_result(uid, code, "following list full"))
+                continue
+            mine[uid] = ps.now()
+            changed.append(uid)
+        elif not follow and mine.pop(uid, None) is not None:
+            changed.append(uid)
+        results.append(_follow_result(uid))
+    call.ok(orjson.dumps(results))
+    if not changed:
+        return
+    # Source: https://cloud.tencent.com/document/product/269/112913 — the follower's following
+    # list, the followee's followers list, and both mutual lists when the other follows back.
+    ps.notify(
+        app,
+        me,
+        "TIMSetMyFollowingListChangedCallback",
+        [state.profile(u) for u in changed],
+        follow,
+    )
+    mutual = [u for u in changed if state.follows(u, me)]
+    if mutual:
+        ps.notify(
+            app,
+            me,
+            "TIMSetMutualFollowersListChangedCallback",
+            [state.profile(u) for u in mutual],
+            follow,
+        )
+    for uid in changed:
+        ps.notify(app, uid, "TIMSetMyFollowersListChangedCallback", [state.profile(me)], follow)
+        if uid in mutual:
+            ps.notify(
+                app, uid, "TIMSetMutualFollowersListChangedCallback", [state.profile(me)], follow
+            )
+
+
+@HANDLERS.on("TIMFollowUser")
+def _follow(call: Call) -> None:
+    _follow_change(call, True)
+
+
+@HANDLERS.on("TIMUnfollowUser")
+def _unfollow(call: Call) -> None:
+    _follow_change(call, False)
+
+
+def _follow_page(call: Call, ids: list[str]) -> bytes:
+    cursor = call.text(0, required=False)
+    start = int(cursor) if cursor.isdigit() else 0
+    if cursor and not cursor.isdigit():
+        raise CallError(E.ERR_INVALID_PARAMETERS, f"bad next_cursor {cursor!r}")
+    state = ps.state_of(call.app)
+    page = ids[start : start + FOLLOW_PAGE]
+    end = start + len(page)
+    return orjson.dumps(
+        {
+            "follow_list_result_next_cursor": str(end) if end < len(ids) else "",
+            "follow_list_result_user_info_list": [state.profile(u) for u in page],
+        }
+    )
+
+
+@HANDLERS.on("TIMGetMyFollowingList")
+def _following(call: Call) -> bytes:
+    state = ps.state_of(call.app)
+    return _follow_page(call, list(state.following.get(call.user, {})))
+
+
+@HANDLERS.on("TIMGetMyFollowersList")
+def _followers(call: Call) -> bytes:
+    return _follow_page(call, ps.state_of(call.app).followers(call.user))
+
+
+@HANDLERS.on("TIMGetMutualFollowersList")
+def _mutual(call: Call) -> bytes:
+    state, me = ps.state_of(call.app), call.user
+    ids = [u for u in state.following.get(me, {}) if state.follows(u, me)]
+    return _follow_page(call, ids)
+
+
+@HANDLERS.on("TIMGetUserFollowInfo")
+def _follow_info(call: Call) -> bytes:
+    ids = id_list(call, 0)
+    state = ps.state_of(call.app)
+    out = []
+    for uid in ids:
+        following = list(state.following.get(uid, {}))
+        out.append(
+            {
+                "follow_info_result_code": 0,
+                "follow_info_result_info": "",
+                "follow_info_user_id": uid,
+                "follow_info_following_count": len(following),
+                "follow_info_followers_count": len(state.followers(uid)),
+                "follow_info_mutual_followers_count": sum(
+                    1 for u in following if state.follows(u, uid)
+                ),
+            }
+        )
+    return orjson.dumps(out)
+
+
+@HANDLERS.on("TIMCheckFollowType")
+def _follow_type(call: Call) -> bytes:
+    ids = id_list(call, 0)
+    state, me = ps.state_of(call.app), call.user
+    p = "follow_type_check_result_"
+    out = []
+    for uid in ids:
+        # TIMFollowType: 1 in my following list, 2 in my followers list, 3 both.
+        kind = (1 if state.follows(me, uid) else 0) | (2 if state.follows(uid, me) else 0)
+        out.append({p + "user_id": uid, p + "code": 0, p + "info": "", p + "follow_type": kind})
+    return orjson.dumps(out)
