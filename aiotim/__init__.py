@@ -16,6 +16,12 @@ from aiotim.enums import LoginStatus as LoginStatus
 from aiotim.enums import MsgStatus as MsgStatus
 from aiotim.enums import NetworkStatus as NetworkStatus
 from aiotim.enums import ReceiveMessageOpt as ReceiveMessageOpt
+from aiotim.enums import TIMFollowType as TIMFollowType
+from aiotim.enums import TIMFriendCheckRelation as TIMFriendCheckRelation
+from aiotim.enums import TIMFriendshipRelationType as TIMFriendshipRelationType
+from aiotim.enums import TIMGenderType as TIMGenderType
+from aiotim.enums import TIMProfileAddPermission as TIMProfileAddPermission
+from aiotim.enums import TIMUserStatusType as TIMUserStatusType
 from aiotim.errors import AioTIMError as AioTIMError
 from aiotim.errors import ClientClosed as ClientClosed
 from aiotim.errors import InvalidUserSig as InvalidUserSig
@@ -161,9 +167,16 @@ from aiotim.models.message_info import ReadReceipt as ReadReceipt
 from aiotim.models.message_info import ReceiveOptInfo as ReceiveOptInfo
 from aiotim.models.message_info import SearchResult as SearchResult
 from aiotim.models.message_info import SearchResultItem as SearchResultItem
+from aiotim.models.profile import FollowInfo as FollowInfo
+from aiotim.models.profile import FollowResult as FollowResult
+from aiotim.models.profile import FollowTypeResult as FollowTypeResult
+from aiotim.models.profile import FriendCheckResult as FriendCheckResult
+from aiotim.models.profile import FriendGroupInfo as FriendGroupInfo
+from aiotim.models.profile import FriendInfo as FriendInfo
 from aiotim.models.profile import FriendProfile as FriendProfile
 from aiotim.models.profile import FriendProfileUpdate as FriendProfileUpdate
 from aiotim.models.profile import FriendRequest as FriendRequest
+from aiotim.models.profile import FriendResult as FriendResult
 from aiotim.models.profile import OfficialAccountInfo as OfficialAccountInfo
 from aiotim.models.profile import UserProfile as UserProfile
 from aiotim.models.profile import UserStatus as UserStatus
@@ -204,14 +217,20 @@ __all__ = [
     "FaceElem",
     "File",
     "FileElem",
+    "FollowInfo",
+    "FollowResult",
+    "FollowTypeResult",
     "FollowersListChanged",
     "FollowingListChanged",
     "FriendAdded",
     "FriendChangeElem",
+    "FriendCheckResult",
     "FriendDeleted",
     "FriendGroupCreated",
     "FriendGroupDeleted",
+    "FriendGroupInfo",
     "FriendGroupRenamed",
+    "FriendInfo",
     "FriendProfile",
     "FriendProfileUpdate",
     "FriendProfileUpdated",
@@ -219,6 +238,7 @@ __all__ = [
     "FriendRequestDeleted",
     "FriendRequestReceived",
     "FriendRequestsRead",
+    "FriendResult",
     "FriendsAddedToGroup",
     "FriendsDeletedFromGroup",
     "Gap",
@@ -310,6 +330,12 @@ __all__ = [
     "Stream",
     "StreamOverflow",
     "TIMError",
+    "TIMFollowType",
+    "TIMFriendCheckRelation",
+    "TIMFriendshipRelationType",
+    "TIMGenderType",
+    "TIMProfileAddPermission",
+    "TIMUserStatusType",
     "Text",
     "TextElem",
     "TopicCustomDataReceived",
