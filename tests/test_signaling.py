@@ -241,3 +241,32 @@ class TestGroup:
             with pytest.raises(aiotim.TIMError) as err:
                 await alice.signaling.invite_group(group.id, ["carol"])
             assert err.value.code == 6017
+
+
+class TestOffline:
+    async def test_offline_invitee_is_told_at_login(self) -> None:
+        """An invitation to an offline user waits: at login they get the carrier message and
+        InvitationReceived with the invite id, and can accept it."""
+        async with cloud_and_clients("alice", "bob") as (cloud, (alice, bob)):
+            await bob.logout()
+            accepted = alice.signaling.accepted()
+            invite_id = await alice.signaling.invite("bob", "while away", timeout_s=30)
+            invitations, inbox = bob.signaling.invitations(), bob.messages.new_messages()
+            await bob.login("bob", cloud.user_sig("bob"))
+            got = await _item(invitations)
+            assert (got.invite_id, got.data) == (invite_id, "while away")
+            msg = await _item(inbox)
+            assert (await bob.signaling.info(msg)).invite_id == invite_id
+            await bob.signaling.accept(invite_id)
+            assert (await _item(accepted)).invite_id == invite_id
+
+    async def test_online_only_invitation_misses_an_offline_invitee(self) -> None:
+        """An online-only invitation to an offline user is not delivered at login."""
+        async with cloud_and_clients("alice", "bob") as (cloud, (alice, bob)):
+            await bob.logout()
+            await alice.signaling.invite("bob", "now or never", online_only=True)
+            invitations = bob.signaling.invitations()
+            await bob.login("bob", cloud.user_sig("bob"))
+            await anyio.sleep(0.3)
+            assert len(invitations) == 0
+            assert cloud.offline_count("bob") == 0

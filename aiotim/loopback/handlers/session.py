@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from aiotim.enums import TIMErrCode, TIMLoginStatus
 from aiotim.loopback.cloud import peoplestate
+from aiotim.loopback.handlers import signaling
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
 from aiotim.usersig import UserSigError, verify_user_sig
 
@@ -53,6 +54,7 @@ def _login(call: Call) -> None:
     call.ok("")
     peoplestate.on_login(app, user_id, was_online)  # user status (issue 12)
     app.deliver_offline(conn)
+    signaling.on_login(app, user_id)  # invitations received while offline (issue 12)
 
 
 @HANDLERS.on("TIMLogout", needs_login=False)
