@@ -167,6 +167,7 @@ from aiotim.models.message_info import ReadReceipt as ReadReceipt
 from aiotim.models.message_info import ReceiveOptInfo as ReceiveOptInfo
 from aiotim.models.message_info import SearchResult as SearchResult
 from aiotim.models.message_info import SearchResultItem as SearchResultItem
+from aiotim.models.official import OfficialAccountResult as OfficialAccountResult
 from aiotim.models.profile import FollowInfo as FollowInfo
 from aiotim.models.profile import FollowResult as FollowResult
 from aiotim.models.profile import FollowTypeResult as FollowTypeResult
@@ -180,6 +181,8 @@ from aiotim.models.profile import FriendResult as FriendResult
 from aiotim.models.profile import OfficialAccountInfo as OfficialAccountInfo
 from aiotim.models.profile import UserProfile as UserProfile
 from aiotim.models.profile import UserStatus as UserStatus
+from aiotim.models.signaling import SignalingAction as SignalingAction
+from aiotim.models.signaling import SignalingInfo as SignalingInfo
 
 __version__ = "0.1.0"
 
@@ -300,6 +303,7 @@ __all__ = [
     "OfficialAccountChanged",
     "OfficialAccountDeleted",
     "OfficialAccountInfo",
+    "OfficialAccountResult",
     "OfficialAccountSubscribed",
     "OfficialAccountUnsubscribed",
     "PayloadError",
@@ -325,6 +329,8 @@ __all__ = [
     "SearchResult",
     "SearchResultItem",
     "SelfProfileUpdated",
+    "SignalingAction",
+    "SignalingInfo",
     "Sound",
     "SoundElem",
     "Stream",
