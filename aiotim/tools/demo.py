@@ -6,7 +6,7 @@ import anyio
 
 from aiotim.client import Client
 from aiotim.loopback import Cloud
-from aiotim.models import C2C, Message
+from aiotim.models import C2C, Group, GroupTipType, Message
 
 __all__ = ["run_demo"]
 
@@ -16,12 +16,35 @@ SCRIPT = ["hello, bot!", "what do you do?", "ping", "bye"]
 
 
 async def echo_bot(bot: Client) -> None:
-    """The bot: answer every text message with an echo of it."""
+    """The bot: answer every text message with an echo of it, in C2C and in groups."""
     async for msg in bot.new_messages():
-        if msg.text is None:
+        if msg.text is None or msg.is_self:
             continue
-        if isinstance(msg.conv, C2C):
+        if isinstance(msg.conv, C2C | Group):
             await bot.send_text(msg.conv, f"echo: {msg.text}")
+
+
+async def group_scene(cloud: Cloud, bot: Client, alice: Client) -> None:
+    """A Work group: alice creates it with the bot in it, bob is invited (everyone sees the
+    tip), and the bot echoes in the group for every member to see."""
+    async with cloud.client() as bob:
+        await bob.login("bob", cloud.user_sig("bob"))
+        group = await alice.groups.create("demo team", members=["echo-bot"])
+        print(f"  alice created the Work group {group.id!r} with echo-bot in it")
+        tips = bob.groups.tips(group_id=group.id, tip_type=GroupTipType.INVITE)
+        await alice.groups.invite(group, ["bob"])
+        with anyio.fail_after(10):
+            tip = await tips.__anext__()
+        print(f"  bob sees the tip: {tip.tips.op_user} invited {', '.join(tip.tips.users)}")
+        echoes = bob.new_messages(conv=group, sender="echo-bot")
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(echo_bot, bot)
+            sent = await alice.send_text(group, "hello, team")
+            print(_line("alice", group.id, sent))
+            with anyio.fail_after(10):
+                echo = await echoes.__anext__()
+            print(f"  bob reads: {_line('echo-bot', group.id, echo).strip()}")
+            tg.cancel_scope.cancel()
 
 
 def _line(who: str, to: str, msg: Message) -> str:
@@ -46,6 +69,7 @@ async def run_demo() -> int:
                     reply = await replies.__anext__()
                 print(_line("echo-bot", "alice", reply))
             tg.cancel_scope.cancel()
+        await group_scene(cloud, bot, alice)
         convs = await alice.conversations()
         for c in convs:
             last = c.last_message.text if c.last_message else None
