@@ -202,17 +202,18 @@ class TestCallbackThreads:
 
     @staticmethod
     def probe(client: aiotim.Client, function: str, *args: Any) -> tuple[Any, list[str]]:
-        """Make the call, then take what the relay already holds; (pending call, out buffers)."""
+        """Make the call, then take what the relay already holds; (its result slot, an asyncio
+        future of the final callback's args, and the out buffers)."""
         bridge = client._native
-        call, outs = bridge.start_call(function, args)
+        _, slot, _, outs = bridge.start_call(function, args)
         bridge.drain(client._hub.publish_many)  # results queued *inside* the C call resolve now
-        return call, outs
+        return slot, outs
 
     async def test_set_config_calls_back_inside_the_call(self, client: aiotim.Client) -> None:
         """TIMSetConfig's callback has run by the time the C call returns."""
         async with client:
-            call, _ = self.probe(client, "TIMSetConfig", b'{"a": 1}')
-            assert call.done and call.result.args == (0, b"", b'{"a": 1}')
+            slot, _ = self.probe(client, "TIMSetConfig", b'{"a": 1}')
+            assert slot.done() and slot.result() == (0, b"", b'{"a": 1}')
 
     async def test_send_before_init_settled_calls_back_inside_the_call(
         self, real_sdk_path: Path, tmp_path: Path
@@ -220,16 +221,16 @@ class TestCallbackThreads:
         """Right after init a send calls back inside the call with 6013 and the id ``-0-0``."""
         for _ in range(30):  # the same race as in TestBeforeLogin
             async with aiotim.Client(APP_ID, sdk=real_sdk_path, data_dir=tmp_path / "d") as c:
-                call, outs = self.probe(c, "TIMMsgSendMessage", "bob", 1, TEXT_PARAM)
-                in_call = call.done
+                slot, outs = self.probe(c, "TIMMsgSendMessage", "bob", 1, TEXT_PARAM)
+                in_call = slot.done()
                 with anyio.fail_after(10):
-                    result = await c._native.wait(call)
-            if result.args[0] == 6014:  # the SDK had settled: "not login", from its thread
-                assert result.args[1] == b"not login" and outs[0] != "-0-0"
+                    args = await slot
+            if args[0] == 6014:  # the SDK had settled: "not login", from its thread
+                assert args[1] == b"not login" and outs[0] != "-0-0"
                 continue  # (usually after the call returned; the thread can be that quick)
             assert in_call
-            assert result.args[:2] == (6013, b"not initialized")
-            message = orjson.loads(result.args[2])
+            assert args[:2] == (6013, b"not initialized")
+            message = orjson.loads(args[2])
             assert message["message_conv_id"] == "bob" and message["message_conv_type"] == 1
             assert outs == ["-0-0"]
             return
@@ -238,11 +239,11 @@ class TestCallbackThreads:
     async def test_conv_list_calls_back_later(self, client: aiotim.Client) -> None:
         """TIMConvGetConvList answers 6014 from an SDK thread, after the call returned."""
         async with client:
-            call, _ = self.probe(client, "TIMConvGetConvList")
-            assert not call.done
+            slot, _ = self.probe(client, "TIMConvGetConvList")
+            assert not slot.done()
             with anyio.fail_after(10):
-                result = await client._native.wait(call)
-            assert result.args[:2] == (6014, b"not init database")
+                args = await slot
+            assert args[:2] == (6014, b"not init database")
 
 
 class TestLogin:
