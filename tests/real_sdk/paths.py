@@ -1,44 +1,26 @@
-"""Where ``scripts/fetch-real-sdk`` caches the real SDK, and whether it is there.
+"""Where ``scripts/fetch-real-sdk`` caches the real SDK, and whether it is there: the package's
+own :mod:`aiotim._abi.vendor`, under the names the real-SDK tests use."""
 
-Stdlib only, so ``scripts/gen_enums.py`` can use it without the package installed.
-"""
-
-from __future__ import annotations
-
-import os
-from pathlib import Path
-
-PACKAGE = "im_electron_sdk"
-VERSION = "8.0.5906"
-
-#: Relative to the cache directory of this version.
-LIBRARY_RELPATH = Path("package/lib/linux/lib/libImSDK.so")
-INCLUDE_RELPATH = Path("package/lib/linux/include")
-
-SKIP_REASON = (
-    f"the real SDK ({PACKAGE}@{VERSION}) is not cached: run scripts/fetch-real-sdk "
-    "(needs npm and network once; set AIOTIM_CACHE to use another cache directory)"
+from aiotim._abi.vendor import (
+    INCLUDE_RELPATH,
+    LIBRARY_RELPATH,
+    PACKAGE,
+    SKIP_REASON,
+    VERSION,
+    cache_root,
+    cached_include_dir,
+    cached_library,
+    version_dir,
 )
 
-
-def cache_root() -> Path:
-    """``$AIOTIM_CACHE``, else ``~/.cache/aiotim``."""
-    env = os.environ.get("AIOTIM_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "aiotim"
-
-
-def version_dir() -> Path:
-    """The cache directory of this SDK version (it may not exist)."""
-    return cache_root() / f"{PACKAGE}-{VERSION}"
-
-
-def cached_library() -> Path | None:
-    """The cached ``libImSDK.so`` (x86-64), or None when it has not been fetched."""
-    path = version_dir() / LIBRARY_RELPATH
-    return path if path.is_file() else None
-
-
-def cached_include_dir() -> Path | None:
-    """The cached directory of vendor headers, or None when it has not been fetched."""
-    path = version_dir() / INCLUDE_RELPATH
-    return path if (path / "TIMCloud.h").is_file() else None
+__all__ = [
+    "INCLUDE_RELPATH",
+    "LIBRARY_RELPATH",
+    "PACKAGE",
+    "SKIP_REASON",
+    "VERSION",
+    "cache_root",
+    "cached_include_dir",
+    "cached_library",
+    "version_dir",
+]
