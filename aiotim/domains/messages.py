@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
 import orjson
 
 from aiotim.domains._base import Domain, all_of
-from aiotim.errors import PayloadError
+from aiotim.enums import MsgStatus
+from aiotim.errors import NetworkError, PayloadError
 from aiotim.events.filters import message_filter
 from aiotim.events.messages import (
     MessageExtensionsChanged,
@@ -51,7 +56,7 @@ from aiotim.models.message_info import (
 )
 from aiotim.models.profile import UserProfile
 
-__all__ = ["Messages", "check_address", "conversation_id"]
+__all__ = ["Messages", "Retry", "check_address", "conversation_id"]
 
 _ExtList = list[MessageExtension]
 
@@ -80,6 +85,98 @@ _ABSTRACTS = {
     11: "[资料]",
     12: "[合并消息]",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """How :meth:`Messages.send` / :meth:`Messages.resend` retry a failed attempt.
+
+    Every attempt sends the same message (same ``message_msg_id``), so the cloud stores and
+    delivers it once however many attempts reached it. An attempt that fails with one of ``on``
+    is repeated after ``delay_s`` (times ``backoff`` for each further attempt), at most
+    ``attempts`` attempts in all; the last failure is raised.
+
+    Args:
+        attempts: attempts in all (>= 1).
+        delay_s: the pause before the second attempt, in seconds (>= 0).
+        backoff: the factor the pause grows by per attempt (>= 1).
+        attempt_timeout_s: give an attempt up after this many seconds (``None``: the SDK's own
+            timeout); a timed-out attempt may still be delivered, which the next attempt (the
+            same message) cannot duplicate.
+        on: the exceptions that are retried: network failures and timeouts by default
+            (:class:`~aiotim.errors.NetworkError`, :class:`TimeoutError` including
+            :class:`~aiotim.errors.TIMTimeout`).
+
+    Raises:
+        TypeError / ValueError: a bad field (named).
+    """
+
+    attempts: int = 3
+    delay_s: float = 0.5
+    backoff: float = 2.0
+    attempt_timeout_s: float | None = None
+    on: tuple[type[BaseException], ...] = (NetworkError, TimeoutError)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.attempts, bool) or not isinstance(self.attempts, int):
+            raise TypeError(f"Retry.attempts must be an int, got {type(self.attempts).__name__}")
+        if self.attempts < 1:
+            raise ValueError(f"Retry.attempts must be >= 1, got {self.attempts}")
+        for name in ("delay_s", "backoff", "attempt_timeout_s"):
+            value = getattr(self, name)
+            if value is None and name == "attempt_timeout_s":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"Retry.{name} must be a number, got {type(value).__name__}")
+            if not math.isfinite(value):
+                raise ValueError(f"Retry.{name} must be finite, got {value!r}")
+        if self.delay_s < 0:
+            raise ValueError(f"Retry.delay_s must be >= 0, got {self.delay_s}")
+        if self.backoff < 1:
+            raise ValueError(f"Retry.backoff must be >= 1, got {self.backoff}")
+        if self.attempt_timeout_s is not None and self.attempt_timeout_s <= 0:
+            raise ValueError(f"Retry.attempt_timeout_s must be > 0, got {self.attempt_timeout_s}")
+        if not isinstance(self.on, tuple) or not all(
+            isinstance(t, type) and issubclass(t, BaseException) for t in self.on
+        ):
+            raise TypeError("Retry.on must be a tuple of exception classes")
+
+
+#: the message keys a resend carries over (what the sender set, and the message's identity)
+_RESEND_KEYS = (
+    "message_elem_array",
+    "message_priority",
+    "message_is_online_msg",
+    "message_need_read_receipt",
+    "message_support_message_extension",
+    "message_cloud_custom_str",
+    "message_is_excluded_from_unread_count",
+    "message_excluded_from_last_message",
+    "message_group_at_user_array",
+    "message_custom_int",
+    "message_custom_str",
+    "message_msg_id",
+    "message_rand",
+    "message_client_time",
+)
+
+
+def _identity() -> dict[str, Any]:
+    """A new message's identity, made on this side so that every attempt carries it: its
+    ``message_msg_id`` in the SDK's form ``<16 hex digits>-<client time s>-<rand>``
+    (aiotim/loopback/sdk/PROTOCOL.md), ``message_rand`` and ``message_client_time``.
+
+    The service treats a repeated ``Random`` within 5 minutes as one message (Source:
+    https://trtc.io/document/34959, ../shared/reference/tim-service.md). GUESS: the real SDK
+    keeps the ``message_msg_id`` of a message JSON it is given to send again (both fields are
+    "read-only" in TIMMessageManager.h:2181-2185; the loopback honours them)."""
+    now = int(time.time())
+    rand = secrets.randbits(31)
+    return {
+        "message_msg_id": f"{secrets.token_hex(8)}-{now}-{rand}",
+        "message_rand": rand,
+        "message_client_time": now,
+    }
 
 
 def conversation_id(conv: C2C | Group) -> str:
@@ -134,13 +231,126 @@ class Messages(Domain):
 
     __slots__ = ()
 
-    async def _send(self, conv: C2C | Group, elems: list[dict[str, Any]], **extra: Any) -> Message:
+    async def _send(
+        self,
+        conv: C2C | Group,
+        elems: list[dict[str, Any]],
+        *,
+        retry: Retry | None = None,
+        **extra: Any,
+    ) -> Message:
         conv = check_address(conv)
-        param = orjson.dumps({"message_elem_array": elems, **extra})
-        result, _ = await self._core.call_raw("TIMMsgSendMessage", conv.id, conv.conv_type, param)
+        param = {"message_elem_array": elems, **extra}
+        if retry is None:
+            return await self._send_once(conv, param)
+        if not isinstance(retry, Retry):
+            raise TypeError(f"retry= takes an aiotim.Retry, got {type(retry).__name__}")
+        if "message_msg_id" not in param:
+            param.update(_identity())  # every attempt is the same message
+        return await self._send_retrying(conv, param, retry)
+
+    async def _send_once(self, conv: C2C | Group, param: dict[str, Any]) -> Message:
+        result, _ = await self._core.call_raw(
+            "TIMMsgSendMessage", conv.id, conv.conv_type, orjson.dumps(param)
+        )
         if not isinstance(result, dict):
             raise PayloadError("TIMMsgSendMessage", "expected the sent message as a JSON object")
         return Message.from_json(result)
+
+    async def _send_retrying(
+        self, conv: C2C | Group, param: dict[str, Any], retry: Retry
+    ) -> Message:
+        attempt = 1
+        while True:
+            try:
+                if retry.attempt_timeout_s is None:
+                    return await self._send_once(conv, param)
+                with anyio.fail_after(retry.attempt_timeout_s):
+                    return await self._send_once(conv, param)
+            except retry.on:
+                if attempt >= retry.attempts:
+                    raise
+            await anyio.sleep(retry.delay_s * retry.backoff ** (attempt - 1))
+            attempt += 1
+
+    def compose(
+        self,
+        conv: C2C | Group,
+        *elems: Elem,
+        at: Iterable[str] = (),
+        online_only: bool = False,
+        need_read_receipt: bool = False,
+        priority: Priority = Priority.NORMAL,
+        cloud_custom_data: str | None = None,
+        exclude_from_unread: bool = False,
+        exclude_from_last_message: bool = False,
+        support_extensions: bool = False,
+    ) -> Message:
+        """A message ready to be sent, with its message id already set; nothing is sent.
+
+        Send it with :meth:`resend` — as many times as needed: every attempt is the same message
+        (same ``message_msg_id`` and ``message_rand``), so the cloud keeps and delivers it once,
+        also when an earlier attempt was cancelled, timed out or lost its connection. The
+        arguments are those of :meth:`send`. The result has status ``Sending``, no ``seq`` and no
+        ``server_time`` (the cloud sets them).
+
+        Raises:
+            TypeError / ValueError: bad arguments (named).
+        """
+        conv, param = self._param(
+            "compose()",
+            conv,
+            elems,
+            at=at,
+            online_only=online_only,
+            need_read_receipt=need_read_receipt,
+            priority=priority,
+            cloud_custom_data=cloud_custom_data,
+            exclude_from_unread=exclude_from_unread,
+            exclude_from_last_message=exclude_from_last_message,
+            support_extensions=support_extensions,
+        )
+        param.update(_identity())
+        return Message.from_json(
+            {
+                **param,
+                "message_conv_id": conv.id,
+                "message_conv_type": conv.conv_type,
+                "message_is_from_self": True,
+                "message_status": int(MsgStatus.SENDING),
+            }
+        )
+
+    async def resend(self, msg: Message, *, retry: Retry | None = None) -> Message:
+        """Send ``msg`` again as the same message (same message id); returns it as stored
+        (``TIMMsgSendMessage`` with the message's ``message_msg_id``).
+
+        ``msg`` is a message from :meth:`compose`, or one this user sent before (from
+        :meth:`send`, history, ...). Sending the same message twice delivers it once: after a
+        cancelled or timed-out ``await``, or a :class:`~aiotim.errors.NetworkError`, resend it
+        until it succeeds. The loopback cloud keeps the message it stored first and answers a
+        repeat with it.
+
+        Args:
+            retry: also retry failed attempts (see :class:`Retry`).
+
+        Raises:
+            TypeError: ``msg`` is not a Message, or ``retry`` not a :class:`Retry`.
+            ValueError: ``msg`` has no id, or is not of a C2C or group conversation.
+            TIMError: the SDK or the server refused it.
+        """
+        msg = _check_message("resend()", msg)
+        if not msg.id:
+            raise ValueError("resend() needs a message with an id (from compose() or send())")
+        if not isinstance(msg.conv, C2C | Group):
+            raise ValueError("resend() needs a message of a C2C or group conversation")
+        param = {k: msg.raw[k] for k in _RESEND_KEYS if k in msg.raw}
+        param["message_msg_id"] = msg.id
+        if retry is None:
+            return await self._send_once(msg.conv, param)
+        if not isinstance(retry, Retry):
+            raise TypeError(f"retry= takes an aiotim.Retry, got {type(retry).__name__}")
+        return await self._send_retrying(msg.conv, param, retry)
 
     async def send(
         self,
@@ -154,9 +364,14 @@ class Messages(Domain):
         exclude_from_unread: bool = False,
         exclude_from_last_message: bool = False,
         support_extensions: bool = False,
+        retry: Retry | None = None,
     ) -> Message:
         """Send a message of one or more elements; returns it as the server stored it
         (``TIMMsgSendMessage``).
+
+        Cancelling the ``await`` (or a timeout around it) does not unsend: the call may already
+        be on its way and the message may still be delivered. To send safely again, use
+        ``retry=`` or :meth:`compose` + :meth:`resend` (same message id: delivered once).
 
         Args:
             conv: ``aiotim.C2C(user_id)`` or ``aiotim.Group(group_id)``.
@@ -170,21 +385,54 @@ class Messages(Domain):
             exclude_from_unread: the message does not count as unread.
             exclude_from_last_message: the message does not become the conversation's last.
             support_extensions: the message accepts extensions (:meth:`set_extensions`).
+            retry: retry a failed attempt (network error, timeout) as the same message, so it
+                is delivered once (:class:`Retry`); default: one attempt.
 
         Raises:
             TypeError / ValueError: bad arguments (named).
             TIMError: the SDK or the server refused it (e.g. 8001: body over 12 KB).
         """
+        conv, param = self._param(
+            "send()",
+            conv,
+            elems,
+            at=at,
+            online_only=online_only,
+            need_read_receipt=need_read_receipt,
+            priority=priority,
+            cloud_custom_data=cloud_custom_data,
+            exclude_from_unread=exclude_from_unread,
+            exclude_from_last_message=exclude_from_last_message,
+            support_extensions=support_extensions,
+        )
+        elem_json = param.pop("message_elem_array")
+        return await self._send(conv, elem_json, retry=retry, **param)
+
+    @staticmethod
+    def _param(
+        what: str,
+        conv: C2C | Group,
+        elems: tuple[Elem, ...],
+        *,
+        at: Iterable[str],
+        online_only: bool,
+        need_read_receipt: bool,
+        priority: Priority,
+        cloud_custom_data: str | None,
+        exclude_from_unread: bool,
+        exclude_from_last_message: bool,
+        support_extensions: bool,
+    ) -> tuple[C2C | Group, dict[str, Any]]:
         conv = check_address(conv)
         if not elems:
-            raise ValueError("send() needs at least one element, e.g. aiotim.Text('hi')")
+            raise ValueError(f"{what} needs at least one element, e.g. aiotim.Text('hi')")
         for e in elems:
             if not isinstance(e, _SENDABLE):
                 raise TypeError(
-                    f"send() elements must be aiotim.Text/Custom/Face/Location/Image/Sound/"
+                    f"{what} elements must be aiotim.Text/Custom/Face/Location/Image/Sound/"
                     f"Video/File elements, got {type(e).__name__}"
                 )
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"message_elem_array": [e.to_json() for e in elems]}
         at_users = [at] if isinstance(at, str) else list(at)
         if at_users:
             if not all(isinstance(u, str) and u for u in at_users):
@@ -208,7 +456,7 @@ class Messages(Domain):
             extra["message_excluded_from_last_message"] = True
         if support_extensions:
             extra["message_support_message_extension"] = True
-        return await self._send(conv, [e.to_json() for e in elems], **extra)
+        return conv, extra
 
     async def reply(
         self,

@@ -331,6 +331,19 @@ class Cloud:
         """Abort every SDK connection (the SDKs reconnect and log in again)."""
         await self._run_sync(lambda s: s.drop_connections())
 
+    async def drop_after(self, function: str, count: int = 1) -> None:
+        """Fault: the next ``count`` calls of ``function`` (e.g. ``"TIMMsgSendMessage"``) are
+        handled, then their connection drops before the result is written — the work is done
+        (a message is stored and delivered) but the caller gets a network error (9508), the
+        case a retry must not duplicate.
+
+        Raises:
+            ValueError: a negative ``count``.
+        """
+        if not isinstance(function, str) or not function:
+            raise TypeError("drop_after() needs a function name (str)")
+        await self._run_sync(lambda s: s.drop_after(function, count))
+
     async def stop(self) -> None:
         """Take the listener down and drop every connection (a cloud outage)."""
         await self._run(lambda s: s.stop())

@@ -106,6 +106,8 @@ class CloudServer:
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._flush_handle: asyncio.TimerHandle | None = None
+        #: function name -> how many more calls of it drop their connection (fault injection)
+        self._drop_after: dict[bytes, int] = {}
 
     @property
     def sdk_app_id(self) -> int:
@@ -246,6 +248,25 @@ class CloudServer:
         for conn in list(self.connections):
             self.detach(conn)
             conn.abort()
+
+    def drop_after(self, function: str, count: int = 1) -> None:
+        """Drop the connection that makes one of the next ``count`` calls of ``function`` right
+        after the call was handled, before its result is written: the cloud did the work (a
+        message is stored and delivered), the SDK sees a network error (9508)."""
+        if count < 0:
+            raise ValueError(f"count must be >= 0, got {count}")
+        self._drop_after[function.encode()] = count
+
+    def _maybe_drop(self, conn: Connection, function: bytes) -> None:
+        left = self._drop_after.get(function)
+        if not left:
+            return
+        if left == 1:
+            del self._drop_after[function]
+        else:
+            self._drop_after[function] = left - 1
+        self.detach(conn)
+        conn.abort()  # the result queued by the handler is never written
 
     def kick(self, user_id: str) -> None:
         """Log ``user_id`` out as if another device logged in.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,12 @@ __all__ = ["C2C", "GROUP", "Store", "StoredConversation", "StoredMessage", "c2c_
 #: Conversation types, as plain ints (they are compared on every message).
 C2C = int(TIMConvType.kTIMConv_C2C)
 GROUP = int(TIMConvType.kTIMConv_Group)
+
+
+#: How long a sent message id is remembered for de-duplication when the message is not stored
+#: (online-only). Source: https://trtc.io/document/34959 — the same Random within 5 minutes is
+#: one message (tim-service.md "Duplicate sends"). Stored messages keep their id for good.
+DEDUP_WINDOW_S = 300.0
 
 
 def c2c_key(a: str, b: str) -> str:
@@ -155,6 +162,8 @@ class Store:
         self.convs: dict[str, dict[tuple[int, str], StoredConversation]] = {}
         self.inboxes: dict[str, deque[StoredMessage]] = {}
         self.next_unique_id = 1
+        #: (sender, message id) -> (monotonic expiry, message) of recent online-only messages
+        self._online_sent: dict[tuple[str, str], tuple[float, StoredMessage]] = {}
         #: Called (once per batch) when there is something to flush; set by the server.
         self.on_dirty: Callable[[], None] | None = None
         self._dirty = _Dirty()
@@ -280,6 +289,28 @@ class Store:
         self._dirty.unique_id = True
         # A high bit keeps the ids in the magnitude of the real cloud's (large u64 values).
         return (1 << 62) | value
+
+    def sent_message(self, sender: str, msg_id: str) -> StoredMessage | None:
+        """The message ``sender`` already sent with id ``msg_id`` (stored, or online-only within
+        the last :data:`DEDUP_WINDOW_S`), or ``None``: a send with that id is a repeat."""
+        msg = self.by_id.get(msg_id)
+        if msg is not None and msg.sender == sender:
+            return msg
+        recent = self._online_sent.get((sender, msg_id))
+        if recent is not None and recent[0] > time.monotonic():
+            return recent[1]
+        return None
+
+    def remember_online(self, msg: StoredMessage) -> None:
+        """Remember an online-only message (never stored) for :data:`DEDUP_WINDOW_S`."""
+        now = time.monotonic()
+        recent = self._online_sent
+        while recent:  # oldest first: drop the expired ones
+            key, (expires, _) = next(iter(recent.items()))
+            if expires > now:
+                break
+            del recent[key]
+        recent[(msg.sender, msg.msg_id)] = (now + DEDUP_WINDOW_S, msg)
 
     def append(self, msg: StoredMessage) -> StoredMessage:
         """Store ``msg`` at the end of its conversation, assigning its ``seq``."""

@@ -79,6 +79,9 @@ def check_param(call: Call, conv_id: str, param: Any) -> dict[str, Any]:
     return param
 
 
+#: the longest client-given message id kept as is (the SDK's ids are under 64 bytes)
+_MAX_MSG_ID = 128
+
 #: the service's message body limit (12 KB). GUESS: counted as the UTF-8 bytes of the
 #: elements' string fields.
 MAX_BODY_BYTES = 12 * 1024
@@ -99,11 +102,20 @@ def compose(
     """The message to store for this send, and whether it is new: a resend of a stored
     message (same id, same sender) is the stored one, never a second copy."""
     store, sender = call.app.store, call.user
-    existing = store.by_id.get(msg_id) if msg_id else None
-    if existing is None and isinstance(param.get("message_msg_id"), str):
-        existing = store.by_id.get(param["message_msg_id"])  # a resend of a stored message
-    if existing is not None and existing.sender == sender:
-        return existing, False
+    # A resend carries the message's own id in json_msg_param (aiotim's messages.resend/retry=;
+    # the SDK's out-buffer id is then a fresh one): that id is the message's. De-duplicated by
+    # (sender, message id), like the service's repeated Random (Source: trtc.io/document/34959,
+    # tim-service.md "Duplicate sends"; the loopback keeps stored ids for good and online-only
+    # ones for 5 minutes).
+    given = param.get("message_msg_id")
+    if isinstance(given, str) and given and len(given) <= _MAX_MSG_ID:
+        msg_id = given
+    if msg_id:
+        existing = store.sent_message(sender, msg_id)
+        if existing is not None:
+            return existing, False
+        if msg_id in store.by_id:  # another sender's id: this message gets its own
+            msg_id = ""
     now = int(time.time())
     rand = uint(param.get("message_rand"), 32)
     if rand is None and msg_id:
@@ -128,4 +140,6 @@ def compose(
         msg_id=msg_id or _new_msg_id(client_time, rand),
         unique_id=store.new_unique_id(),
     )
+    if param.get("message_is_online_msg") is True:
+        store.remember_online(msg)  # never stored: remembered for the de-duplication only
     return msg, True
