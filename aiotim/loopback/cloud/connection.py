@@ -58,12 +58,16 @@ class Connection:
         writer: asyncio.StreamWriter,
         *,
         delay: Callable[[], float] = lambda: 0.0,
+        before_write: Callable[[], None] | None = None,
     ) -> None:
         """Serve one accepted socket; ``store`` is the state its notifications are rendered from.
 
         Args:
             delay: seconds to wait before handling each frame, asked again for every frame (the
                 cloud's simulated network latency may change while the SDK is connected).
+            before_write: called before each write; the server commits the state there, so
+                that nothing is acknowledged (or delivered) before it is durable. When it
+                raises, the connection is dropped unwritten.
         """
         self.store = store
         self.user: str | None = None
@@ -77,6 +81,7 @@ class Connection:
         self._closing = False
         self._aborted = False
         self._delay = delay
+        self._before_write = before_write
 
     # -- output ------------------------------------------------------------------------------
 
@@ -236,6 +241,13 @@ class Connection:
                     return
                 self._seal()
                 if self._out:
+                    if self._before_write is not None:
+                        try:
+                            self._before_write()
+                        except Exception:
+                            log.exception("loopback cloud: dropping a connection: commit failed")
+                            self._aborted = True
+                            return
                     data = b"".join(self._out)
                     self._out.clear()
                     writer.write(data)

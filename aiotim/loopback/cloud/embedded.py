@@ -50,7 +50,10 @@ class Cloud:
         secret_key: the key UserSigs are checked with.
         address: ``"unix:/abs/path.sock"`` or ``"tcp:127.0.0.1:PORT"`` (port 0: a free port);
             default: a fresh unix socket in a private temporary directory.
-        db: a SQLite file to keep the state in across runs; default: memory only.
+        db: a SQLite file to keep the state in across runs; default: memory only. A send (any
+            call) is acknowledged only once its changes are committed to it.
+        fsync: with ``db``, commits also survive a power loss (SQLite ``synchronous=FULL``,
+            slower); by default they survive a crash of the process (``NORMAL``).
 
     Raises:
         ValueError: a malformed address or one that is not a loopback address.
@@ -63,6 +66,7 @@ class Cloud:
         *,
         address: str | None = None,
         db: str | os.PathLike[str] | None = None,
+        fsync: bool = False,
     ) -> None:
         if isinstance(sdk_app_id, bool) or not isinstance(sdk_app_id, int) or sdk_app_id <= 0:
             raise ValueError(f"sdk_app_id must be a positive int, got {sdk_app_id!r}")
@@ -70,6 +74,7 @@ class Cloud:
         self._secret_key = secret_key
         self._requested: Address | None = parse_address(address) if address else None
         self._db = db
+        self._fsync = fsync
         self._delay = 0.0
         self._tmpdir: str | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -114,7 +119,9 @@ class Cloud:
         self._loop, self._thread = loop, thread
 
         async def create() -> CloudServer:
-            server = CloudServer(self.sdk_app_id, self._secret_key, address, db=self._db)
+            server = CloudServer(
+                self.sdk_app_id, self._secret_key, address, db=self._db, fsync=self._fsync
+            )
             try:
                 server.delay = self._delay
                 await server.start()

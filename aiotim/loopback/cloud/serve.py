@@ -28,6 +28,7 @@ async def serve(
     address: Address,
     *,
     db: str | None = None,
+    fsync: bool = False,
     ready: asyncio.Event | None = None,
     stop: asyncio.Event | None = None,
 ) -> CloudServer:
@@ -38,7 +39,7 @@ async def serve(
     Raises:
         ValueError / OSError / sqlite3.Error: the cloud could not start.
     """
-    server = CloudServer(sdk_app_id, secret_key, address, db=db)
+    server = CloudServer(sdk_app_id, secret_key, address, db=db, fsync=fsync)
     try:
         await server.start()
         print(server.address, flush=True)
@@ -56,7 +57,8 @@ async def serve(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: ``--app-id N --secret-key K [--address A] [--db FILE]``; returns 0.
+    """Entry point: ``--app-id N --secret-key K [--address A] [--db FILE [--fsync]]``;
+    returns 0.
 
     The secret key may also come from the environment variable ``AIOTIM_SECRET_KEY`` (so that
     it does not show in the process list).
@@ -75,7 +77,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="unix:/path.sock or tcp:127.0.0.1:PORT "
         "(default: a unix socket in a fresh temporary directory)",
     )
-    parser.add_argument("--db", help="SQLite file to keep the state in (default: memory)")
+    parser.add_argument(
+        "--db",
+        help="SQLite file to keep the state in (default: memory); a call is acknowledged once "
+        "its changes are committed there",
+    )
+    parser.add_argument(
+        "--fsync",
+        action="store_true",
+        help="with --db: commits also survive a power loss (slower; default: a process crash)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log protocol problems")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if not args.secret_key:
@@ -94,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     try:
-        asyncio.run(serve(args.app_id, args.secret_key, address, db=args.db))
+        asyncio.run(serve(args.app_id, args.secret_key, address, db=args.db, fsync=args.fsync))
     except (OSError, ValueError) as exc:
         print(f"aiotim loopback serve: {exc}", file=sys.stderr)
         return 1

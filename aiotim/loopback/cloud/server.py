@@ -32,7 +32,8 @@ __all__ = ["CloudServer", "validate_event_args"]
 log = logging.getLogger("aiotim.loopback")
 
 _I64 = (-(2**63), 2**63 - 1)
-#: How long changes may wait before they are committed to the database.
+#: How long changes that produce no output may wait before they are committed to the database
+#: (anything a connection writes is committed first: see ``CloudServer._commit``).
 FLUSH_DELAY = 0.05
 
 
@@ -91,15 +92,20 @@ class CloudServer:
         address: Address,
         *,
         db: str | os.PathLike[str] | None = None,
+        fsync: bool = False,
     ) -> None:
         """Create the server (nothing listens until :meth:`start`).
+
+        With ``db``, every result and delivery is written only after the changes it reports
+        are committed (a group commit of the calls handled meanwhile); ``fsync`` makes each
+        commit survive a power loss too (see :class:`~aiotim.loopback.cloud.state.Store`).
 
         Raises:
             ValueError / sqlite3.Error: see :class:`~aiotim.loopback.cloud.state.Store`.
         """
         self.address = address
         self.delay = 0.0
-        self.store = Store(sdk_app_id, db)
+        self.store = Store(sdk_app_id, db, fsync=fsync)
         self.store.on_dirty = self._schedule_flush
         self.app = App(sdk_app_id, secret_key, self.store)
         self.connections: set[Connection] = set()
@@ -177,7 +183,13 @@ class CloudServer:
         if sock is not None and sock.family != socket.AF_UNIX:
             # Results and events are small frames written as they come: no Nagle delay.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn = Connection(self.store, reader, writer, delay=self._current_delay)
+        conn = Connection(
+            self.store,
+            reader,
+            writer,
+            delay=self._current_delay,
+            before_write=self._commit if self.store.persistent else None,
+        )
         self.connections.add(conn)
         try:
             await conn.run(self.handle_frame, self.detach)
@@ -201,6 +213,15 @@ class CloudServer:
             self.store.flush()
         except Exception:  # keep serving from memory; the next batch retries everything
             log.exception("loopback cloud: writing the database failed")
+
+    def _commit(self) -> None:
+        """Before a connection writes: commit what changed (a group commit of every call
+        handled since the last one), so that a result or a delivery never gets ahead of the
+        database. Raises when the commit failed (the connection is then dropped unwritten)."""
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        self.store.flush()
 
     # -- frames ------------------------------------------------------------------------------
 

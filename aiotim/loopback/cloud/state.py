@@ -1,15 +1,18 @@
 """The loopback cloud's IM state: messages, conversations, offline inboxes; optional SQLite.
 
 Memory is authoritative and every read is served from it. With a database path the state is
-loaded at start and changes are written back in batches (:meth:`Store.flush`, scheduled by the
-server a few milliseconds after the first change and run at shutdown) — one transaction per batch
-and no per-message fsync, so 10,000 messages cost a handful of commits.
+loaded at start and changes are written back in group commits (:meth:`Store.flush`, one
+transaction): the server commits before any connection writes a result or a delivery, so
+nothing is acknowledged before it is in the database, and every call handled meanwhile shares
+the commit (see ``CloudServer._commit``). Messages and conversations are rows rewritten when they
+change; an offline inbox only appended to is written incrementally.
 
 Only the event-loop thread of the cloud touches a :class:`Store`.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 import time
@@ -33,6 +36,13 @@ GROUP = int(TIMConvType.kTIMConv_Group)
 #: (online-only). Source: https://trtc.io/document/34959 — the same Random within 5 minutes is
 #: one message (tim-service.md "Duplicate sends"). Stored messages keep their id for good.
 DEDUP_WINDOW_S = 300.0
+
+
+#: SQLite's ``synchronous`` setting (WAL mode). The server commits before it writes any result
+#: or delivery (see ``CloudServer._commit``); a commit in WAL mode is then in the OS's hands:
+#: ``NORMAL`` survives a crash or SIGKILL of the process (what the reliability suite checks),
+#: ``FULL`` also a power loss or OS crash (an fsync of the WAL per commit).
+SYNCHRONOUS = "NORMAL"
 
 
 def c2c_key(a: str, b: str) -> str:
@@ -137,20 +147,33 @@ class _Dirty:
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     convs: dict[int, StoredConversation] = field(default_factory=dict)
     deleted_convs: list[tuple[str, int, str]] = field(default_factory=list)
+    #: owners whose whole inbox is rewritten
     inboxes: set[str] = field(default_factory=set)
+    #: owner -> how many messages were only appended to the inbox (written incrementally)
+    appended: dict[str, int] = field(default_factory=dict)
     unique_id: bool = False
 
     def __bool__(self) -> bool:
         return bool(
-            self.messages or self.convs or self.deleted_convs or self.inboxes or self.unique_id
+            self.messages
+            or self.convs
+            or self.deleted_convs
+            or self.inboxes
+            or self.appended
+            or self.unique_id
         )
 
 
 class Store:
     """All IM state of one app, in memory, optionally backed by a SQLite file."""
 
-    def __init__(self, sdk_app_id: int, db: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, sdk_app_id: int, db: str | os.PathLike[str] | None = None, *, fsync: bool = False
+    ) -> None:
         """Open the state of app ``sdk_app_id``; with ``db``, load it from that SQLite file.
+
+        ``fsync``: commits survive a power loss too (``synchronous=FULL``), not only a crash of
+        the process (``NORMAL``, the default; see :data:`SYNCHRONOUS`).
 
         Raises:
             ValueError: the database belongs to another SDKAppID.
@@ -169,17 +192,15 @@ class Store:
         self._dirty = _Dirty()
         self._db: sqlite3.Connection | None = None
         if db is not None:
-            self._open(os.fspath(db))
+            self._open(os.fspath(db), "FULL" if fsync else SYNCHRONOUS)
 
     # -- persistence -------------------------------------------------------------------------
 
-    def _open(self, path: str) -> None:
+    def _open(self, path: str, synchronous: str) -> None:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         try:
-            # WAL + synchronous=NORMAL: a batch commit costs no fsync of the main file, and a
-            # crash loses at most the last batch, which is what a test double may lose.
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA synchronous={synchronous}")
             conn.executescript(_SCHEMA)
             row = conn.execute("SELECT value FROM meta WHERE key='sdk_app_id'").fetchone()
             if row is None:
@@ -211,6 +232,11 @@ class Store:
         row = conn.execute("SELECT value FROM meta WHERE key='next_unique_id'").fetchone()
         if row is not None:
             self.next_unique_id = int(row[0])
+
+    @property
+    def persistent(self) -> bool:
+        """True when the state is kept in a database."""
+        return self._db is not None
 
     def _touch(self) -> None:
         if self._db is None:
@@ -249,6 +275,17 @@ class Store:
                         for pos, m in enumerate(self.inboxes.get(owner, ()))
                     ],
                 )
+            for owner, count in dirty.appended.items():
+                # Only appended since the last commit: the first rows are in the table already.
+                box = self.inboxes.get(owner, ())
+                start = len(box) - count
+                db.executemany(
+                    "INSERT INTO inbox VALUES (?, ?, ?, ?)",
+                    [
+                        (owner, start + i, m.conv_key, m.seq)
+                        for i, m in enumerate(itertools.islice(box, start, None))
+                    ],
+                )
             if dirty.unique_id:
                 db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('next_unique_id', ?)",
@@ -266,7 +303,8 @@ class Store:
         dirty.messages.update(later.messages)
         dirty.convs.update(later.convs)
         dirty.deleted_convs.extend(later.deleted_convs)
-        dirty.inboxes |= later.inboxes
+        dirty.inboxes |= later.inboxes | dirty.appended.keys() | later.appended.keys()
+        dirty.appended = {}
         dirty.unique_id = dirty.unique_id or later.unique_id
         self._dirty = dirty
 
@@ -385,12 +423,17 @@ class Store:
     def inbox_push(self, owner: str, msgs: Iterable[StoredMessage], *, front: bool = False) -> None:
         """Queue messages for ``owner``'s next login (``front``: before what is queued)."""
         box = self.inboxes.setdefault(owner, deque())
+        self._touch()
+        dirty = self._dirty
         if front:
             box.extendleft(reversed(list(msgs)))
+            dirty.inboxes.add(owner)
+            dirty.appended.pop(owner, None)
         else:
+            before = len(box)
             box.extend(msgs)
-        self._touch()
-        self._dirty.inboxes.add(owner)
+            if owner not in dirty.inboxes:
+                dirty.appended[owner] = dirty.appended.get(owner, 0) + len(box) - before
 
     def inbox_take(self, owner: str) -> list[StoredMessage]:
         """Remove and return everything queued for ``owner``, oldest first."""
@@ -399,6 +442,7 @@ class Store:
             return []
         self._touch()
         self._dirty.inboxes.add(owner)
+        self._dirty.appended.pop(owner, None)
         return list(box)
 
     def inbox_size(self, owner: str) -> int:
