@@ -54,9 +54,14 @@ class Cloud:
             call) is acknowledged only once its changes are committed to it.
         fsync: with ``db``, commits also survive a power loss (SQLite ``synchronous=FULL``,
             slower); by default they survive a crash of the process (``NORMAL``).
+        console: also serve the loopback console, a web page on 127.0.0.1 where a person
+            talks to the bot (:attr:`console_url`; needs the ``console`` extra, see
+            docs/console.md).
+        console_port: the console's TCP port (0: a free one).
 
     Raises:
         ValueError: a malformed address or one that is not a loopback address.
+        aiotim.loopback.console.ConsoleUnavailable: ``console=True`` without aiohttp.
     """
 
     def __init__(
@@ -66,6 +71,8 @@ class Cloud:
         *,
         address: str | None = None,
         db: str | os.PathLike[str] | None = None,
+        console: bool = False,
+        console_port: int = 0,
         fsync: bool = False,
     ) -> None:
         if isinstance(sdk_app_id, bool) or not isinstance(sdk_app_id, int) or sdk_app_id <= 0:
@@ -74,6 +81,9 @@ class Cloud:
         self._secret_key = secret_key
         self._requested: Address | None = parse_address(address) if address else None
         self._db = db
+        self._console_wanted = console
+        self._console_port = console_port
+        self._console: Any = None  # aiotim.loopback.console.server.Console when running
         self._fsync = fsync
         self._delay = 0.0
         self._tmpdir: str | None = None
@@ -132,6 +142,8 @@ class Cloud:
 
         try:
             self._server = asyncio.run_coroutine_threadsafe(create(), loop).result()
+            if self._console_wanted:
+                self._start_console()
         except BaseException:
             self._stop_thread()
             raise
@@ -155,6 +167,7 @@ class Cloud:
             loop.close()
 
     def _stop_thread(self) -> None:
+        self._stop_console()
         loop, thread, server = self._loop, self._thread, self._server
         self._server = None
         try:
@@ -168,6 +181,33 @@ class Cloud:
             if self._tmpdir is not None:
                 shutil.rmtree(self._tmpdir, ignore_errors=True)
                 self._tmpdir = None
+
+    def _start_console(self) -> None:
+        from aiotim.loopback.console import require_console
+
+        require_console()
+        from aiotim.loopback.console.server import Console
+
+        loop, server = self._running()
+        console = Console(loop, server, self._secret_key, port=self._console_port)
+        console.start()
+        self._console = console
+
+    def _stop_console(self) -> None:
+        console, self._console = self._console, None
+        if console is not None:
+            console.stop()
+
+    @property
+    def console_url(self) -> str:
+        """The loopback console's URL (``http://127.0.0.1:PORT/``), with ``console=True``.
+
+        Raises:
+            RuntimeError: the console is not running.
+        """
+        if self._console is None:
+            raise RuntimeError("no console: create the Cloud with console=True")
+        return str(self._console.url)
 
     # -- plumbing ----------------------------------------------------------------------------
 

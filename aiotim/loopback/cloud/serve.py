@@ -15,9 +15,13 @@ import signal
 import sys
 import tempfile
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from aiotim.loopback.cloud.address import Address, parse_address
 from aiotim.loopback.cloud.server import CloudServer
+
+if TYPE_CHECKING:
+    from aiotim.loopback.console.server import Console
 
 __all__ = ["main", "serve"]
 
@@ -31,6 +35,8 @@ async def serve(
     fsync: bool = False,
     ready: asyncio.Event | None = None,
     stop: asyncio.Event | None = None,
+    console: bool = False,
+    console_port: int = 0,
 ) -> CloudServer:
     """Serve until ``stop`` is set (or SIGINT/SIGTERM when ``stop`` is ``None``).
 
@@ -39,10 +45,13 @@ async def serve(
     Raises:
         ValueError / OSError / sqlite3.Error: the cloud could not start.
     """
+    console_server: Console | None = None
     server = CloudServer(sdk_app_id, secret_key, address, db=db, fsync=fsync)
     try:
         await server.start()
         print(server.address, flush=True)
+        if console:
+            console_server = await _start_console(server, secret_key, console_port)
         if stop is None:
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
@@ -52,8 +61,22 @@ async def serve(
             ready.set()
         await stop.wait()
     finally:
+        if console_server is not None:
+            await asyncio.to_thread(console_server.stop)
         await server.close()
     return server
+
+
+async def _start_console(server: CloudServer, secret_key: str, port: int) -> Console:
+    from aiotim.loopback.console import require_console
+
+    require_console()
+    from aiotim.loopback.console.server import Console
+
+    console = Console(asyncio.get_running_loop(), server, secret_key, port=port)
+    url = await asyncio.to_thread(console.start)
+    print(f"console: {url}", flush=True)
+    return console
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -87,6 +110,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="with --db: commits also survive a power loss (slower; default: a process crash)",
     )
+    parser.add_argument(
+        "--console",
+        action="store_true",
+        help="also serve the loopback console: a web page on 127.0.0.1 to talk to your bot "
+        "(needs aiotim[console]; docs/console.md)",
+    )
+    parser.add_argument(
+        "--console-port", type=int, default=0, help="the console's port (default: a free one)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log protocol problems")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if not args.secret_key:
@@ -105,7 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     try:
-        asyncio.run(serve(args.app_id, args.secret_key, address, db=args.db, fsync=args.fsync))
+        asyncio.run(
+            serve(
+                args.app_id,
+                args.secret_key,
+                address,
+                db=args.db,
+                fsync=args.fsync,
+                console=args.console,
+                console_port=args.console_port,
+            )
+        )
     except (OSError, ValueError) as exc:
         print(f"aiotim loopback serve: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,174 @@
+"""The loopback console: its HTTP API (with aiohttp installed), and a person talking to an
+echo bot in a real headless Chromium driven by Playwright (skips saying why without them).
+
+Set AIOTIM_UPDATE_SCREENSHOTS=1 to write the browser test's screenshot to docs/console.png
+(written anyway when that file is missing); set AIOTIM_CHROMIUM to a browser binary to use
+another than Debian's /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+import aiotim
+from aiotim.loopback import Cloud
+from aiotim.loopback.console import console_available
+from aiotim.models import Message
+from tests.helpers import APP_ID, SECRET
+
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.skipif(
+        not console_available(),
+        reason="the console extra is not installed (pip install 'aiotim[console]': aiohttp)",
+    ),
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOT = ROOT / "docs" / "console.png"
+
+
+def _http(url: str, body: dict[str, Any] | None = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, headers={"content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=20) as res:  # 127.0.0.1 only
+        return json.loads(res.read())
+
+
+async def http(url: str, body: dict[str, Any] | None = None) -> Any:
+    return await anyio.to_thread.run_sync(_http, url, body)
+
+
+@asynccontextmanager
+async def echo_bot(cloud: Cloud, user: str = "bot") -> AsyncIterator[aiotim.Client]:
+    """A logged-in bot answering every text message with ``echo: <text>``."""
+    async with cloud.client() as bot:
+        await bot.login(user, cloud.user_sig(user))
+
+        @bot.on(Message)
+        async def echo(msg: Message) -> None:
+            if msg.text:
+                await bot.send_text(msg.conv, f"echo: {msg.text}")
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(bot.serve)
+            yield bot
+            tg.cancel_scope.cancel()
+
+
+async def test_console_api() -> None:
+    """Through the console's HTTP API: a user logs in, sends to the echo bot, sees the echo in
+    the history; the cloud's state shows them; faults act on the cloud."""
+    async with Cloud(APP_ID, SECRET, console=True) as cloud, echo_bot(cloud) as bot:
+        url = cloud.console_url
+        assert url.startswith("http://127.0.0.1:")
+        page = await anyio.to_thread.run_sync(
+            lambda: urllib.request.urlopen(url, timeout=20).read().decode()
+        )
+        assert "aiotim loopback console" in page
+        assert (await http(url + "api/login", {"user": "alice"}))["persons"] == ["alice"]
+        echoed = bot.wait_for(Message, check=lambda m: m.text == "hi", timeout=10)
+        sent = await http(
+            url + "api/send", {"user": "alice", "conv_type": "c2c", "conv_id": "bot", "text": "hi"}
+        )
+        assert sent["text"] == "hi" and sent["is_self"]
+        await echoed
+        with anyio.fail_after(10):
+            while True:
+                history = await http(url + "api/history?user=alice&conv_type=c2c&conv_id=bot")
+                if [m["text"] for m in history] == ["hi", "echo: hi"]:
+                    break
+                await anyio.sleep(0.05)
+        state = await http(url + "api/state")
+        assert {"alice", "bot"} <= set(state["online"])
+        assert any(m["text"] == "echo: hi" for m in state["messages"])
+        # revoke alice's message
+        await http(url + "api/revoke", {"user": "alice", "id": sent["id"]})
+        assert cloud.stats()["revoked"] == 1
+        # a fault: the bot's UserSig expires (it is told and logged out)
+        expired = bot.wait_for(aiotim.UserSigExpired, timeout=10)
+        await http(url + "api/fault", {"action": "expire", "user": "bot"})
+        await expired
+        assert "bot" not in cloud.online_users()
+        with pytest.raises(urllib.error.HTTPError):
+            await http(url + "api/fault", {"action": "nonsense"})
+
+
+def _chromium() -> str | None:
+    return os.environ.get("AIOTIM_CHROMIUM") or shutil.which("chromium")
+
+
+def _browse(url: str, shot: Path) -> str:
+    """Drive the console in headless Chromium: log in as alice, open the conversation with the
+    bot, send a message, wait for the echo; returns the echo's text."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(url)
+            page.wait_for_selector("#status:has-text('live')", timeout=20_000)
+            page.fill("#user-input", "alice")
+            page.click("#login-btn")
+            page.wait_for_selector("#notice:has-text('logged in as alice')", timeout=20_000)
+            page.fill("#conv-id", "bot")
+            page.click("#open-conv")
+            page.fill("#text", "hello bot")
+            page.press("#text", "Enter")
+            echo = page.wait_for_selector(
+                ".msg:not(.self) .body:has-text('echo: hello bot')", timeout=20_000
+            )
+            assert echo is not None
+            text = echo.inner_text()
+            page.wait_for_selector("#events div", timeout=20_000)
+            page.click("#refresh")
+            page.wait_for_selector("#inspect div:has-text('echo: hello bot')", timeout=20_000)
+            page.screenshot(path=str(shot))
+            return text
+        finally:
+            browser.close()
+
+
+async def test_console_in_a_browser(tmp_path: Path, anyio_backend: str) -> None:
+    """A person, in a real headless Chromium, logs in on the console, sends a message to an
+    echo bot and sees its echo; the screenshot is docs/console.png."""
+    if anyio_backend != "asyncio":
+        pytest.skip("the browser test runs once (the console's server does not use the backend)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip("playwright is not installed (scripts/console-deps installs it)")
+    if _chromium() is None:
+        pytest.skip("no chromium binary (apt-get install chromium, or set AIOTIM_CHROMIUM)")
+    async with Cloud(APP_ID, SECRET, console=True) as cloud, echo_bot(cloud):
+        shot = tmp_path / "console.png"
+        text = await anyio.to_thread.run_sync(_browse, cloud.console_url, shot)
+        assert text == "echo: hello bot"
+        assert shot.stat().st_size > 10_000
+        assert "alice" in cloud.online_users()
+        # what the person sent reached the bot through the cloud: it is stored like any message
+        assert cloud.message_count() >= 2
+    if os.environ.get("AIOTIM_UPDATE_SCREENSHOTS") == "1" or not SCREENSHOT.exists():
+        shutil.copyfile(shot, SCREENSHOT)
+
+
+async def test_console_needs_a_loopback_host() -> None:
+    """The console refuses to listen anywhere but a loopback address."""
+    from aiotim.loopback.console.server import Console
+
+    async with Cloud(APP_ID, SECRET) as cloud:
+        loop, server = cloud._running()
+        with pytest.raises(ValueError, match="loopback"):
+            Console(loop, server, SECRET, host="0.0.0.0")
