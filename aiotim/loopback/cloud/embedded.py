@@ -23,6 +23,7 @@ import anyio
 
 from aiotim.loopback.cloud import officialstate
 from aiotim.loopback.cloud.address import Address, parse_address
+from aiotim.loopback.cloud.connection import Limits
 from aiotim.loopback.cloud.server import CloudServer, validate_event_args
 from aiotim.usersig import gen_user_sig
 
@@ -54,6 +55,8 @@ class Cloud:
             call) is acknowledged only once its changes are committed to it.
         fsync: with ``db``, commits also survive a power loss (SQLite ``synchronous=FULL``,
             slower); by default they survive a crash of the process (``NORMAL``).
+        limits: what one connection may cost: frame size before login, login timeout,
+            outbound bytes (:class:`aiotim.loopback.cloud.connection.Limits`; tests lower them).
         console: also serve the loopback console, a web page on 127.0.0.1 where a person
             talks to the bot (:attr:`console_url`; needs the ``console`` extra, see
             docs/console.md).
@@ -74,6 +77,7 @@ class Cloud:
         console: bool = False,
         console_port: int = 0,
         fsync: bool = False,
+        limits: Limits | None = None,
     ) -> None:
         if isinstance(sdk_app_id, bool) or not isinstance(sdk_app_id, int) or sdk_app_id <= 0:
             raise ValueError(f"sdk_app_id must be a positive int, got {sdk_app_id!r}")
@@ -85,6 +89,7 @@ class Cloud:
         self._console_port = console_port
         self._console: Any = None  # aiotim.loopback.console.server.Console when running
         self._fsync = fsync
+        self._limits = limits
         self._delay = 0.0
         self._tmpdir: str | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -130,7 +135,12 @@ class Cloud:
 
         async def create() -> CloudServer:
             server = CloudServer(
-                self.sdk_app_id, self._secret_key, address, db=self._db, fsync=self._fsync
+                self.sdk_app_id,
+                self._secret_key,
+                address,
+                db=self._db,
+                fsync=self._fsync,
+                limits=self._limits,
             )
             try:
                 server.delay = self._delay
@@ -428,7 +438,8 @@ class Cloud:
         return self._blocking(lambda s: s.store.inbox_size(user_id))
 
     def stats(self) -> dict[str, int]:
-        """Counters: ``connections``, ``online``, ``messages``, ``revoked``."""
+        """Counters: ``connections``, ``buffered_bytes`` (what the connections hold: received
+        and not decoded, queued to send), ``online``, ``messages``, ``revoked``."""
         return self._blocking(lambda s: s.stats())
 
     @property

@@ -95,6 +95,13 @@ class FrameDecoder:
 
     def __init__(self) -> None:
         self._buf = bytearray()
+        #: the largest frame accepted (a connection lowers it before login)
+        self.max_frame = MAX_FRAME
+
+    @property
+    def pending(self) -> int:
+        """Bytes received and not yet part of a complete frame."""
+        return len(self._buf)
 
     def feed(self, data: bytes) -> Sequence[tuple[str, list[Field]]]:
         """Add received bytes; return every frame they complete, in order."""
@@ -104,8 +111,10 @@ class FrameDecoder:
         with memoryview(self._buf) as view:
             while len(view) - pos >= 4:
                 (n,) = _U32.unpack_from(view, pos)
-                if n > MAX_FRAME:
-                    raise ProtocolError(f"frame of {n} bytes exceeds the {MAX_FRAME}-byte limit")
+                if n > self.max_frame:
+                    raise ProtocolError(
+                        f"frame of {n} bytes exceeds the {self.max_frame}-byte limit"
+                    )
                 if len(view) - pos - 4 < n:
                     break
                 with view[pos + 4 : pos + 4 + n] as body:

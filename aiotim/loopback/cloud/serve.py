@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from aiotim.loopback.cloud.address import Address, parse_address
+from aiotim.loopback.cloud.connection import Limits
 from aiotim.loopback.cloud.server import CloudServer
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ async def serve(
     *,
     db: str | None = None,
     fsync: bool = False,
+    limits: Limits | None = None,
     ready: asyncio.Event | None = None,
     stop: asyncio.Event | None = None,
     console: bool = False,
@@ -46,7 +48,7 @@ async def serve(
         ValueError / OSError / sqlite3.Error: the cloud could not start.
     """
     console_server: Console | None = None
-    server = CloudServer(sdk_app_id, secret_key, address, db=db, fsync=fsync)
+    server = CloudServer(sdk_app_id, secret_key, address, db=db, fsync=fsync, limits=limits)
     try:
         await server.start()
         print(server.address, flush=True)
@@ -111,6 +113,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="with --db: commits also survive a power loss (slower; default: a process crash)",
     )
     parser.add_argument(
+        "--login-timeout",
+        type=float,
+        default=Limits().login_timeout_s,
+        help="close a connection not logged in for this many seconds (default: %(default)s)",
+    )
+    parser.add_argument(
         "--console",
         action="store_true",
         help="also serve the loopback console: a web page on 127.0.0.1 to talk to your bot "
@@ -137,6 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     try:
+        limits = Limits(login_timeout_s=args.login_timeout)
         asyncio.run(
             serve(
                 args.app_id,
@@ -144,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 address,
                 db=args.db,
                 fsync=args.fsync,
+                limits=limits,
                 console=args.console,
                 console_port=args.console_port,
             )

@@ -23,7 +23,7 @@ from aiotim.enums import TIMMsgStatus
 from aiotim.loopback import handlers
 from aiotim.loopback.cloud.address import Address
 from aiotim.loopback.cloud.app import App
-from aiotim.loopback.cloud.connection import Connection
+from aiotim.loopback.cloud.connection import Connection, Limits
 from aiotim.loopback.cloud.protocol import PROTOCOL_NAME, Field
 from aiotim.loopback.cloud.state import Store
 
@@ -93,8 +93,12 @@ class CloudServer:
         *,
         db: str | os.PathLike[str] | None = None,
         fsync: bool = False,
+        limits: Limits | None = None,
     ) -> None:
         """Create the server (nothing listens until :meth:`start`).
+
+        ``limits``: what one connection may cost (frame size before login, login timeout,
+        outbound bytes); see :class:`~aiotim.loopback.cloud.connection.Limits`.
 
         With ``db``, every result and delivery is written only after the changes it reports
         are committed (a group commit of the calls handled meanwhile); ``fsync`` makes each
@@ -105,6 +109,7 @@ class CloudServer:
         """
         self.address = address
         self.delay = 0.0
+        self.limits = limits if limits is not None else Limits()
         self.store = Store(sdk_app_id, db, fsync=fsync)
         self.store.on_dirty = self._schedule_flush
         self.app = App(sdk_app_id, secret_key, self.store)
@@ -189,14 +194,35 @@ class CloudServer:
             writer,
             delay=self._current_delay,
             before_write=self._commit if self.store.persistent else None,
+            limits=self.limits,
         )
         self.connections.add(conn)
+        conn.login_watch = asyncio.get_running_loop().call_later(
+            self.limits.login_timeout_s, self._login_watch, conn
+        )
         try:
             await conn.run(self.handle_frame, self.detach)
         finally:
+            if conn.login_watch is not None:
+                conn.login_watch.cancel()
+                conn.login_watch = None
             self.detach(conn)
             self.connections.discard(conn)
             self._tasks.discard(task)
+
+    def _login_watch(self, conn: Connection) -> None:
+        """Close a connection that has been without a logged-in user for the login timeout
+        (idle unauthenticated connections are not kept); look again later otherwise."""
+        if conn not in self.connections:
+            return
+        timeout = self.limits.login_timeout_s
+        idle = time.monotonic() - conn.unauth_since
+        if conn.user is None and idle >= timeout:
+            log.info("closing a loopback connection: not logged in for %.1f s", idle)
+            conn.close()
+            return
+        wait = timeout if conn.user is not None else timeout - idle
+        conn.login_watch = asyncio.get_running_loop().call_later(wait, self._login_watch, conn)
 
     def _current_delay(self) -> float:
         return self.delay
@@ -231,6 +257,8 @@ class CloudServer:
             self._hello(conn, ftype, fields)
         elif ftype == "C":
             handlers.dispatch(self.app, conn, fields)
+            if self._drop_after and len(fields) > 1 and isinstance(fields[1], bytes):
+                self._maybe_drop(conn, fields[1])
         else:
             log.warning("closing a loopback connection: unexpected frame type %r", ftype)
             conn.close()
@@ -316,7 +344,8 @@ class CloudServer:
         self.app.connection_of(user_id).event(setter, fields)
 
     def stats(self) -> dict[str, int]:
-        """Counters for tests: connections, online users, stored messages, revoked ones."""
+        """Counters for tests: connections, bytes the connections hold (received undecoded and
+        queued to send), online users, stored messages, revoked ones."""
         revoked = sum(
             1
             for h in self.store.history.values()
@@ -325,6 +354,7 @@ class CloudServer:
         )
         return {
             "connections": len(self.connections),
+            "buffered_bytes": sum(c.buffered() for c in self.connections),
             "online": len(self.app.online),
             "messages": self.store.message_count(),
             "revoked": revoked,

@@ -20,7 +20,7 @@ from aiotim.enums import TIMConvEvent, TIMErrCode, TIMMsgStatus
 from aiotim.loopback.cloud import jsonshapes, peoplestate, views
 from aiotim.loopback.cloud.app import App
 from aiotim.loopback.cloud.state import C2C, GROUP, StoredMessage, c2c_key
-from aiotim.loopback.handlers import group_messages
+from aiotim.loopback.handlers import group_messages, session
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
 from aiotim.loopback.handlers._compose import check_param, compose, uint
 from aiotim.loopback.handlers._reads import mark_read, recount
@@ -58,6 +58,9 @@ def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> 
     if conv_type != C2C:
         raise CallError(E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: bad conv_type {conv_type}")
     param = check_param(call, conv_id, param)
+    if (why := session.invalid_user_id(conv_id)) is not None:
+        # Source: TIMErrorCode.h:299 ERR_SVR_MSG_INVALID_ID (20003): the identifier is invalid
+        raise CallError(E.ERR_SVR_MSG_INVALID_ID, f"{call.fn.name}: receiver: {why}")
     # A receiver who blocked the sender: 20007 (the real default is a silent drop; see
     # peoplestate.BLOCKED_SEND_FAILS).
     if (refusal := peoplestate.c2c_refusal(call.app, call.user, conv_id)) is not None:

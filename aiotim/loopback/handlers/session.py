@@ -10,7 +10,7 @@ from aiotim.loopback.handlers import signaling
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
 from aiotim.usersig import UserSigError, verify_user_sig
 
-__all__ = ["HANDLERS"]
+__all__ = ["HANDLERS", "MAX_USER_ID_BYTES", "invalid_user_id"]
 
 E = TIMErrCode
 HANDLERS = HandlerTable()
@@ -25,12 +25,31 @@ _SIG_CODES = {
 }
 
 
+#: Source: TIMErrorCode.h:34 ERR_SDK_COMM_INVALID_IDENTIFIER (7003): an identifier is not empty,
+#: printable ASCII (0x20-0x7e), at most 32 bytes; tim-service.md "UserID" (≤ 32 bytes,
+#: trtc.io/document/34381; the character rules of the three sources differ, this is the SDK's).
+MAX_USER_ID_BYTES = 32
+
+
+def invalid_user_id(user_id: str) -> str | None:
+    """Why ``user_id`` is not a valid identifier, or ``None``."""
+    if not user_id:
+        return "the user id is empty"
+    if len(user_id.encode()) > MAX_USER_ID_BYTES:
+        return f"the user id is {len(user_id.encode())} bytes, over {MAX_USER_ID_BYTES}"
+    if not all(" " <= c <= "~" for c in user_id):
+        return "the user id must be printable ASCII (0x20-0x7e)"
+    return None
+
+
 @HANDLERS.on("TIMLogin", needs_login=False)
 def _login(call: Call) -> None:
     app, conn = call.app, call.conn
     user_id = call.text(0)
     user_sig = call.text(1, required=False)
     try:
+        if (why := invalid_user_id(user_id)) is not None:
+            raise CallError(E.ERR_SDK_COMM_INVALID_IDENTIFIER, f"TIMLogin: {why}")
         if not user_sig:
             raise CallError(E.ERR_SVR_ACCOUNT_USERSIG_EMPTY, "UserSig is empty")
         try:
