@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiotim.enums import TIMConvEvent, TIMLoginStatus
 from aiotim.loopback.cloud.connection import Connection
@@ -32,6 +32,10 @@ class App:
         self.store = store
         #: The connection each logged-in user is on.
         self.online: dict[str, Connection] = {}
+        #: Called with (app, user) when a user goes offline without logging out: the
+        #: connection dropped, was kicked (Cloud.kick) or its UserSig expired. Set by the
+        #: server (the user status of people state); a logout is reported by its handler.
+        self.on_offline: Callable[[App, str], None] | None = None
 
     # -- login bindings ----------------------------------------------------------------------
 
@@ -41,7 +45,7 @@ class App:
             self.unbind(conn)
         other = self.online.get(user_id)
         if other is not None and other is not conn:
-            self.kick(other)
+            self.kick(other, replaced=True)
         if conn.expiry is not None:
             conn.expiry.cancel()
         conn.user = user_id
@@ -65,17 +69,31 @@ class App:
         conn.user = None
         return user
 
-    def kick(self, conn: Connection) -> None:
-        """Another device logged in: the connection is logged out and told so."""
-        if self.unbind(conn) is not None:
+    def kick(self, conn: Connection, *, replaced: bool = False) -> None:
+        """Another device logged in: the connection is logged out and told so.
+
+        ``replaced``: the user is logging in on another connection right now, so stays online
+        (no offline report); otherwise (``Cloud.kick``) the user goes offline."""
+        user = self.unbind(conn)
+        if user is not None:
             conn.login_state(UNLOGINED, "")
             conn.event("TIMSetKickedOfflineCallback", [])
+            if not replaced:
+                self.went_offline(user)
 
     def expire(self, conn: Connection) -> None:
         """The connection's UserSig expired: it is logged out and told so."""
-        if self.unbind(conn) is not None:
+        user = self.unbind(conn)
+        if user is not None:
             conn.login_state(UNLOGINED, "")
             conn.event("TIMSetUserSigExpiredCallback", [])
+            self.went_offline(user)
+
+    def went_offline(self, user_id: str) -> None:
+        """``user_id`` lost its connection without logging out: report it (see
+        :attr:`on_offline`), unless the user is logged in on another connection."""
+        if self.on_offline is not None and user_id not in self.online:
+            self.on_offline(self, user_id)
 
     def connection_of(self, user_id: str) -> Connection:
         """The connection ``user_id`` is logged in on.

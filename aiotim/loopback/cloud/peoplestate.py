@@ -320,6 +320,21 @@ def on_logout(app: App, user_id: str) -> None:
         status_changed(app, user_id)
 
 
+def on_gone(app: App, user_id: str) -> None:
+    """Called when ``user_id`` went offline without a logout (the connection dropped, was
+    kicked by ``Cloud.kick``, or its UserSig expired): Offline (2) for the subscribers, and the
+    custom status is cleared (the SDK clears it when the user goes offline,
+    trtc.io/document/49562). When the SDK reconnects and logs in again, :func:`on_login` reports
+    Online. GUESS: the service notices a dropped TCP connection at once (a silent network loss
+    only at the heartbeat timeout, 400 s: tim-service.md "Heartbeat")."""
+    if user_id in app.online:
+        return
+    state = state_of(app)
+    state.seen.add(user_id)
+    state.custom_status.pop(user_id, None)
+    status_changed(app, user_id)
+
+
 def c2c_refusal(app: App, sender: str, receiver: str) -> tuple[int, str] | None:
     """Why a C2C message from ``sender`` to ``receiver`` is refused, as (code, desc), or ``None``.
 

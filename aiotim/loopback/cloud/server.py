@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from aiotim._abi import CALLBACK_SETTERS
 from aiotim.enums import TIMMsgStatus
 from aiotim.loopback import handlers
+from aiotim.loopback.cloud import peoplestate
 from aiotim.loopback.cloud.address import Address
 from aiotim.loopback.cloud.app import App
 from aiotim.loopback.cloud.connection import Connection, Limits
@@ -113,6 +114,7 @@ class CloudServer:
         self.store = Store(sdk_app_id, db, fsync=fsync)
         self.store.on_dirty = self._schedule_flush
         self.app = App(sdk_app_id, secret_key, self.store)
+        self.app.on_offline = peoplestate.on_gone  # subscribers see the user go offline
         self.connections: set[Connection] = set()
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -287,8 +289,11 @@ class CloudServer:
         conn.send("W", [time.time_ns() // 1_000_000])
 
     def detach(self, conn: Connection) -> None:
-        """Forget a connection that is gone (its user, if any, is logged out locally)."""
-        self.app.unbind(conn)
+        """Forget a connection that is gone (its user, if any, is logged out locally and goes
+        offline for the subscribers of its status)."""
+        user = self.app.unbind(conn)
+        if user is not None:
+            self.app.went_offline(user)
 
     # -- faults and pushes -------------------------------------------------------------------
 
