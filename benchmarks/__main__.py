@@ -182,6 +182,7 @@ def main() -> int:
 
     t0 = time.perf_counter()
     raw = {name: run_script(name, args.quick) for name in SCRIPTS}
+    raw["accounts"] = run_script("accounts", args.quick)  # its own section of RESULTS.md
     backends = [
         k.removeprefix("aiotim_") for k in raw["throughput"]["rates"] if k.startswith("aiotim_")
     ]
@@ -234,6 +235,13 @@ def main() -> int:
         "back (`hot`) and right after a 100 µs sleep, as a thread does between events at 10k/s.",
         "",
     ]
+    from benchmarks.accounts import results_section
+
+    accounts = results_section(raw["accounts"])
+    print()
+    for line in accounts:
+        print(line)
+    doc += ["", *accounts]
     if not args.no_write:
         (HERE / "RESULTS.md").write_text("\n".join(doc), encoding="utf-8")
     if args.json:

@@ -172,3 +172,41 @@ async def test_console_needs_a_loopback_host() -> None:
         loop, server = cloud._running()
         with pytest.raises(ValueError, match="loopback"):
             Console(loop, server, SECRET, host="0.0.0.0")
+
+
+async def test_serve_with_console(capsys: pytest.CaptureFixture[str], anyio_backend: str) -> None:
+    """``serve(console=True)`` (what ``aiotim loopback serve --console`` runs) prints the
+    console's URL after the address; the console works on the cloud's own loop's state and
+    closes with the cloud (a user still logged in through it)."""
+    if anyio_backend != "asyncio":
+        pytest.skip("serve() is asyncio code (the CLI runs it with asyncio.run)")
+    import asyncio
+
+    from aiotim.loopback.cloud.address import Address
+    from aiotim.loopback.cloud.serve import serve
+
+    ready, stop = asyncio.Event(), asyncio.Event()
+    address = Address("tcp", host="127.0.0.1", port=0)
+    task = asyncio.create_task(serve(APP_ID, SECRET, address, ready=ready, stop=stop, console=True))
+    with anyio.fail_after(20):
+        await ready.wait()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("tcp:127.0.0.1:")
+    url = lines[1].removeprefix("console: ")
+    assert url.startswith("http://127.0.0.1:")
+    assert (await http(url + "api/login", {"user": "carol"}))["persons"] == ["carol"]
+    state = await http(url + "api/state")
+    assert state["online"] == ["carol"] and state["listening"]
+    stop.set()
+    with anyio.fail_after(30):
+        await task
+
+
+async def test_console_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without aiohttp, Cloud(console=True) fails saying how to install the extra."""
+    import aiotim.loopback.console as console_pkg
+
+    monkeypatch.setattr(console_pkg, "console_available", lambda: False)
+    with pytest.raises(console_pkg.ConsoleUnavailable, match=r"aiotim\[console\]"):
+        async with Cloud(APP_ID, SECRET, console=True):
+            pass
