@@ -37,6 +37,13 @@ T = TypeVar("T")
 _SYNC_TIMEOUT = 30.0
 
 
+def _saved(server: CloudServer, operation: Callable[[], T]) -> T:
+    """Run an admin operation on ``server``'s state, which is then saved (with ``db=``)."""
+    result = operation()
+    server.changed_snapshots()
+    return result
+
+
 class Cloud:
     """A loopback IM cloud for one app, running in this process.
 
@@ -344,15 +351,18 @@ class Cloud:
             ValueError: a bad or existing id, an empty name, a field too long.
         """
         await self._run_sync(
-            lambda s: officialstate.create(
-                s.app,
-                account_id,
-                name,
-                owner=owner,
-                face_url=face_url,
-                introduction=introduction,
-                organization=organization,
-                custom_data=custom_data,
+            lambda s: _saved(
+                s,
+                lambda: officialstate.create(
+                    s.app,
+                    account_id,
+                    name,
+                    owner=owner,
+                    face_url=face_url,
+                    introduction=introduction,
+                    organization=organization,
+                    custom_data=custom_data,
+                ),
             )
         )
 
@@ -364,7 +374,9 @@ class Cloud:
             LookupError: no such account.
             ValueError: an unknown field or a value too long.
         """
-        await self._run_sync(lambda s: officialstate.update(s.app, account_id, **changes))
+        await self._run_sync(
+            lambda s: _saved(s, lambda: officialstate.update(s.app, account_id, **changes))
+        )
 
     async def delete_official_account(self, account_id: str) -> None:
         """Delete an official account; its subscribers are told.
@@ -372,7 +384,7 @@ class Cloud:
         Raises:
             LookupError: no such account.
         """
-        await self._run_sync(lambda s: officialstate.delete(s.app, account_id))
+        await self._run_sync(lambda s: _saved(s, lambda: officialstate.delete(s.app, account_id)))
 
     async def official_broadcast(self, account_id: str, text: str) -> int:
         """Send a text message from an official account to all its subscribers (the REST
@@ -382,7 +394,9 @@ class Cloud:
             LookupError: no such account.
         """
         elem = officialstate.text_elem(text)
-        return await self._run_sync(lambda s: officialstate.broadcast(s.app, account_id, [elem]))
+        return await self._run_sync(
+            lambda s: _saved(s, lambda: officialstate.broadcast(s.app, account_id, [elem]))
+        )
 
     async def drop_connections(self) -> None:
         """Abort every SDK connection (the SDKs reconnect and log in again)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import orjson
@@ -95,6 +95,23 @@ def state_of(app: App) -> OfficialState:
     state = _STATES.get(app)
     if state is None:
         state = _STATES[app] = OfficialState()
+    return state
+
+
+def snapshot(app: App) -> bytes | None:
+    """The official accounts of ``app`` as JSON (for the cloud's ``db=``), or ``None``."""
+    state = _STATES.get(app)
+    if state is None:
+        return None
+    return orjson.dumps([asdict(a) for a in state.accounts.values()])
+
+
+def load(app: App, data: bytes) -> OfficialState:
+    """Make ``app``'s official accounts those :func:`snapshot` wrote (at the cloud's start)."""
+    state = _STATES[app] = OfficialState()
+    for raw in orjson.loads(data):
+        account = OfficialAccount(**raw)
+        state.accounts[account.account_id] = account
     return state
 
 

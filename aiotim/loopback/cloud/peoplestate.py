@@ -2,8 +2,9 @@
 friend groups, user status and the subscriptions to profiles and status (issue 12).
 
 Kept in memory, per :class:`~aiotim.loopback.cloud.app.App`, without touching the app: a
-module-level ``WeakKeyDictionary`` and :func:`state_of`. Not persisted with ``db=``
-(a stretch goal).
+module-level ``WeakKeyDictionary`` and :func:`state_of`. With the cloud's ``db=`` the server
+keeps a snapshot (:func:`snapshot`, :func:`load`) in the store, committed with the calls that
+changed it.
 
 Sources are cited as in /tmp/research/people.md: ``F:n`` TIMFriendshipManager.h, ``M:n``
 TIMManager.h, ``E:n`` TIMErrorCode.h.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import orjson
@@ -318,6 +319,58 @@ def on_logout(app: App, user_id: str) -> None:
     state.custom_status.pop(user_id, None)
     if user_id not in app.online:
         status_changed(app, user_id)
+
+
+def snapshot(app: App) -> bytes | None:
+    """The people state of ``app`` as JSON, or ``None`` when it has none."""
+    state = _STATES.get(app)
+    if state is None:
+        return None
+    return orjson.dumps(
+        {
+            "profiles": state.profiles,
+            "friends": {
+                u: {f: asdict(e) for f, e in mine.items()} for u, mine in state.friends.items()
+            },
+            "pendencies": [asdict(p) for p in state.pendencies.values()],
+            "pendency_read": state.pendency_read,
+            "blocked": state.blocked,
+            "friend_groups": state.friend_groups,
+            "custom_status": state.custom_status,
+            "seen": sorted(state.seen),
+            "logged_out": sorted(state.logged_out),
+            "status_subs": state.status_subs,
+            "profile_subs": state.profile_subs,
+            "following": state.following,
+        }
+    )
+
+
+def load(app: App, data: bytes) -> PeopleState:
+    """Make ``app``'s people state the one :func:`snapshot` wrote (at the cloud's start).
+
+    Raises:
+        ValueError / TypeError / KeyError: ``data`` is not such a snapshot.
+    """
+    raw = orjson.loads(data)
+    state = PeopleState(
+        profiles=raw["profiles"],
+        friends={
+            u: {f: Friend(**e) for f, e in mine.items()} for u, mine in raw["friends"].items()
+        },
+        pendencies={(p["sender"], p["target"]): Pendency(**p) for p in raw["pendencies"]},
+        pendency_read=raw["pendency_read"],
+        blocked=raw["blocked"],
+        friend_groups=raw["friend_groups"],
+        custom_status=raw["custom_status"],
+        seen=set(raw["seen"]),
+        logged_out=set(raw["logged_out"]),
+        status_subs=raw["status_subs"],
+        profile_subs=raw["profile_subs"],
+        following=raw["following"],
+    )
+    _STATES[app] = state
+    return state
 
 
 def on_gone(app: App, user_id: str) -> None:

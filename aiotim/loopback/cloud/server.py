@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from aiotim._abi import CALLBACK_SETTERS
 from aiotim.enums import TIMMsgStatus
 from aiotim.loopback import handlers
-from aiotim.loopback.cloud import peoplestate
+from aiotim.loopback.cloud import officialstate, peoplestate
 from aiotim.loopback.cloud.address import Address
 from aiotim.loopback.cloud.app import App
 from aiotim.loopback.cloud.connection import Connection, Limits
@@ -29,6 +29,27 @@ from aiotim.loopback.cloud.protocol import PROTOCOL_NAME, Field
 from aiotim.loopback.cloud.state import Store
 
 __all__ = ["CloudServer", "validate_event_args"]
+
+
+def _names(*modules: str) -> frozenset[bytes]:
+    from importlib import import_module
+
+    return frozenset(
+        name.encode()
+        for module in modules
+        for name in import_module(f"aiotim.loopback.handlers.{module}").HANDLERS.handlers
+    )
+
+
+#: The functions whose calls may change the people state or the official accounts (kept in the
+#: database as snapshots, see ``CloudServer._save_snapshots``): login and logout change the
+#: user status bookkeeping.
+_SNAPSHOT_CALLS = _names("friends", "profiles", "status", "official", "session")
+#: The snapshots kept in the store with ``db=``: key -> (snapshot, load).
+_SNAPSHOTS = {
+    "people": (peoplestate.snapshot, peoplestate.load),
+    "official": (officialstate.snapshot, officialstate.load),
+}
 
 log = logging.getLogger("aiotim.loopback")
 
@@ -114,7 +135,13 @@ class CloudServer:
         self.store = Store(sdk_app_id, db, fsync=fsync)
         self.store.on_dirty = self._schedule_flush
         self.app = App(sdk_app_id, secret_key, self.store)
-        self.app.on_offline = peoplestate.on_gone  # subscribers see the user go offline
+        self.app.on_offline = self._went_offline  # subscribers see the user go offline
+        #: the people state or the official accounts may have changed since the last commit
+        self.snapshots_dirty = False
+        for key, (_, load) in _SNAPSHOTS.items():
+            data = self.store.blobs.get(key)
+            if data is not None:
+                load(self.app, data)
         self.connections: set[Connection] = set()
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -171,6 +198,8 @@ class CloudServer:
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_handle = None
+        self.snapshots_dirty = self.store.persistent
+        self._save_snapshots()
         self.store.close()
 
     @property
@@ -235,9 +264,21 @@ class CloudServer:
         if self._flush_handle is None:
             self._flush_handle = asyncio.get_running_loop().call_later(FLUSH_DELAY, self._flush)
 
+    def _save_snapshots(self) -> None:
+        """Hand the store the snapshots of the people state and the official accounts when a
+        call may have changed them (written with the next commit, when they did)."""
+        if not self.snapshots_dirty:
+            return
+        self.snapshots_dirty = False
+        for key, (snapshot, _) in _SNAPSHOTS.items():
+            data = snapshot(self.app)
+            if data is not None:
+                self.store.put_blob(key, data)
+
     def _flush(self) -> None:
         self._flush_handle = None
         try:
+            self._save_snapshots()
             self.store.flush()
         except Exception:  # keep serving from memory; the next batch retries everything
             log.exception("loopback cloud: writing the database failed")
@@ -249,6 +290,7 @@ class CloudServer:
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_handle = None
+        self._save_snapshots()
         self.store.flush()
 
     # -- frames ------------------------------------------------------------------------------
@@ -259,6 +301,8 @@ class CloudServer:
             self._hello(conn, ftype, fields)
         elif ftype == "C":
             handlers.dispatch(self.app, conn, fields)
+            if self.store.persistent and len(fields) > 1 and fields[1] in _SNAPSHOT_CALLS:
+                self.snapshots_dirty = True
             if self._drop_after and len(fields) > 1 and isinstance(fields[1], bytes):
                 self._maybe_drop(conn, fields[1])
         else:
@@ -302,6 +346,17 @@ class CloudServer:
         for conn in list(self.connections):
             self.detach(conn)
             conn.abort()
+
+    def _went_offline(self, app: App, user_id: str) -> None:
+        peoplestate.on_gone(app, user_id)
+        self.changed_snapshots()
+
+    def changed_snapshots(self) -> None:
+        """The people state or the official accounts changed outside a call (a drop, a kick,
+        an admin operation): save them with the next commit (soon, also without a call)."""
+        if self.store.persistent:
+            self.snapshots_dirty = True
+            self._schedule_flush()
 
     def drop_after(self, function: str, count: int = 1) -> None:
         """Drop the connection that makes one of the next ``count`` calls of ``function`` right

@@ -136,6 +136,7 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE TABLE IF NOT EXISTS conversations (
     owner TEXT NOT NULL, conv_type INTEGER NOT NULL, conv_id TEXT NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (owner, conv_type, conv_id));
+CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS inbox (
     owner TEXT NOT NULL, pos INTEGER NOT NULL, conv_key TEXT NOT NULL, seq INTEGER NOT NULL,
     PRIMARY KEY (owner, pos));
@@ -151,6 +152,8 @@ class _Dirty:
     inboxes: set[str] = field(default_factory=set)
     #: owner -> how many messages were only appended to the inbox (written incrementally)
     appended: dict[str, int] = field(default_factory=dict)
+    #: key -> whole-state snapshot of another part of the cloud (people, official accounts)
+    blobs: dict[str, bytes] = field(default_factory=dict)
     unique_id: bool = False
 
     def __bool__(self) -> bool:
@@ -160,6 +163,7 @@ class _Dirty:
             or self.deleted_convs
             or self.inboxes
             or self.appended
+            or self.blobs
             or self.unique_id
         )
 
@@ -187,6 +191,8 @@ class Store:
         self.next_unique_id = 1
         #: (sender, message id) -> (monotonic expiry, message) of recent online-only messages
         self._online_sent: dict[tuple[str, str], tuple[float, StoredMessage]] = {}
+        #: key -> the stored snapshot of another part of the cloud (see :meth:`put_blob`)
+        self.blobs: dict[str, bytes] = {}
         #: Called (once per batch) when there is something to flush; set by the server.
         self.on_dirty: Callable[[], None] | None = None
         self._dirty = _Dirty()
@@ -229,9 +235,19 @@ class Store:
             queued = self.message_at(conv_key, seq)
             if queued is not None:
                 self.inboxes.setdefault(owner, deque()).append(queued)
+        self.blobs.update(conn.execute("SELECT key, data FROM blobs"))
         row = conn.execute("SELECT value FROM meta WHERE key='next_unique_id'").fetchone()
         if row is not None:
             self.next_unique_id = int(row[0])
+
+    def put_blob(self, key: str, data: bytes) -> None:
+        """Keep ``data`` as the snapshot ``key`` (written with the next commit; no-op in
+        memory, and when it equals the stored one)."""
+        if self._db is None or self.blobs.get(key) == data:
+            return
+        self._touch()
+        self.blobs[key] = data
+        self._dirty.blobs[key] = data
 
     @property
     def persistent(self) -> bool:
@@ -286,6 +302,7 @@ class Store:
                         for i, m in enumerate(itertools.islice(box, start, None))
                     ],
                 )
+            db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", dirty.blobs.items())
             if dirty.unique_id:
                 db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('next_unique_id', ?)",
@@ -305,6 +322,7 @@ class Store:
         dirty.deleted_convs.extend(later.deleted_convs)
         dirty.inboxes |= later.inboxes | dirty.appended.keys() | later.appended.keys()
         dirty.appended = {}
+        dirty.blobs.update(later.blobs)
         dirty.unique_id = dirty.unique_id or later.unique_id
         self._dirty = dirty
 
