@@ -38,7 +38,16 @@ TARGETS: dict[str, tuple[float, str, str]] = {
 def run_script(name: str, quick: bool) -> dict[str, Any]:
     cmd = [sys.executable, "-m", f"benchmarks.{name}"] + (["--quick"] if quick else [])
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=HERE.parent, capture_output=True, text=True, check=False)
+    limit = 600 if quick else 3600  # a script that runs longer is stuck: fail, name it
+    try:
+        proc = subprocess.run(
+            cmd, cwd=HERE.parent, capture_output=True, text=True, check=False, timeout=limit
+        )
+    except subprocess.TimeoutExpired as exc:
+        for part in (exc.stdout, exc.stderr):
+            if part:
+                sys.stderr.write(part if isinstance(part, str) else part.decode(errors="replace"))
+        raise SystemExit(f"benchmarks.{name} took over {limit} s: stopped") from None
     took = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
@@ -96,6 +105,8 @@ def summarize(raw: dict[str, Any], backend: str) -> dict[str, Any]:
             out[f"naive_stall_p50_us_{case}"] = r["stall_sdk_view"]["p50_us"]
             out[f"naive_stall_p99_us_{case}"] = r["stall_sdk_view"]["p99_us"]
             out[f"naive_stall_max_us_{case}"] = r["stall_sdk_view"]["max_us"]
+            if case == "busy" and "after_busy_window" in r:
+                out["naive_after_busy_window"] = r["after_busy_window"]
     for c in (1, 100, 10_000):
         out[f"calls_per_s_c{c}"] = calls["rates"].get(f"aiotim_{backend}", {}).get(str(c))
         out[f"calls_vs_naive_c{c}"] = calls.get(f"{backend}_vs_naive_c{c}")
@@ -222,6 +233,9 @@ def main() -> int:
         "Python in 1 ms slices); `stall_*` time the SDK's thread spent inside aiotim's callback",
         "at 10k/s, as the firing thread measures it (`naive_stall_*`: a ctypes Python callback);",
         "`stall_relay_hist_p99_le_us_*` the relay's own log2 histogram (upper bucket bound);",
+        "`naive_after_busy_window`: the naive callbacks still to come when the busy loop",
+        "stopped (it runs 3x the firehose's duration + 1 s at most: a ctypes callback can",
+        "starve for the GIL; see `benchmarks/common.busy_loop`);",
         "`calls_*` awaitable TIMLoopbackEcho calls; `rss_growth_mb` / `tracemalloc_growth_kb`",
         "after the events and calls of `benchmarks/memory.py`; `pending_left` entries left in",
         "the pending-call table. `latency_floor_*`: the same pacing in C, a thread woken",

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import ctypes
 import json
+import math
 import os
 import shutil
 import statistics
@@ -191,12 +192,22 @@ def summarize_ns(values: list[int]) -> dict[str, float]:
     }
 
 
-async def busy_loop(stop: Callable[[], bool], slice_s: float = 0.001) -> int:
-    """CPU-bound pure-Python work in slices of ``slice_s``, yielding between them."""
+async def busy_loop(
+    stop: Callable[[], bool], slice_s: float = 0.001, *, until: float = math.inf
+) -> int:
+    """CPU-bound pure-Python work in slices of ``slice_s``, yielding between them, until
+    ``stop()`` or the ``time.monotonic()`` deadline ``until``.
+
+    A deadline matters wherever another thread needs the GIL to make ``stop()`` true (the naive
+    ctypes callback): each yield to the event loop releases the GIL for a moment (the poll with
+    no timeout) and CPython then signals the threads waiting for it, which restarts their 5 ms
+    wait before they may *ask* for it; a waiter that keeps losing that race (woken too late on a
+    loaded machine) never asks, and can wait for seconds, or for good.
+    """
     import anyio.lowlevel
 
     slices = 0
-    while not stop():
+    while not stop() and time.monotonic() < until:
         end = time.perf_counter() + slice_s
         x = 0
         while time.perf_counter() < end:

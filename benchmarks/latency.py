@@ -24,6 +24,7 @@ sleep each time: the same work is several times slower on a thread that has just
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -67,6 +68,12 @@ def _hist_pct(hist: list[int], q: float) -> float:
     return float(2 ** len(hist))
 
 
+def _deadline(count: int, rate: int) -> float:
+    """How long receiving a paced run may take before the benchmark fails (instead of hanging):
+    ten times the firehose's own duration, and a minute more."""
+    return 60.0 + 10 * count / rate
+
+
 def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
     async def main() -> dict[str, Any]:
         # per message: (SDK-thread push, hub publish entered, hub publish returned)
@@ -108,15 +115,16 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
                             tg.start_soon(busy_loop, done.is_set)
                         await anyio.sleep(0.01)
                         assert fire(count, rate, PAYLOAD) == 0
-                        for _ in range(count):
-                            msg = await stream.__anext__()
-                            now = time.monotonic_ns()
-                            assert msg.text is not None
-                            t_push, t_in, t_out = seen.popleft()
-                            lat.append(now - t_push)
-                            parts[0].append(t_in - t_push)
-                            parts[1].append(t_out - t_in)
-                            parts[2].append(now - t_out)
+                        with anyio.fail_after(_deadline(count, rate)):
+                            for _ in range(count):
+                                msg = await stream.__anext__()
+                                now = time.monotonic_ns()
+                                assert msg.text is not None
+                                t_push, t_in, t_out = seen.popleft()
+                                lat.append(now - t_push)
+                                parts[0].append(t_in - t_push)
+                                parts[1].append(t_out - t_in)
+                                parts[2].append(now - t_out)
                         done.set()
                     after = client._native.stats()
                     hist = [a - b for a, b in zip(after.stall_hist, before.stall_hist, strict=True)]
@@ -165,16 +173,33 @@ def naive_stall(backend: str, rate: int, duration: float) -> dict[str, Any]:
             for busy in (False, True):
                 count = max(200, int(rate * duration))
                 done = anyio.Event()
+                got = 0
+                # The busy loop runs for as long as the firehose should take, plus slack, and
+                # no longer (see common.busy_loop: the callback can starve for the GIL); the
+                # rest is received with the loop idle, and counted.
+                until = time.monotonic() + 0.01 + 3 * count / rate + 1.0
+                late = 0
                 async with anyio.create_task_group() as tg:
                     if busy:
-                        tg.start_soon(busy_loop, done.is_set)
+                        tg.start_soon(functools.partial(busy_loop, done.is_set, until=until))
                     await anyio.sleep(0.01)
                     assert sdk.lib.TIMLoopbackFirehosePaced(count, rate, PAYLOAD) == 0
-                    for _ in range(count):
-                        work(await get())
+                    with anyio.move_on_after(_deadline(count, rate)):
+                        while got < count:
+                            work(await get())
+                            got += 1
+                            if busy and not late and time.monotonic() >= until:
+                                late = count - got
                     done.set()
+                if got < count:
+                    raise RuntimeError(
+                        f"naive {backend}: {got} of {count} callbacks arrived in "
+                        f"{_deadline(count, rate):.0f} s"
+                    )
                 out[f"{'busy' if busy else 'idle'}_{rate}"] = {
-                    "stall_sdk_view": summarize_ns(sdk.samples())
+                    "stall_sdk_view": summarize_ns(sdk.samples()),
+                    # callbacks still to come when the busy window closed (starved for the GIL)
+                    "after_busy_window": late,
                 }
             sdk.off_recv(cb)
         return out
