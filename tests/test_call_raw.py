@@ -68,9 +68,9 @@ class TestCallRaw:
         """The loopback cloud answers functions it lacks with 7013, raised as a TIMError."""
         async with cloud_and_clients("alice") as (_, (alice,)):
             with pytest.raises(aiotim.TIMError) as info:
-                await alice.call_raw("TIMGroupSearchGroupMembers", b"{}")
+                await alice.call_raw("TIMMsgSetOfflinePushToken", b"{}")
             assert info.value.code == 7013
-            assert "TIMGroupSearchGroupMembers" in str(info.value)
+            assert "TIMMsgSetOfflinePushToken" in str(info.value)
 
     async def test_wrong_argument_count_names_the_parameters(self) -> None:
         """Too few arguments: TypeError listing the function's parameters."""

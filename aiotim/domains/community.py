@@ -109,14 +109,24 @@ class Community(Domain):
         introduction: str = "",
         notification: str = "",
         face_url: str = "",
+        enable_permission_group: bool = False,
+        default_permissions: int = 0,
     ) -> Group:
         """Create a community that supports topics (``TIMCommunityCreate``).
 
         Args:
             group_id: your own id; a community's must start with ``@TGS#_``.
+            enable_permission_group: permissions come from permission groups: a member who is
+                neither owner nor admin may only do what ``default_permissions`` and their
+                permission groups allow (sending, @all, reading history, in the community and
+                in each topic).
+            default_permissions: every member's community permissions (a
+                ``V2TIMCommunityPermissionValue`` combination).
         """
         if not isinstance(name, str):
             raise TypeError("name must be a str")
+        if not isinstance(default_permissions, int) or not 0 <= default_permissions < 2**64:
+            raise ValueError("default_permissions must be a uint64 of permission bits")
         param: dict[str, Any] = {
             "create_group_param_group_name": name,
             "create_group_param_group_type": int(GroupType.COMMUNITY),
@@ -125,6 +135,10 @@ class Community(Domain):
             "create_group_param_notification": notification,
             "create_group_param_face_url": face_url,
         }
+        if enable_permission_group:
+            param["create_group_param_enable_permission_group"] = True
+        if default_permissions:
+            param["create_group_param_default_permissions"] = default_permissions
         if group_id is not None:
             param["create_group_param_group_id"] = _gid(group_id)
         ids = [members] if isinstance(members, str) else list(members)
@@ -153,9 +167,16 @@ class Community(Domain):
         notification: str | None = None,
         face_url: str | None = None,
         custom_string: str | None = None,
+        default_permissions: int | None = None,
     ) -> str:
         """Create a topic; returns its id (``<community id>@TOPIC#_…``)
-        (``TIMCommunityCreateTopicInCommunity``)."""
+        (``TIMCommunityCreateTopicInCommunity``).
+
+        Args:
+            default_permissions: every member's permissions in the topic (a
+                ``V2TIMTopicPermissionValue`` combination; they count when the community has
+                permission groups enabled).
+        """
         _, info = _fields(
             {
                 "name": name,
@@ -167,8 +188,13 @@ class Community(Domain):
         )
         if topic_id is not None:
             info["group_topic_info_topic_id"] = _gid(topic_id)
+        payload: dict[str, Any] = dict(info)
+        if default_permissions is not None:
+            if not isinstance(default_permissions, int) or not 0 <= default_permissions < 2**64:
+                raise ValueError("default_permissions must be a uint64 of permission bits")
+            payload["default_permissions"] = default_permissions  # CM:828 TopicInfo
         result = await self._core.call_raw(
-            "TIMCommunityCreateTopicInCommunity", _gid(community), orjson.dumps(info)
+            "TIMCommunityCreateTopicInCommunity", _gid(community), orjson.dumps(payload)
         )
         if not isinstance(result, str) or not result:
             raise PayloadError("TIMCommunityCreateTopicInCommunity", "expected the topic id")

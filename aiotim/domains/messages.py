@@ -35,12 +35,16 @@ from aiotim.models.message import (
     V2_ELEM_TYPE,
     Elem,
     FaceElem,
+    File,
     FileElem,
+    Image,
     ImageElem,
     LocationElem,
     MergerElem,
     Priority,
+    Sound,
     SoundElem,
+    Video,
     VideoElem,
     reply_ref,
 )
@@ -217,6 +221,15 @@ def _sender_name(msg: Message) -> str:
 
 def _elem_type(msg: Message) -> int:
     return msg.elems[0].elem_type if msg.elems else -1
+
+
+def _paths(elem: Elem) -> tuple[str, ...]:
+    """The local file paths of a media element (none for other elements)."""
+    if isinstance(elem, VideoElem):
+        return (elem.path, elem.snapshot_path)
+    if isinstance(elem, ImageElem | SoundElem | FileElem):
+        return (elem.path,)
+    return ()
 
 
 def check_address(conv: object) -> C2C | Group:
@@ -744,6 +757,107 @@ class Messages(Domain):
                     f"{type(value).__name__} (encode binary data, e.g. base64)"
                 )
         return await self._send(conv, [CustomElem(data, description, extension).to_json()])
+
+    # -- media sends with upload progress ---------------------------------------------------
+
+    async def _send_media(
+        self,
+        conv: C2C | Group,
+        elem: ImageElem | SoundElem | VideoElem | FileElem,
+        on_progress: Callable[[int, int], None] | None,
+    ) -> Message:
+        """Send one media element; ``on_progress(uploaded, total)`` gets the SDK's upload
+        progress of this send (``TIMSetMsgElemUploadProgressCallback``, matched by
+        conversation and file paths), called on the event loop as the reports arrive."""
+        if on_progress is None:
+            return await self.send(conv, elem)
+        if not callable(on_progress):
+            raise TypeError("on_progress must be a callable (uploaded, total) or None")
+        conv = check_address(conv)
+        paths = _paths(elem)
+
+        def watch(p: UploadProgress) -> bool:
+            # Called by the hub as each report arrives: reports go to on_progress, none is
+            # queued in the stream.
+            msg = p.message
+            if msg.conv.id == conv.id and tuple(_paths(e) for e in msg.elems[p.index :][:1]) == (
+                paths,
+            ):
+                on_progress(p.current_size, p.total_size)
+            return False
+
+        stream: Stream[UploadProgress] = self._core._stream(
+            "TIMSetMsgElemUploadProgressCallback", watch
+        )
+        try:
+            return await self.send(conv, elem)
+        finally:
+            stream.close()
+
+    async def send_image(
+        self,
+        conv: C2C | Group,
+        path: str | os.PathLike[str],
+        *,
+        level: int = 1,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Message:
+        """Send an image file (``TIMMsgSendMessage``): the SDK uploads it, receivers get its
+        three images (original, thumbnail, large) with url, size, width, height and uuid.
+
+        Args:
+            level: TIMImageLevel (0 original, 1 compressed, 2 HD).
+            on_progress: called with (uploaded, total) bytes as the SDK uploads the file.
+        """
+        return await self._send_media(conv, Image(path, level=level), on_progress)
+
+    async def send_file(
+        self,
+        conv: C2C | Group,
+        path: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Message:
+        """Send a file (``TIMMsgSendMessage``); the SDK uploads it, receivers get its url and
+        uuid (:meth:`download` fetches it).
+
+        Args:
+            name: the name receivers see (default: the file's own).
+            on_progress: called with (uploaded, total) bytes as the SDK uploads the file.
+        """
+        return await self._send_media(conv, File(path, name), on_progress)
+
+    async def send_sound(
+        self,
+        conv: C2C | Group,
+        path: str | os.PathLike[str],
+        duration_s: int,
+        *,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Message:
+        """Send a voice message (``TIMMsgSendMessage``); the SDK uploads the file.
+
+        Args:
+            on_progress: called with (uploaded, total) bytes as the SDK uploads the file.
+        """
+        return await self._send_media(conv, Sound(path, duration_s), on_progress)
+
+    async def send_video(
+        self,
+        conv: C2C | Group,
+        path: str | os.PathLike[str],
+        duration_s: int,
+        snapshot_path: str | os.PathLike[str],
+        *,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Message:
+        """Send a video and its snapshot image (``TIMMsgSendMessage``); the SDK uploads both.
+
+        Args:
+            on_progress: called with (uploaded, total) bytes of the video, then of the snapshot.
+        """
+        return await self._send_media(conv, Video(path, duration_s, snapshot_path), on_progress)
 
     async def batch_send(self, user_ids: Iterable[str], *elems: Elem) -> list[BatchSendResult]:
         """Send one message to many users (C2C only), one result per user

@@ -80,6 +80,9 @@ class GroupMember:
     msg_flag: int = 0
     custom: dict[str, str] = field(default_factory=dict)
     marks: set[int] = field(default_factory=set)  # AVChatRoom / Community member marks
+    #: the seq of the group's last message when they joined: Work and Public members see only
+    #: what came after (group_messages.history_floor)
+    join_seq: int = 0
 
 
 @dataclass(slots=True)
@@ -117,6 +120,14 @@ class StoredGroup:
     #: A community's permission groups: id -> PermissionGroupInfo keys, plus ``members`` (list)
     #: and ``topic_permissions`` ({topic id: bits}).
     permission_groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Community permission groups on (TIMGroupManager.h:1549, 7.8+), and the permissions every
+    #: member has (V2TIMCommunityPermissionValue bits, TIMCommunityManager.h:68)
+    enable_permission_group: bool = False
+    default_permissions: int = 0
+    #: group read receipts: message id -> who read it, in report order
+    read_by: dict[str, list[str]] = field(default_factory=dict)
+    #: pinned messages, oldest first: {"msg_id", "pinner", "time"}
+    pinned: list[dict[str, Any]] = field(default_factory=list)
 
     def managers(self) -> list[str]:
         """The owner and the admins."""

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from aiotim._abi import CALLBACK_SETTERS
 from aiotim.enums import TIMMsgStatus
 from aiotim.loopback import handlers
-from aiotim.loopback.cloud import officialstate, peoplestate
+from aiotim.loopback.cloud import media, officialstate, peoplestate
 from aiotim.loopback.cloud.address import Address
 from aiotim.loopback.cloud.app import App
 from aiotim.loopback.cloud.connection import Connection, Limits
@@ -299,6 +299,8 @@ class CloudServer:
         """Dispatch one frame from ``conn``."""
         if not conn.greeted:
             self._hello(conn, ftype, fields)
+        elif ftype == "U":  # a chunk of a send's media file (PROTOCOL.md "Media")
+            media.on_upload(self.app, conn, fields)
         elif ftype == "C":
             handlers.dispatch(self.app, conn, fields)
             if self.store.persistent and len(fields) > 1 and fields[1] in _SNAPSHOT_CALLS:

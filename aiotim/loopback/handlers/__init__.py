@@ -28,6 +28,7 @@ from aiotim.loopback.handlers import (
     conversations,
     friends,
     groups,
+    media,
     messages,
     official,
     profiles,
@@ -55,6 +56,7 @@ DOMAINS: tuple[ModuleType, ...] = (
     status,
     signaling,
     official,
+    media,
 )
 
 

@@ -6,13 +6,15 @@ Below the domain modules: it knows the :class:`Call` and the store, nothing of t
 
 from __future__ import annotations
 
+import errno
+import os
 import random
 import secrets
 import time
 from typing import Any
 
 from aiotim.enums import TIMErrCode
-from aiotim.loopback.cloud import jsonshapes
+from aiotim.loopback.cloud import jsonshapes, media
 from aiotim.loopback.cloud.state import StoredMessage
 from aiotim.loopback.handlers._call import Call, CallError
 
@@ -53,13 +55,6 @@ def check_param(call: Call, conv_id: str, param: Any) -> dict[str, Any]:
         )
     for elem in elems:
         kind = elem["elem_type"]
-        if kind in _MEDIA:
-            # The loopback cannot upload files yet: say so, never pass the sender's path on.
-            raise CallError(
-                E.ERR_SDK_INTERFACE_NOT_SUPPORT,
-                f"{call.fn.name}: {_MEDIA[kind]} elements are not supported by the loopback "
-                "cloud (it lacks media upload)",
-            )
         if kind not in _SENDABLE:
             # Source: TIMMessageManager.h:778 (group tips and reports come from the server only)
             raise CallError(E.ERR_INVALID_MSG_ELEM, f"elem_type {kind} cannot be sent")
@@ -76,7 +71,140 @@ def check_param(call: Call, conv_id: str, param: Any) -> dict[str, Any]:
             E.ERR_SDK_MSG_BODY_SIZE_LIMIT,
             f"the message body is {size} bytes, over the {MAX_BODY_BYTES}-byte limit",
         )
-    return param
+    checked: dict[str, Any] = param
+    if any(e["elem_type"] in _MEDIA for e in elems):
+        checked = _attach_media(call, checked)
+    return checked
+
+
+# -- media ------------------------------------------------------------------------------------
+
+_MB = 1024 * 1024
+#: The files of each media element: (path key, id key, url key, size key, size limit, is an
+#: image). Source: TIMMessageManager.h:2082-2199; limits: image and sound 28 MB, video and file
+#: 100 MB (messages.md §2, TIMErrorCode.h:36 ERR_SDK_COMM_FILE_TOO_LARGE). GUESS: a video's
+#: snapshot has the image limit.
+_MEDIA_FILES: dict[int, tuple[tuple[str, str, str, str, int, bool], ...]] = {
+    1: (("image_elem_orig_path", "image_elem_orig_id", "", "", 28 * _MB, True),),
+    2: (("sound_elem_file_path", "sound_elem_file_id", "sound_elem_url",
+         "sound_elem_file_size", 28 * _MB, False),),
+    4: (("file_elem_file_path", "file_elem_file_id", "file_elem_url", "file_elem_file_size",
+         100 * _MB, False),),
+    9: (
+        ("video_elem_video_path", "video_elem_video_id", "video_elem_video_url",
+         "video_elem_video_size", 100 * _MB, False),
+        ("video_elem_image_path", "video_elem_image_id", "video_elem_image_url",
+         "video_elem_image_size", 28 * _MB, True),
+    ),
+}  # fmt: skip
+_BUSINESS_KEYS = {
+    2: "sound_elem_business_id",
+    4: "file_elem_business_id",
+    9: "video_elem_business_id",
+}
+#: the private key carrying the sender's own copy of the elements (with its local paths) from
+#: check_param to compose; never stored in the body (not a CLIENT_MESSAGE_KEYS key)
+_SENDER_ELEMS = "\0sender_elems"
+
+
+def _upload_error(up: media.Upload | None, path: str, limit: int) -> tuple[int, str] | None:
+    if up is None:
+        # Source: messages.md §2 (6008 upload failure). The loopback SDK uploads the files of
+        # TIMMsgSendMessage / TIMMsgSendNewMsg(Ex) sends only.
+        return (
+            E.ERR_FILE_TRANS_UPLOAD_FAILED,
+            f"{path!r} was not uploaded (the loopback SDK uploads the media files of "
+            "TIMMsgSendMessage and TIMMsgSendNewMsg sends only)",
+        )
+    if up.error:
+        # Source: TIMErrorCode.h:35-38 (7004 file not found, 7007 cannot open)
+        code = (
+            E.ERR_SDK_COMM_FILE_NOT_FOUND
+            if up.error == errno.ENOENT
+            else E.ERR_SDK_COMM_FILE_OPEN_FAILED
+        )
+        return code, f"cannot read {path!r}: {os.strerror(up.error)}"
+    if up.total > limit:
+        return E.ERR_SDK_COMM_FILE_TOO_LARGE, f"{path!r} is {up.total} bytes, over {limit}"
+    if up.total == 0:
+        return E.ERR_SDK_COMM_FILE_SIZE_EMPTY, f"{path!r} is empty"
+    if not up.complete:
+        return E.ERR_FILE_TRANS_UPLOAD_FAILED, f"the upload of {path!r} is incomplete"
+    return None
+
+
+def _ext(path: str) -> str:
+    ext = os.path.splitext(path)[1].lstrip(".").lower()
+    return ext if ext.isalnum() and len(ext) <= 8 else ""
+
+
+def _image_keys(out: dict[str, Any], file_id: str, data: bytes, path: str) -> None:
+    width, height, fmt = media.image_size(data)
+    if fmt == media.NOT_AN_IMAGE:
+        # Source: TIMErrorCode.h:68 ERR_IMAGE_UPLOAD_FAILED_NOTIMAGE
+        raise CallError(E.ERR_IMAGE_UPLOAD_FAILED_NOTIMAGE, f"{path!r} is not an image")
+    out.setdefault("image_elem_format", fmt)
+    url = media.file_url(file_id)
+    # GUESS (messages.md §1): no resampling: the three images are the original.
+    for level in ("orig", "thumb", "large"):
+        out[f"image_elem_{level}_id"] = file_id
+        out[f"image_elem_{level}_url"] = url
+        out[f"image_elem_{level}_pic_size"] = len(data)
+        out[f"image_elem_{level}_pic_width"] = width
+        out[f"image_elem_{level}_pic_height"] = height
+
+
+def _attach_media(call: Call, param: dict[str, Any]) -> dict[str, Any]:
+    """Keep the uploaded files of the media elements and fill their ids, URLs and sizes.
+
+    The stored elements (what receivers see) have no local paths: the sender's paths stay in
+    the sender's copy only (messages.md §1; V2TIMVideoElem "只有发送方才能获取到"). A media
+    element without a path must name a stored file already (a received element sent again).
+    """
+    uploads = media.take_uploads(call.app, call.conn, call.req_id)
+    files = media.state_of(call.app)
+    shown: list[dict[str, Any]] = []
+    own: list[dict[str, Any]] = []
+    for index, elem in enumerate(param["message_elem_array"]):
+        kind = elem["elem_type"]
+        if kind not in _MEDIA_FILES:
+            shown.append(elem)
+            own.append(elem)
+            continue
+        out = {k: v for k, v in elem.items() if not k.endswith("_path")}
+        for path_key, id_key, url_key, size_key, limit, is_image in _MEDIA_FILES[kind]:
+            path = elem.get(path_key)
+            if not isinstance(path, str) or not path:
+                known = out.get(id_key)
+                if isinstance(known, str) and files.get(known) is not None:
+                    continue  # a stored file, sent again
+                raise CallError(
+                    E.ERR_SDK_COMM_FILE_NOT_FOUND,
+                    f"element {index}: {path_key} is empty (a media element needs a file)",
+                )
+            up = uploads.get((index, path_key))
+            problem = _upload_error(up, path, limit)
+            if problem is not None:
+                raise CallError(*problem)
+            assert up is not None
+            data = bytes(up.data)
+            ext = _ext(path) or str(elem.get("video_elem_video_type") or "")
+            file_id = files.put(data, sdk_app_id=call.app.sdk_app_id, sender=call.user, ext=ext)
+            if kind == 1:
+                _image_keys(out, file_id, data, path)
+                continue
+            out[id_key], out[url_key], out[size_key] = file_id, media.file_url(file_id), len(data)
+            if is_image:  # a video's snapshot
+                width, height, _ = media.image_size(data)
+                out["video_elem_image_width"] = out.get("video_elem_image_width") or width
+                out["video_elem_image_height"] = out.get("video_elem_image_height") or height
+            if kind == 4 and not out.get("file_elem_file_name"):
+                out["file_elem_file_name"] = os.path.basename(path)
+        if kind in _BUSINESS_KEYS:
+            out.setdefault(_BUSINESS_KEYS[kind], 0)
+        shown.append(out)
+        own.append({**out, **{k: v for k, v in elem.items() if k.endswith("_path")}})
+    return {**param, "message_elem_array": shown, _SENDER_ELEMS: own}
 
 
 #: the longest client-given message id kept as is (the SDK's ids are under 64 bytes)
@@ -128,6 +256,7 @@ def compose(
     at = body.get("message_group_at_user_array")
     if isinstance(at, list):
         body["message_group_at_user_array"] = [AT_ALL if u == _AT_ALL_V2 else u for u in at]
+    own = param.get(_SENDER_ELEMS)
     msg = StoredMessage(
         conv_key=conv_key,
         conv_type=conv_type,
@@ -140,6 +269,10 @@ def compose(
         msg_id=msg_id or _new_msg_id(client_time, rand),
         unique_id=store.new_unique_id(),
     )
+    if own is not None:
+        # The sender's copy keeps its local paths (kept per user like TIMMsgSetLocalCustomData's
+        # keys), receivers see ids and URLs.
+        msg.local_custom[sender] = {"message_elem_array": own}
     if param.get("message_is_online_msg") is True:
         store.remember_online(msg)  # never stored: remembered for the de-duplication only
     return msg, True

@@ -36,6 +36,7 @@ _TOPIC_FLAGS = {
     256: "group_topic_info_is_all_muted",
     2048: "group_topic_info_custom_string",
     16384: "group_topic_info_draft_text",
+    32768: "default_permissions",  # CM:34 (a topic's permissions for every member, 7.8+)
 }
 _WRITABLE = tuple(_TOPIC_FLAGS.values())
 

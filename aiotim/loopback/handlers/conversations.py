@@ -15,7 +15,13 @@ from aiotim.enums import TIMConvEvent, TIMErrCode
 from aiotim.loopback.cloud import jsonshapes, views
 from aiotim.loopback.cloud.state import C2C, GROUP, StoredConversation, c2c_key
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
-from aiotim.loopback.handlers._reads import mark_read
+from aiotim.loopback.handlers._reads import (
+    mark_read,
+    matches_filter,
+    report_unread,
+    subscribe_unread,
+    unsubscribe_unread,
+)
 
 __all__ = ["HANDLERS"]
 
@@ -145,22 +151,7 @@ def _filter(call: Call, index: int) -> dict[str, Any]:
     return flt
 
 
-def _matches(conv: StoredConversation, flt: dict[str, Any]) -> bool:
-    # Source: TIMConversationManager.h:978-988 (absent key: any)
-    kind = flt.get("conversation_list_filter_conv_type")
-    if kind and conv.conv_type != kind:
-        return False
-    group = flt.get("conversation_list_filter_conversation_group")
-    if group is not None and (group not in conv.groups if group else bool(conv.groups)):
-        return False
-    mark = flt.get("conversation_list_filter_mark_type")
-    if mark is not None and (mark not in conv.marks if mark else bool(conv.marks)):
-        return False
-    unread = flt.get("conversation_list_filter_has_unread_count")
-    if unread is not None and bool(conv.unread) != unread:
-        return False
-    at = flt.get("conversation_list_filter_has_group_at_info")
-    return not at
+_matches = matches_filter
 
 
 @HANDLERS.on("TIMConvGetConversationListByFilter")
@@ -195,6 +186,22 @@ def _unread_by_filter(call: Call) -> bytes:
 def _changed(call: Call, conv: StoredConversation) -> None:
     call.app.store.conv_changed(conv)
     call.conn.notify_conv(conv, _UPDATE)
+    report_unread(call.app, call.user)  # a mark or a group may change what a filter counts
+
+
+@HANDLERS.on("TIMConvSubscribeUnreadMessageCountByFilter")
+def _subscribe_unread(call: Call) -> str:
+    """The unread count of the filter's conversations, reported now and on every change
+    (``TIMSetConvUnreadMessageCountChangedByFilterCallback``). No callback: the SDK drops
+    the answer."""
+    subscribe_unread(call.app, call.user, _filter(call, 0))
+    return ""
+
+
+@HANDLERS.on("TIMConvUnsubscribeUnreadMessageCountByFilter")
+def _unsubscribe_unread(call: Call) -> str:
+    unsubscribe_unread(call.app, call.user, _filter(call, 0))
+    return ""
 
 
 @HANDLERS.on("TIMConvPinConversation")

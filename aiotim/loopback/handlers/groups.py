@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import orjson
 
 from aiotim.enums import TIMErrCode
+from aiotim.loopback.cloud import views
 from aiotim.loopback.cloud.app import App
 from aiotim.loopback.cloud.groupstate import (
     ADMIN,
@@ -37,9 +38,15 @@ from aiotim.loopback.cloud.groupstate import (
     state_of,
 )
 from aiotim.loopback.cloud.state import StoredMessage
+from aiotim.loopback.handlers import group_messages
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
 from aiotim.loopback.handlers._compose import uint
-from aiotim.loopback.handlers.group_messages import SYSTEM_SENDER, member_group, send_tips
+from aiotim.loopback.handlers.group_messages import (
+    SYSTEM_SENDER,
+    latest_seq,
+    member_group,
+    send_tips,
+)
 
 __all__ = ["HANDLERS", "create_group", "info_view", "member_view"]
 
@@ -58,6 +65,7 @@ _R_INVITE, _R_QUIT, _R_GRANT_ADMIN, _R_CANCEL_ADMIN, _R_SHUTUP = 7, 8, 9, 10, 17
 # TIMGroupModifyInfoFlag (GM:145)
 _F_NAME, _F_NOTIFICATION, _F_INTRO, _F_FACE, _F_ADD_OPT, _F_MAX = 1, 2, 4, 8, 16, 32
 _F_VISIBLE, _F_SEARCHABLE, _F_SHUTUP_ALL, _F_CUSTOM, _F_APPROVE = 64, 128, 256, 512, 4096
+_F_PERMISSION_GROUP, _F_DEFAULT_PERMISSIONS = 8192, 16384  # GM:145 (Community only)
 _F_OWNER = 0x80000000
 # TIMGroupMemberModifyInfoFlag (GM:205)
 _M_MSG_FLAG, _M_ROLE, _M_SHUTUP, _M_NAME_CARD, _M_CUSTOM = 1, 2, 4, 8, 16
@@ -206,8 +214,8 @@ def info_view(app: App, group: StoredGroup, viewer: str) -> dict[str, Any]:
         "group_detail_info_custom_info": _custom_list(
             group.custom, "group_info_custom_string_info"
         ),
-        "group_detail_info_enable_permission_group": False,
-        "group_detail_info_default_permissions": 0,
+        "group_detail_info_enable_permission_group": group.enable_permission_group,
+        "group_detail_info_default_permissions": group.default_permissions,
         "group_detail_info_online_member_num": 0,
         "group_base_info_group_id": group.group_id,
         "group_base_info_group_name": group.name,
@@ -325,8 +333,9 @@ def _add_members(
     app: App, group: StoredGroup, users: list[str], op_user: str, join_type: int
 ) -> None:
     now = _now()
+    seen = latest_seq(app, group)
     for uid in users:
-        group.members[uid] = GroupMember(uid, MEMBER, now)
+        group.members[uid] = GroupMember(uid, MEMBER, now, join_seq=seen)
     # Source: GM:1477, 1482 (Invite tip for every join; join_type Apply or Invite since 8.0).
     _tip(app, group, _TIP_INVITE, op_user, users, join_type=join_type)
 
@@ -418,6 +427,9 @@ def create_group(call: Call, p: dict[str, Any]) -> bytes:
         last_info_time=now,
         custom=_custom_of(p.get("create_group_param_custom_info"), "group_info_custom_string_info"),
     )
+    if gtype == COMMUNITY:  # GM:1549 (7.8+): permission groups, and every member's permissions
+        group.enable_permission_group = p.get("create_group_param_enable_permission_group") is True
+        group.default_permissions = uint(p.get("create_group_param_default_permissions"), 64) or 0
     group.members[me] = GroupMember(me, OWNER, now)
     added: list[str] = []
     for item in members_in:
@@ -634,6 +646,16 @@ def _modify_info(call: Call) -> str:
             raise CallError(E.ERR_INVALID_PARAMETERS, f"bad approve_option {opt!r}")
         group.approve_option = opt
         change(12, int_value=opt)
+    if flag & (_F_PERMISSION_GROUP | _F_DEFAULT_PERMISSIONS) and group.group_type != COMMUNITY:
+        raise CallError(E.ERR_SVR_GROUP_INVALID_PARAMETERS, "permission groups: Community only")
+    if flag & _F_PERMISSION_GROUP:
+        on = p.get("group_modify_info_param_enable_permission_group") is True
+        group.enable_permission_group = on
+        change(13, bool_value=on)
+    if flag & _F_DEFAULT_PERMISSIONS:
+        bits = uint(p.get("group_modify_info_param_default_permissions"), 64) or 0
+        group.default_permissions = bits
+        change(14, uint64_value=bits)
     if flag & _F_MAX:
         limit = DEFAULT_MAX_MEMBERS[group.group_type]
         num = uint(p.get("group_modify_info_param_max_member_num"), 32)
@@ -1213,3 +1235,148 @@ def _mark_members(call: Call) -> str:
         ],
     )
     return ""
+
+
+# -- group messages: read members, pins -------------------------------------------------------
+
+_READ_MEMBERS_MAX = 100  # TIMMessageManager.h:1700 (count ≤ 100)
+
+
+@HANDLERS.on("TIMMsgGetGroupMessageReadMemberList")
+def _read_members(call: Call) -> None:
+    """A page of the members who read (filter 0) or did not read (1) a group message sent with
+    ``need_read_receipt`` (TIMMessageManager.h:1700). Its callback has no error code: an error
+    answers ``("", 0, true)`` (PROTOCOL.md)."""
+    ref = call.json(0)
+    msg_id = ref.get("message_msg_id") if isinstance(ref, dict) else None
+    msg = call.app.store.by_id.get(msg_id) if isinstance(msg_id, str) else None
+    if msg is None or not isinstance(ref, dict) or not group_messages.can_see(call, msg):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "the group message was not found")
+    count = max(1, min(call.integer(3) or _READ_MEMBERS_MAX, _READ_MEMBERS_MAX))
+    users, next_seq, done = group_messages.read_members(
+        call, msg, call.integer(1) == 1, max(0, call.integer(2)), count
+    )
+    group = state_of(call.app).groups[msg.target.partition("@TOPIC#_")[0]]
+    page = [member_view(group, group.members[u], call.app) for u in users if u in group.members]
+    call.conn.result(call.req_id, [orjson.dumps(page), next_seq, done], final=True)
+
+
+#: At most 10 pinned messages per group (10070); pinning a pinned one: 10071 (TIMErrorCode.h,
+#: 269/106050). GUESS: owner and admins pin (anyone in a Work group, which has no admins);
+#: AVChatRoom (no history) cannot.
+_MAX_PINNED = 10
+_TIP_PIN_ADDED, _TIP_PIN_DELETED = 10, 11  # TIMGroupTipType (GM:70-94)
+
+
+def _pinned_view(call: Call, group: StoredGroup, entry: dict[str, Any]) -> dict[str, Any] | None:
+    msg = call.app.store.by_id.get(entry["msg_id"])
+    if msg is None:
+        return None
+    view = views.message_views(call.app.store, call.user, [msg])[0]
+    # Source: TIMMessageManager.h (message_pinner_* keys, TIMGetPinnedGroupMessageList only)
+    member = group.members.get(entry["pinner"])
+    view.update(
+        message_pinner_user_id=entry["pinner"],
+        message_pinner_nick_name="",
+        message_pinner_friend_remark="",
+        message_pinner_name_card=member.name_card if member is not None else "",
+        message_pinner_face_url="",
+    )
+    return view
+
+
+@HANDLERS.on("TIMPinGroupMessage")
+@_saves
+def _pin(call: Call) -> str:
+    group_id, is_pinned = call.text(0), bool(call.args[2])
+    group = member_group(call, group_id)
+    msg = group_messages.find(call, group_id, call.json(1))
+    if group.group_type == AVCHATROOM:
+        raise _deny("AVChatRoom messages cannot be pinned")
+    if group.group_type != WORK and _role(group, call.user) == MEMBER:
+        raise _deny("only the owner and admins pin messages")
+    index = next((i for i, p in enumerate(group.pinned) if p["msg_id"] == msg.msg_id), None)
+    if is_pinned:
+        if index is not None:
+            raise CallError(E.ERR_SVR_GROUP_MESSAGE_ALREADY_PINNED, "the message is pinned already")
+        if len(group.pinned) >= _MAX_PINNED:
+            raise CallError(
+                E.ERR_SVR_GROUP_PINNED_MESSAGE_COUNT_LIMIT, f"at most {_MAX_PINNED} pinned messages"
+            )
+        group.pinned.append({"msg_id": msg.msg_id, "pinner": call.user, "time": _now()})
+    elif index is None:
+        return ""
+    else:
+        del group.pinned[index]
+    op = member_view(group, group.members[call.user], call.app)
+    for uid in group.members:
+        conn = call.app.online.get(uid)
+        if conn is not None:  # Source: TIMMessageManager.h:637
+            shown = views.message_views(call.app.store, uid, [msg])[0]
+            conn.event(
+                "TIMSetMsgGroupPinnedMessageChangedCallback",
+                [group_id, orjson.dumps(shown), is_pinned, orjson.dumps(op)],
+            )
+    kept = views.message_views(call.app.store, call.user, [msg])
+    _tip(
+        call.app,
+        group,
+        _TIP_PIN_ADDED if is_pinned else _TIP_PIN_DELETED,
+        call.user,
+        pinned_message_list=kept,
+    )
+    return ""
+
+
+@HANDLERS.on("TIMGetPinnedGroupMessageList")
+def _pinned(call: Call) -> bytes:
+    group = member_group(call, call.text(0))
+    shown = [_pinned_view(call, group, p) for p in group.pinned]
+    return orjson.dumps([v for v in shown if v is not None])
+
+
+# -- member search ----------------------------------------------------------------------------
+
+#: TIMGroupSearchMemberField (GM:1109): 1 user id, 2 nick name, 4 remark, 8 name card.
+_MEMBER_FIELDS = frozenset((1, 2, 4, 8))
+
+
+@HANDLERS.on("TIMGroupSearchGroupMembers")
+def _search_members(call: Call) -> bytes:
+    """Search the members of the caller's groups (all joined ones, or the listed ones): a
+    member matches when a keyword is a case-insensitive substring of a searched field (id,
+    name card; the loopback has no nick names or remarks here: GUESS). Result
+    (GM:1168): ``[{group_search_member_result_groupid, …_member_info_list}]``, groups with a
+    match only."""
+    p = _obj(call, 0)
+    words = p.get("group_search_member_params_keyword_list")
+    if (
+        not isinstance(words, list)
+        or not words
+        or len(words) > _MAX_KEYWORDS
+        or not all(isinstance(w, str) and w for w in words)
+    ):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "keyword_list: 1 to 5 non-empty strings")
+    fields = p.get("group_search_member_params_field_list") or [1]
+    if not isinstance(fields, list) or not set(fields) <= _MEMBER_FIELDS:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "field_list: values of 1, 2, 4, 8")
+    wanted = p.get("group_search_member_params_groupid_list") or []
+    if not isinstance(wanted, list):
+        raise CallError(E.ERR_INVALID_PARAMETERS, "groupid_list must be an array")
+    groups = [member_group(call, g) for g in wanted] if wanted else None
+    lowered = [w.lower() for w in words]
+    out = []
+    for group in groups if groups is not None else state_of(call.app).joined(call.user):
+        found = []
+        for m in group.members.values():
+            texts = ([m.user_id] if 1 in fields else []) + ([m.name_card] if 8 in fields else [])
+            if any(w in t.lower() for w in lowered for t in texts):
+                found.append(member_view(group, m, call.app))
+        if found:
+            out.append(
+                {
+                    "group_search_member_result_groupid": group.group_id,
+                    "group_search_member_result_member_info_list": found,
+                }
+            )
+    return orjson.dumps(out)

@@ -23,7 +23,7 @@ from aiotim.loopback.cloud.state import C2C, GROUP, StoredMessage, c2c_key
 from aiotim.loopback.handlers import group_messages, session
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
 from aiotim.loopback.handlers._compose import check_param, compose, uint
-from aiotim.loopback.handlers._reads import mark_read, recount
+from aiotim.loopback.handlers._reads import mark_read, recount, report_unread
 
 __all__ = ["HANDLERS"]
 
@@ -111,6 +111,7 @@ def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> 
         peer.notify_conv(theirs, _ADD if created else _UPDATE)
         if counts:
             peer.notify_unread()
+            report_unread(app, conv_id)  # TIMConvSubscribeUnreadMessageCountByFilter
     return msg
 
 
@@ -191,6 +192,8 @@ def _get_msg_list(call: Call) -> bytes:
     me = call.user
     mine = call.app.store.find_conversation(me, C2C, conv_id)
     cleared = mine.cleared_seq if mine is not None else 0
+    if conv_type == GROUP:  # Work/Public: nothing from before one joined
+        cleared = max(cleared, group_messages.history_floor(call, conv_id))
 
     def wanted(m: StoredMessage) -> bool:
         if m.seq <= cleared or me in m.deleted_for:
@@ -241,6 +244,8 @@ def _mark_all_read(call: Call) -> str:
 @HANDLERS.on("TIMMsgRevoke")
 def _revoke(call: Call) -> str:
     conv_id, conv_type, param = call.text(0), call.integer(1), call.json(2)
+    if conv_type == GROUP:
+        return group_messages.revoke(call, conv_id, param)
     _conv_type(call, conv_type)
     app, me = call.app, call.user
     key = c2c_key(me, conv_id)
@@ -286,7 +291,9 @@ def _revoke(call: Call) -> str:
 _MODIFIABLE = frozenset((0, 3, 6, 7))  # Source: TIMMessageManager.h:1260-1262, 269/75327
 
 
-def _participants(msg: StoredMessage) -> tuple[str, ...]:
+def _participants(msg: StoredMessage, app: App | None = None) -> tuple[str, ...]:
+    if msg.conv_type == GROUP and app is not None:  # the group's members
+        return group_messages.members(app, msg)
     return (msg.sender, msg.target) if msg.conv_type == C2C else (msg.sender,)
 
 
@@ -295,6 +302,8 @@ def _visible(call: Call, msg_id: Any) -> StoredMessage | None:
     if not isinstance(msg_id, str):
         return None
     msg = call.app.store.by_id.get(msg_id)
+    if msg is not None and msg.conv_type == GROUP:
+        return msg if group_messages.can_see(call, msg) else None
     if msg is None or msg.conv_type != C2C or call.user not in _participants(msg):
         return None
     return msg
@@ -347,7 +356,7 @@ def _modify(call: Call) -> bytes | None:
     msg.version += 1
     call.app.store.changed(msg)
     # Source: TIMMessageManager.h:1260: the modifier and the peer are both told
-    for user in dict.fromkeys(_participants(msg)):
+    for user in dict.fromkeys(_participants(msg, call.app)):
         conn = call.app.online.get(user)
         if conn is not None:
             conn.event("TIMSetMsgUpdateCallback", [orjson.dumps([_view(call, msg, user)])])
@@ -489,10 +498,14 @@ def _search(call: Call, cloud: bool) -> bytes:
     items = []
     total = 0
     for conv in sorted(store.conversations(me), key=lambda c: -c.active_time):
-        if conv.conv_type != C2C or (conv_id and conv.conv_id != conv_id):
+        if conv.conv_type not in (C2C, GROUP) or (conv_id and conv.conv_id != conv_id):
             continue
         found = [
-            m for m in store.messages(conv.conv_key) if m.seq > conv.cleared_seq and matches(m)
+            m
+            for m in store.messages(conv.conv_key)
+            if m.seq > conv.cleared_seq
+            and matches(m)
+            and (m.conv_type == C2C or group_messages.can_see(call, m))
         ]
         if not found:
             continue
@@ -574,6 +587,8 @@ def _receipt(msg: StoredMessage, viewer: str) -> dict[str, Any]:
 @HANDLERS.on("TIMMsgSendMessageReadReceipts")
 def _send_receipts(call: Call) -> str:
     msgs = _receipt_msgs(call)
+    if msgs[0].conv_type == GROUP:
+        return group_messages.send_receipts(call, msgs)
     for msg in msgs:
         if msg.sender == call.user or not msg.body.get("message_need_read_receipt"):
             raise CallError(
@@ -596,7 +611,10 @@ def _send_receipts(call: Call) -> str:
 
 @HANDLERS.on("TIMMsgGetMessageReadReceipts")
 def _get_receipts(call: Call) -> bytes:
-    return orjson.dumps([_receipt(m, call.user) for m in _receipt_msgs(call)])
+    msgs = _receipt_msgs(call)
+    if msgs[0].conv_type == GROUP:
+        return group_messages.get_receipts(call, msgs)
+    return orjson.dumps([_receipt(m, call.user) for m in msgs])
 
 
 # -- batch send, cancel, locators -------------------------------------------------------------
@@ -721,6 +739,7 @@ def _get_c2c_opt(call: Call) -> bytes:
 @HANDLERS.on("TIMMsgSetGroupReceiveMessageOpt")
 def _set_group_opt(call: Call) -> str:
     group_id = call.text(0)
+    group_messages.set_receive_option(call, group_id, _opt(call, 1))  # what fan_out honours
     _opts(call.app).group[(call.user, group_id)] = _opt(call, 1)
     return ""
 
@@ -808,7 +827,7 @@ def _target(call: Call, index: int) -> StoredMessage:
 
 
 def _tell_participants(call: Call, msg: StoredMessage, setter: str, fields: list[Any]) -> None:
-    for user in dict.fromkeys(_participants(msg)):  # GUESS: self included
+    for user in dict.fromkeys(_participants(msg, call.app)):  # GUESS: self included
         conn = call.app.online.get(user)
         if conn is not None:
             conn.event(setter, fields)
@@ -935,7 +954,7 @@ def _react(call: Call, add: bool) -> str:
         if not users:
             del reactions[reaction_id]
     current = reactions.get(reaction_id, [])
-    for user in dict.fromkeys(_participants(msg)):
+    for user in dict.fromkeys(_participants(msg, call.app)):
         conn = call.app.online.get(user)
         if conn is not None:  # incremental; a total of 0: removed
             change = {

@@ -202,6 +202,32 @@ int lb_json_members(const char *s, size_t n, lb_json_member_fn fn, void *ctx)
     }
 }
 
+int lb_json_items(const char *s, size_t n, lb_json_item_fn fn, void *ctx)
+{
+    if (!lb_json_valid(s, n))
+        return -1;
+    struct cursor c = {s, s + n};
+    skip_ws(&c);
+    if (*c.p != '[')
+        return -1;
+    c.p++;
+    skip_ws(&c);
+    if (*c.p == ']')
+        return 0;
+    /* Valid text: the walk needs no error handling (as lb_json_members). */
+    for (size_t i = 0;; i++) {
+        skip_ws(&c);
+        const char *val = c.p;
+        value(&c, 1);
+        int rc = fn(ctx, i, val, (size_t)(c.p - val));
+        if (rc != 0)
+            return rc;
+        skip_ws(&c);
+        if (*c.p++ == ']')
+            return 0;
+    }
+}
+
 static unsigned hex4(const char *p)
 {
     unsigned v = 0;

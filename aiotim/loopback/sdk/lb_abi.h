@@ -1,5 +1,6 @@
 /*
- * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> net -> sdk -> (api.c).
+ * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> media -> net -> sdk ->
+ * (api.c).
  *
  * The loopback SDK's C layers in detail. Each .c includes its own header and lower ones only,
  * and no layer calls a higher one: where a lower one must reach up, the higher one hands it a
@@ -12,6 +13,7 @@
  *   lb_callbacks.h                callbacks.c: what the user registered (TIMSet*Callback,
  *                                 TIMAddRecvNewMsgCallback), and firing it
  *   lb_queue.h                    queue.c: jobs, the per-instance callback queue and its thread
+ *   lb_media.h                    media.c: a send's media files, read as U frames (uploads)
  *   lb_net.h                      net.c: the connection, requests, the network thread
  *   lb_sdk.h                      sdk.c: the instance (TIMInit/TIMUninit), local answers,
  *                                 lb_forward, the loopback-only exports
@@ -48,6 +50,7 @@ enum {
     LB_TIM_ERR_JSON = -3,
     LB_TIM_ERR_PARAM = -4,
     LB_ERR_SDK_NOT_INITIALIZED = 6013,
+    LB_ERR_IO_OPERATION_FAILED = 6022,
     LB_ERR_SDK_NET_DISCONNECT = 9508,
     LB_ERR_SDK_NET_NET_UNREACH = 9512,
     LB_ERR_SDK_NET_WAIT_ACK_TIMEOUT = 9520,

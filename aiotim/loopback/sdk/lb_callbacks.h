@@ -1,5 +1,6 @@
 /*
- * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> net -> sdk -> (api.c).
+ * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> media -> net -> sdk ->
+ * (api.c).
  *
  * lb_callbacks.h (callbacks.c): what the user registered — one callback per TIMSet*Callback
  * setter, any number of TIMAddRecvNewMsgCallback ones — and firing it on the calling thread.

@@ -1,5 +1,6 @@
 /*
- * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> net -> sdk -> (api.c).
+ * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> media -> net -> sdk ->
+ * (api.c).
  *
  * lb_json.h (json.c): strict JSON (RFC 8259) syntax checks, and just enough reading for configs.
  */
@@ -16,6 +17,10 @@ bool lb_json_valid(const char *s, size_t n);
 typedef int (*lb_json_member_fn)(void *ctx, const char *key, size_t klen, const char *val,
                                  size_t vlen);
 int lb_json_members(const char *s, size_t n, lb_json_member_fn fn, void *ctx);
+/* Calls fn for each item of a top-level array (index and raw JSON token); returns -1 when s is
+ * not a valid JSON array, else the first non-zero value fn returned, or 0. */
+typedef int (*lb_json_item_fn)(void *ctx, size_t index, const char *val, size_t vlen);
+int lb_json_items(const char *s, size_t n, lb_json_item_fn fn, void *ctx);
 /* Decodes a JSON string token (with its quotes) into a malloc'ed NUL-terminated string. */
 char *lb_json_string_dup(const char *tok, size_t n);
 bool lb_json_key_is(const char *key, size_t klen, const char *name);

@@ -1,5 +1,6 @@
 /*
- * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> net -> sdk -> (api.c).
+ * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> media -> net -> sdk ->
+ * (api.c).
  *
  * lb_net.h (net.c): an instance's connection to the cloud — the address, the requests waiting
  * for their callbacks, the frames waiting to be written, the login state the cloud reported —
@@ -19,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "lb_abi.h"
+#include "lb_media.h"
 #include "lb_queue.h"
 #include "lb_wire.h"
 
@@ -34,6 +36,14 @@ struct lb_req {
     const void *ud;
     int64_t deadline_ms;
     struct lb_frame *frame; /* not NULL while it waits for a connection (not yet sent) */
+    /* A send with media (PROTOCOL.md "Media"): its files go first, in U frames streamed by the
+     * network thread; frame is written after the last one. */
+    struct lb_upload *uploads;
+    char *progress_json; /* the message its upload-progress callbacks carry */
+    bool upload_started;
+    /* TIMMsgDownloadElemToPath: where F frames are written */
+    char *dl_path;
+    int dl_fd;
 };
 
 #define LB_REQ_BUCKETS 1024
@@ -75,6 +85,8 @@ bool lb_conn_init(struct lb_conn *C, struct lb_queue *q, uint64_t app_id, int64_
 /* Frees what C holds; nothing may use it any more. */
 void lb_conn_destroy(struct lb_conn *C);
 
+/* Frees a request and what it holds (frame, uploads, download file). */
+void lb_req_free(struct lb_req *r);
 /* [mu] Keeps the credentials of a TIMLogin for the re-login after a reconnect. */
 void lb_conn_remember_login(struct lb_conn *C, const char *user, const char *sig);
 /* [mu] Numbers r (its deadline_ms holds its start time), stamps f with its id, and hands f to

@@ -1,5 +1,6 @@
 /*
- * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> net -> sdk -> (api.c).
+ * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> media -> net -> sdk ->
+ * (api.c).
  *
  * lb_queue.h (queue.c): jobs (one callback to fire each), an instance's callback queue, and the
  * loop of the callback thread that fires them, plus the SDK's log.

@@ -1,5 +1,6 @@
 /*
- * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> net -> sdk -> (api.c).
+ * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> media -> net -> sdk ->
+ * (api.c).
  *
  * lb_sdk.h (sdk.c): what the generated exports call to forward an API call to the cloud. The
  * instance itself (TIMInit .. TIMUninit: its queue, its connection, its threads) is private to

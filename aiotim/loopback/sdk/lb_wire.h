@@ -1,5 +1,6 @@
 /*
- * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> net -> sdk -> (api.c).
+ * Layers, lowest first: abi, clock -> json, wire, callbacks -> queue -> media -> net -> sdk ->
+ * (api.c).
  *
  * lb_wire.h (wire.c): frame encoding and field decoding (PROTOCOL.md "Framing").
  */

@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -190,10 +191,20 @@ static void req_unlink(struct lb_conn *C, struct lb_req *r)
     *pp = r->hnext;
 }
 
-static void req_free(struct lb_req *r)
+void lb_req_free(struct lb_req *r)
 {
     lb_frames_free(r->frame);
+    lb_uploads_free(r->uploads);
+    free(r->progress_json);
+    if (r->dl_fd >= 0)
+        close(r->dl_fd);
+    free(r->dl_path);
     free(r);
+}
+
+static void req_free(struct lb_req *r)
+{
+    lb_req_free(r);
 }
 
 static void reqs_free(struct lb_conn *C)
@@ -240,14 +251,14 @@ static void req_fail(struct lb_conn *C, struct lb_req *r, int32_t code, const ch
     lb_emit(C->q, job);
 }
 
-/* Fails the requests that were sent on a connection that dropped; those still waiting for a
- * connection keep waiting. */
+/* Fails the requests that were sent on a connection that dropped (a send whose upload had
+ * started included); those still waiting for a connection keep waiting. */
 static void fail_sent(struct lb_conn *C)
 {
     struct lb_req *r = C->reqs_head;
     while (r) {
         struct lb_req *next = r->next;
-        if (!r->frame) {
+        if (!r->frame || r->upload_started) {
             req_fail(C, r, LB_ERR_SDK_NET_DISCONNECT, "network disconnected");
             req_unlink(C, r);
             req_free(r);
@@ -318,7 +329,7 @@ static void send_waiting(struct lb_conn *C)
     struct lb_req *r = C->reqs_head;
     while (r) {
         struct lb_req *next = r->next;
-        if (r->frame) {
+        if (r->frame && !r->uploads) { /* a send with media uploads first (pump_upload) */
             out_append(C, r->frame);
             r->frame = NULL;
             bool any_cb = false;
@@ -430,6 +441,59 @@ static void on_result(struct lb_conn *C, struct lb_job *job, const struct lb_fie
         free(job);
 }
 
+/* F (PROTOCOL.md "Media"): a chunk of the file a TIMMsgDownloadElemToPath request downloads,
+ * written at its offset into the request's path (created or truncated by the first chunk,
+ * closed after the last). A file that cannot be written fails the request (6022). */
+static void on_file(struct lb_conn *C, const unsigned char *body, const struct lb_field *f, int nf,
+                    int64_t now)
+{
+    if (nf != 4 || f[0].tag != 'I' || f[1].tag != 'I' || f[2].tag != 'I' || f[3].tag != 'S' ||
+        f[1].i < 0) {
+        lb_log(C->q, kTIMLog_Error, "loopback: malformed F frame dropped");
+        return;
+    }
+    pthread_mutex_lock(&lb_mu);
+    struct lb_req *r = req_find(C, (uint64_t)f[0].i);
+    if (!r || !r->dl_path) {
+        pthread_mutex_unlock(&lb_mu);
+        lb_log(C->q, kTIMLog_Debug, "loopback: F frame for request %lld dropped: no download",
+               (long long)f[0].i);
+        return;
+    }
+    r->deadline_ms = now + C->timeout_ms;
+    /* Only this thread frees requests: r stays valid while the file is written unlocked. */
+    pthread_mutex_unlock(&lb_mu);
+    int err = 0;
+    if (r->dl_fd < 0) {
+        r->dl_fd = open(r->dl_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (r->dl_fd < 0)
+            err = errno;
+    }
+    const unsigned char *data = body + f[3].off;
+    size_t done = 0;
+    while (!err && done < f[3].len) {
+        ssize_t w = pwrite(r->dl_fd, data + done, f[3].len - done, (off_t)f[1].i + (off_t)done);
+        if (w < 0 && errno != EINTR)
+            err = errno;
+        else if (w > 0)
+            done += (size_t)w;
+    }
+    if (!err && f[1].i + (int64_t)f[3].len >= f[2].i && r->dl_fd >= 0) {
+        if (close(r->dl_fd) != 0)
+            err = errno;
+        r->dl_fd = -1;
+    }
+    if (err) {
+        char desc[300];
+        snprintf(desc, sizeof desc, "cannot write %.200s: %s", r->dl_path, strerror(err));
+        pthread_mutex_lock(&lb_mu);
+        req_fail(C, r, LB_ERR_IO_OPERATION_FAILED, desc);
+        req_unlink(C, r);
+        req_free(r);
+        pthread_mutex_unlock(&lb_mu);
+    }
+}
+
 /* A setter name as it arrives in an E frame: not NUL-terminated. */
 struct name_key {
     const char *p;
@@ -495,6 +559,8 @@ static bool handle_frame(struct lb_conn *C, struct net *N, const unsigned char *
         return false;
     if (type == 'W')
         on_welcome(C, N, f, nf);
+    else if (type == 'F')
+        on_file(C, body + 1, f, nf, now);
     else if (type == 'L')
         on_login_state(C, body + 1, f, nf);
     else
@@ -725,6 +791,71 @@ static void drain_wake(struct lb_conn *C)
     pthread_mutex_unlock(&lb_mu);
 }
 
+/* Uploads (PROTOCOL.md "Media"): while nothing else waits to be written, the next chunk of the
+ * oldest send with media goes out as a U frame, its progress callback is queued, and after its
+ * last chunk the send's C frame follows. One chunk at a time: frames stay small and other
+ * requests are never stuck behind a big file. */
+static void pump_upload(struct lb_conn *C, struct net *N, int64_t now)
+{
+    pthread_mutex_lock(&lb_mu);
+    struct lb_req *r = C->reqs_head;
+    while (r && !r->uploads)
+        r = r->next;
+    if (!r) {
+        pthread_mutex_unlock(&lb_mu);
+        return;
+    }
+    struct lb_upload *u = r->uploads;
+    while (u && u->done)
+        u = u->next;
+    r->upload_started = true;
+    uint64_t id = r->id;
+    pthread_mutex_unlock(&lb_mu);
+    /* Only this thread frees requests: r stays valid while the file is read unlocked. */
+    struct lb_frame *f = u ? lb_media_chunk(id, u) : NULL;
+    if (u && !f)
+        return; /* out of memory: try again on the next turn */
+    if (f) {
+        *N->wq_tail = f;
+        N->wq_tail = &f->next;
+    }
+    if (u && u->fd >= 0 && u->size > 0 && r->progress_json) {
+        struct lb_job *job = lb_job_new(LB_JOB_EVENT, strlen(r->progress_json) + 1);
+        if (job) {
+            size_t off = 0;
+            job->setter = LB_SET_TIMSetMsgElemUploadProgressCallback;
+            job->args[0].s = lb_job_copy(job, &off, r->progress_json);
+            job->args[1].i = u->index;
+            job->args[2].i = u->off;
+            job->args[3].i = u->size;
+            lb_emit(C->q, job);
+        }
+    }
+    pthread_mutex_lock(&lb_mu);
+    r->deadline_ms = now + C->timeout_ms; /* progress: the request is alive */
+    bool all_done = true;
+    for (struct lb_upload *x = r->uploads; x; x = x->next)
+        all_done &= x->done;
+    if (all_done) {
+        lb_uploads_free(r->uploads);
+        r->uploads = NULL;
+        free(r->progress_json);
+        r->progress_json = NULL;
+        *N->wq_tail = r->frame;
+        N->wq_tail = &r->frame->next;
+        r->frame = NULL;
+        r->upload_started = false;
+        bool any_cb = false;
+        for (int k = 0; k < lb_fns[r->fn].ncb; k++)
+            any_cb |= r->cbs[k] != NULL;
+        if (!any_cb) {
+            req_unlink(C, r);
+            req_free(r);
+        }
+    }
+    pthread_mutex_unlock(&lb_mu);
+}
+
 static int poll_timeout(struct lb_conn *C, const struct net *N, int64_t now)
 {
     pthread_mutex_lock(&lb_mu);
@@ -747,6 +878,8 @@ static void net_step(struct lb_conn *C, struct net *N)
         start_connect(C, N, now);
     if (N->state == NET_OPEN)
         take_out(C, N);
+    if (N->state == NET_OPEN && !N->wq)
+        pump_upload(C, N, now);
     struct pollfd pf[2] = {{.fd = C->wake_fd, .events = POLLIN}, {.fd = N->fd}};
     if (N->state == NET_CONNECTING)
         pf[1].events = POLLOUT;
@@ -846,6 +979,13 @@ bool lb_conn_submit(struct lb_conn *C, struct lb_req *r, struct lb_frame *f, boo
     r->id = C->next_req_id++;
     r->deadline_ms += C->timeout_ms;
     lb_frame_set_req_id(f, r->id);
+    if (r->uploads) { /* its files go first: the network thread streams them (pump_upload) */
+        r->frame = f;
+        req_insert(C, r);
+        if (C->welcomed)
+            wake(C);
+        return true;
+    }
     if (C->welcomed) {
         out_append(C, f);
         wake(C);

@@ -16,6 +16,7 @@
 #include "lb_callbacks.h"
 #include "lb_clock.h"
 #include "lb_json.h"
+#include "lb_media.h"
 #include "lb_net.h"
 #include "lb_queue.h"
 #include "lb_sdk.h"
@@ -475,12 +476,22 @@ int lb_forward(int fn_id, const union lb_val *v, const lb_fnptr *cbs, const void
     r->fn = fn_id;
     r->ud = user_data;
     r->deadline_ms = lb_now_ms();
+    r->dl_fd = -1;
+    if (fn_id == LB_FN_TIMMsgDownloadElemToPath)
+        r->dl_path = strdup(v[1].s);
+    if (fn_id == LB_FN_TIMMsgSendMessage || fn_id == LB_FN_TIMMsgSendNewMsg ||
+        fn_id == LB_FN_TIMMsgSendNewMsgEx) {
+        /* As the real SDK: the files of media elements are uploaded before the message. */
+        r->uploads = lb_media_scan(v[2].s);
+        if (r->uploads)
+            r->progress_json = lb_media_progress_json(v[2].s, out_id, v[0].s, v[1].i);
+    }
     pthread_mutex_lock(&lb_mu);
     struct lb_sdk *S = cur;
     if (!S) {
         pthread_mutex_unlock(&lb_mu);
         free(f);
-        free(r);
+        lb_req_free(r);
         return LB_TIM_ERR_SDKUNINIT;
     }
     if (fn_id == LB_FN_TIMLogin)
@@ -488,7 +499,7 @@ int lb_forward(int fn_id, const union lb_val *v, const lb_fnptr *cbs, const void
     bool keep = lb_conn_submit(&S->conn, r, f, any_cb);
     pthread_mutex_unlock(&lb_mu);
     if (!keep)
-        free(r);
+        lb_req_free(r);
     return LB_TIM_SUCC;
 }
 
