@@ -9,7 +9,25 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-__all__ = ["Address", "parse_address"]
+__all__ = [
+    "Address",
+    "LoopbackAddressError",
+    "LoopbackAppIdError",
+    "LoopbackError",
+    "parse_address",
+]
+
+
+class LoopbackError(ConnectionError):
+    """The loopback cloud cannot be used from here (the message says why and what to do)."""
+
+
+class LoopbackAddressError(LoopbackError):
+    """No loopback cloud answers at the address: nothing listens there, or something else."""
+
+
+class LoopbackAppIdError(LoopbackError):
+    """The loopback cloud at the address serves another SDKAppID."""
 
 
 @dataclass(frozen=True, slots=True)

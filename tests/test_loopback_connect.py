@@ -1,0 +1,124 @@
+"""The loopback from another process: aiotim.loopback.connect, its fast failures, and the
+``aiotim loopback serve`` command (its --help and the lines it prints to paste)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import anyio
+import pytest
+
+import aiotim
+import aiotim.loopback
+from aiotim.loopback import LoopbackAddressError, LoopbackAppIdError, connect, probe
+from aiotim.loopback.cloud.serve import main as serve_main
+from aiotim.tools.cli import main as cli_main
+from tests.helpers import APP_ID, SECRET
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_connect_logs_in_to_a_cloud_by_address() -> None:
+    """connect(address, app_id) is a client of the cloud at that address (no library path)."""
+    async with aiotim.loopback.Cloud(APP_ID, SECRET, address="tcp:127.0.0.1:0") as cloud:
+        bob = connect(cloud.address, APP_ID)
+        async with bob:
+            with anyio.fail_after(10):
+                await bob.login("bob", cloud.user_sig("bob"))
+            assert cloud.online_users() == {"bob"}
+
+
+async def test_connect_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without arguments, connect() takes AIOTIM_LOOPBACK_ADDRESS and AIOTIM_SDK_APP_ID."""
+    async with aiotim.loopback.Cloud(APP_ID, SECRET) as cloud:
+        monkeypatch.setenv("AIOTIM_LOOPBACK_ADDRESS", cloud.address)
+        monkeypatch.setenv("AIOTIM_SDK_APP_ID", str(APP_ID))
+        async with connect() as alice:
+            with anyio.fail_after(10):
+                await alice.login("alice", cloud.user_sig("alice"))
+
+
+def test_a_wrong_address_fails_at_once(tmp_path: Path) -> None:
+    """An address where nothing listens fails in connect() itself, saying the address is
+    wrong (not a login that waits 30 s)."""
+    missing = f"unix:{tmp_path}/nothing.sock"
+    started = time.monotonic()
+    with pytest.raises(
+        LoopbackAddressError, match=r"no loopback cloud at unix:.*check the address"
+    ):
+        connect(missing, APP_ID)
+    with pytest.raises(LoopbackAddressError, match=r"no loopback cloud at tcp:127\.0\.0\.1:1 "):
+        connect("tcp:127.0.0.1:1", APP_ID)
+    assert time.monotonic() - started < 5
+
+
+def test_a_malformed_or_missing_address_is_a_value_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A malformed address, a non-loopback host, or none at all: ValueError naming it."""
+    monkeypatch.delenv("AIOTIM_LOOPBACK_ADDRESS", raising=False)
+    with pytest.raises(ValueError, match="expected 'unix:/path'"):
+        connect("cloud.sock", APP_ID)
+    with pytest.raises(ValueError, match="only listens on loopback addresses"):
+        connect("tcp:10.0.0.1:5000", APP_ID)
+    with pytest.raises(ValueError, match=r"no loopback address.*AIOTIM_LOOPBACK_ADDRESS"):
+        connect(None, APP_ID)
+
+
+async def test_a_wrong_app_id_fails_at_once() -> None:
+    """A cloud that serves another SDKAppID: connect() fails at once, saying the app id is
+    wrong."""
+    async with aiotim.loopback.Cloud(APP_ID, SECRET) as cloud:
+        with pytest.raises(LoopbackAppIdError, match=rf"refused SDKAppID {APP_ID + 1}.*--app-id"):
+            await anyio.to_thread.run_sync(lambda: probe(cloud.address, APP_ID + 1))
+        await anyio.to_thread.run_sync(lambda: probe(cloud.address, APP_ID))  # the right one
+
+
+def test_serve_help_shows_serves_options(capsys: pytest.CaptureFixture[str]) -> None:
+    """`aiotim loopback serve --help` prints serve's own options, not the parent's help."""
+    with pytest.raises(SystemExit) as info:
+        cli_main(["loopback", "serve", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "usage: aiotim loopback serve" in out
+    for option in ("--app-id", "--secret-key", "--address", "--db"):
+        assert option in out
+
+
+def test_serve_main_still_parses(capsys: pytest.CaptureFixture[str]) -> None:
+    """The module's own entry point (python -m aiotim.loopback.cloud.serve) is unchanged."""
+    with pytest.raises(SystemExit):
+        serve_main(["--help"])
+    assert "--app-id" in capsys.readouterr().out
+
+
+def test_serve_prints_the_line_to_paste(tmp_path: Path) -> None:
+    """`aiotim loopback serve` prints its address first (stdout), then the line to paste into
+    another process (stderr); that line connects; SIGINT stops it cleanly."""
+    env = {**os.environ, "AIOTIM_SECRET_KEY": SECRET}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aiotim", "loopback", "serve", "--app-id", str(APP_ID)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        address = proc.stdout.readline().strip()
+        assert address.startswith("unix:/")
+        lines = [proc.stderr.readline() for _ in range(3)]
+        paste = f'client = aiotim.loopback.connect("{address}", {APP_ID})'
+        assert paste in lines[1], lines
+        assert f"AIOTIM_LOOPBACK_ADDRESS={address}" in lines[2]
+        probe(address, APP_ID)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
