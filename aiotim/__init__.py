@@ -108,6 +108,10 @@ from aiotim.events.signaling import InviteeAccepted as InviteeAccepted
 from aiotim.events.signaling import InviteeRejected as InviteeRejected
 from aiotim.events.stream import Gap as Gap
 from aiotim.events.stream import Stream as Stream
+from aiotim.fleet import AccountFailure as AccountFailure
+from aiotim.fleet import AccountState as AccountState
+from aiotim.fleet import Fleet as Fleet
+from aiotim.fleet import FleetEvent as FleetEvent
 from aiotim.models import C2C as C2C
 from aiotim.models import Conversation as Conversation
 from aiotim.models import CustomElem as CustomElem
@@ -189,6 +193,8 @@ __version__ = "0.1.0"
 __all__ = [
     "AT_ALL",
     "C2C",
+    "AccountFailure",
+    "AccountState",
     "AioTIMError",
     "AllReceiveOptionChanged",
     "BatchSendResult",
@@ -220,6 +226,8 @@ __all__ = [
     "FaceElem",
     "File",
     "FileElem",
+    "Fleet",
+    "FleetEvent",
     "FollowInfo",
     "FollowResult",
     "FollowTypeResult",

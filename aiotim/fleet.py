@@ -598,9 +598,10 @@ class Fleet:
             TypeError: message filters on a non-message event, or bad ``accounts``.
         """
         wanted = _account_set(accounts)
+        kind = kind_for(event)  # an unknown event type fails here, not when serving
         filters: dict[str, Any] = {"where": where}
         if conv is not None or sender is not None or text is not None:
-            if CATALOG[kind_for(event)].event is not Message:
+            if CATALOG[kind].event is not Message:
                 raise TypeError("conv=, sender= and text= filter messages; use where=")
             filters.update(conv=conv, sender=sender, text=text)
 

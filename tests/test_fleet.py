@@ -184,3 +184,7 @@ async def test_bad_arguments() -> None:
         fleet.new_messages()
     with pytest.raises(RuntimeError, match="no handlers"):
         await fleet.serve()
+    with pytest.raises(KeyError, match="int"):
+        fleet.on(int)
+    with pytest.raises(TypeError, match="filter messages"):
+        fleet.on(aiotim.UserSigExpired, text="x")

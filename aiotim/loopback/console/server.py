@@ -30,7 +30,7 @@ from aiotim.errors import AioTIMError
 from aiotim.loopback.cloud import groupstate, peoplestate
 from aiotim.loopback.cloud.server import CloudServer
 from aiotim.models import C2C, Group, Message
-from aiotim.models.message import Text
+from aiotim.models.message import File, Image, Text
 from aiotim.usersig import gen_user_sig
 
 __all__ = ["Console"]
@@ -480,10 +480,8 @@ class Console:
         folder = Path(tempfile.mkdtemp(dir=self._tmpdir))
         path = folder / name
         path.write_bytes(upload.file.read())
-        if form.get("kind") == "image":
-            msg = await self._call(lambda: client.messages.send_image(conv, path))
-        else:
-            msg = await self._call(lambda: client.messages.send_file(conv, path, name=name))
+        elem = Image(path) if form.get("kind") == "image" else File(path, name)
+        msg = await self._call(lambda: client.send(conv, elem))
         return _json(_message_view(msg))
 
     async def _revoke(self, request: web.Request) -> web.Response:
@@ -515,7 +513,7 @@ class Console:
         name = str(data.get("name") or "").strip() or "group"
         members = [m.strip() for m in data.get("members") or [] if isinstance(m, str) and m]
         group = await self._call(lambda: client.groups.create(name, members=members))
-        return _json({"ok": True, "group": repr(group)})
+        return _json({"ok": True, "group": group.id})
 
     async def _group_join(self, request: web.Request) -> web.Response:
         data = await self._body(request)
