@@ -114,6 +114,16 @@ async def test_console_api() -> None:
         state = await http(url + "api/state")
         assert {"alice", "bot"} <= set(state["online"])
         assert any(m["text"] == "echo: hi" for m in state["messages"])
+        # friends: alice asks dave (a console user too); dave accepts if asked to confirm
+        await http(url + "api/login", {"user": "dave"})
+        added = await http(
+            url + "api/friend/add", {"user": "alice", "peer": "dave", "wording": "hi"}
+        )
+        assert added["ok"]
+        if added["pending"]:
+            await http(url + "api/friend/accept", {"user": "dave", "peer": "alice"})
+        state = await http(url + "api/state")
+        assert "dave" in state["friends"].get("alice", [])
         # a group with the bot, and a mention of it
         group = (
             await http(

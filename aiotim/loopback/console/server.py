@@ -498,14 +498,14 @@ class Console:
         client = await self._client(data.get("user"))
         peer, wording = str(data.get("peer") or ""), str(data.get("wording") or "")
         result = await self._call(lambda: client.friends.add(peer, wording=wording))
-        return _json({"ok": True, "result": repr(result)})
+        return _json({"ok": result.ok, "pending": result.pending, "code": result.code})
 
     async def _friend_accept(self, request: web.Request) -> web.Response:
         data = await self._body(request)
         client = await self._client(data.get("user"))
         peer = str(data.get("peer") or "")
         result = await self._call(lambda: client.friends.accept(peer))
-        return _json({"ok": True, "result": repr(result)})
+        return _json({"ok": result.ok, "code": result.code})
 
     async def _group_create(self, request: web.Request) -> web.Response:
         data = await self._body(request)
