@@ -24,14 +24,20 @@ from aiotim.enums import TIMProfileAddPermission as TIMProfileAddPermission
 from aiotim.enums import TIMUserStatusType as TIMUserStatusType
 from aiotim.errors import AioTIMError as AioTIMError
 from aiotim.errors import ClientClosed as ClientClosed
+from aiotim.errors import InvalidJSON as InvalidJSON
+from aiotim.errors import InvalidParameter as InvalidParameter
 from aiotim.errors import InvalidUserSig as InvalidUserSig
 from aiotim.errors import KickedOfflineError as KickedOfflineError
+from aiotim.errors import NetworkError as NetworkError
 from aiotim.errors import NotInitialized as NotInitialized
 from aiotim.errors import NotLoggedIn as NotLoggedIn
+from aiotim.errors import NotSupported as NotSupported
 from aiotim.errors import PayloadError as PayloadError
+from aiotim.errors import RateLimited as RateLimited
 from aiotim.errors import SDKNotFound as SDKNotFound
 from aiotim.errors import StreamOverflow as StreamOverflow
 from aiotim.errors import TIMError as TIMError
+from aiotim.errors import TIMTimeout as TIMTimeout
 from aiotim.errors import UnsupportedBySDK as UnsupportedBySDK
 from aiotim.events.base import Event as Event
 from aiotim.events.community import CommunityTopicChanged as CommunityTopicChanged
@@ -118,10 +124,13 @@ from aiotim.models import CustomElem as CustomElem
 from aiotim.models import Group as Group
 from aiotim.models import Message as Message
 from aiotim.models import TextElem as TextElem
+from aiotim.models.address import Address as Address
+from aiotim.models.address import System as System
 from aiotim.models.community import PermissionGroupInfo as PermissionGroupInfo
 from aiotim.models.conversation import ConversationPage as ConversationPage
 from aiotim.models.conversation import Draft as Draft
 from aiotim.models.conversation import GroupAtInfo as GroupAtInfo
+from aiotim.models.conversation import OperationResult as OperationResult
 from aiotim.models.group import GroupAddOption as GroupAddOption
 from aiotim.models.group import GroupInfo as GroupInfo
 from aiotim.models.group import GroupInfoResult as GroupInfoResult
@@ -138,6 +147,7 @@ from aiotim.models.group import MemberResultCode as MemberResultCode
 from aiotim.models.group import TopicInfo as TopicInfo
 from aiotim.models.group import TopicResult as TopicResult
 from aiotim.models.message import AT_ALL as AT_ALL
+from aiotim.models.message import AT_ALL_V2 as AT_ALL_V2
 from aiotim.models.message import Custom as Custom
 from aiotim.models.message import Elem as Elem
 from aiotim.models.message import Face as Face
@@ -153,6 +163,7 @@ from aiotim.models.message import ImageInfo as ImageInfo
 from aiotim.models.message import Location as Location
 from aiotim.models.message import LocationElem as LocationElem
 from aiotim.models.message import MergerElem as MergerElem
+from aiotim.models.message import MessageStatus as MessageStatus
 from aiotim.models.message import Priority as Priority
 from aiotim.models.message import ProfileChangeElem as ProfileChangeElem
 from aiotim.models.message import ReplyRef as ReplyRef
@@ -163,6 +174,7 @@ from aiotim.models.message import UnknownElem as UnknownElem
 from aiotim.models.message import Video as Video
 from aiotim.models.message import VideoElem as VideoElem
 from aiotim.models.message_info import BatchSendResult as BatchSendResult
+from aiotim.models.message_info import DownloadProgress as DownloadProgress
 from aiotim.models.message_info import MessageExtension as MessageExtension
 from aiotim.models.message_info import MessageLocator as MessageLocator
 from aiotim.models.message_info import Reaction as Reaction
@@ -171,6 +183,7 @@ from aiotim.models.message_info import ReadReceipt as ReadReceipt
 from aiotim.models.message_info import ReceiveOptInfo as ReceiveOptInfo
 from aiotim.models.message_info import SearchResult as SearchResult
 from aiotim.models.message_info import SearchResultItem as SearchResultItem
+from aiotim.models.message_info import TranslateResult as TranslateResult
 from aiotim.models.official import OfficialAccountResult as OfficialAccountResult
 from aiotim.models.profile import FollowInfo as FollowInfo
 from aiotim.models.profile import FollowResult as FollowResult
@@ -192,9 +205,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AT_ALL",
+    "AT_ALL_V2",
     "C2C",
     "AccountFailure",
     "AccountState",
+    "Address",
     "AioTIMError",
     "AllReceiveOptionChanged",
     "BatchSendResult",
@@ -218,6 +233,7 @@ __all__ = [
     "ConversationsDeletedFromGroup",
     "Custom",
     "CustomElem",
+    "DownloadProgress",
     "Draft",
     "Elem",
     "Event",
@@ -280,6 +296,8 @@ __all__ = [
     "Image",
     "ImageElem",
     "ImageInfo",
+    "InvalidJSON",
+    "InvalidParameter",
     "InvalidUserSig",
     "InvitationCancelled",
     "InvitationModified",
@@ -302,18 +320,22 @@ __all__ = [
     "MessageLocator",
     "MessageModified",
     "MessageRevoked",
+    "MessageStatus",
     "MsgStatus",
     "MutualFollowersListChanged",
+    "NetworkError",
     "NetworkStatus",
     "NetworkStatusChanged",
     "NotInitialized",
     "NotLoggedIn",
+    "NotSupported",
     "OfficialAccountChanged",
     "OfficialAccountDeleted",
     "OfficialAccountInfo",
     "OfficialAccountResult",
     "OfficialAccountSubscribed",
     "OfficialAccountUnsubscribed",
+    "OperationResult",
     "PayloadError",
     "PermissionGroupChanged",
     "PermissionGroupCreated",
@@ -323,6 +345,7 @@ __all__ = [
     "PermissionGroupMembersRemoved",
     "Priority",
     "ProfileChangeElem",
+    "RateLimited",
     "RawEvent",
     "Reaction",
     "ReactionChange",
@@ -343,12 +366,14 @@ __all__ = [
     "SoundElem",
     "Stream",
     "StreamOverflow",
+    "System",
     "TIMError",
     "TIMFollowType",
     "TIMFriendCheckRelation",
     "TIMFriendshipRelationType",
     "TIMGenderType",
     "TIMProfileAddPermission",
+    "TIMTimeout",
     "TIMUserStatusType",
     "Text",
     "TextElem",
@@ -358,6 +383,7 @@ __all__ = [
     "TopicPermissionsDeleted",
     "TopicPermissionsModified",
     "TopicResult",
+    "TranslateResult",
     "UnknownElem",
     "UnreadTotalByFilterChanged",
     "UnreadTotalChanged",
