@@ -154,6 +154,11 @@ async def test_console_api() -> None:
         # revoke alice's message
         await http(url + "api/revoke", {"user": "alice", "id": sent["id"]})
         assert cloud.stats()["revoked"] == 1
+        # a restart of the cloud: the SDKs reconnect and log in again by themselves
+        await http(url + "api/fault", {"action": "restart"})
+        with anyio.fail_after(20):
+            while not {"alice", "bot"} <= cloud.online_users():
+                await anyio.sleep(0.05)
         # a fault: the bot's UserSig expires (it is told and logged out)
         expired = bot.wait_for(aiotim.UserSigExpired, timeout=10)
         await http(url + "api/fault", {"action": "expire", "user": "bot"})
