@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import anyio
+import orjson
 import pytest
 
 import aiotim
@@ -210,3 +211,44 @@ async def test_unread_count_subscription_by_filter() -> None:
         await alice.messages.send_text(group, "three")
         await bob.messages.send_text(aiotim.C2C("alice"), "sync")  # a round trip
         assert len(counts) == 0
+
+
+async def test_replies_are_recorded_on_the_thread_root() -> None:
+    """As Tencent's UI kits do, a reply adds itself to its thread root's ``messageReplies``
+    (cloud_custom_data, TIMMsgModifyMessage): two replies in a group thread (one to the
+    other) are both listed on the root, which members see modified; a quote adds nothing."""
+    async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, bob, carol)):
+        group = await alice.groups.create("thread", members=("bob", "carol"))
+        root = await alice.messages.send_text(group, "root")
+        first = await bob.messages.reply(root, aiotim.Text("first"))
+        await carol.messages.reply(first, aiotim.Text("second"))
+        await carol.messages.reply(root, aiotim.Text("just a quote"), quote=True)
+        [stored] = await alice.messages.find([root.id])
+        data = orjson.loads(stored.cloud_custom_data)
+        replies = data["messageReplies"]["replies"]
+        assert [(r["messageAbstract"], r["messageSender"]) for r in replies] == [
+            ("first", "bob"),
+            ("second", "carol"),
+        ]
+        assert data["version"] == "1"
+
+
+async def test_saved_and_imported_messages_stay_with_their_user() -> None:
+    """save() and import_messages() put messages in the caller's conversation only: alice's
+    history shows them (imported ones with status LOCAL_IMPORTED and their own sender), bob's
+    does not, and nothing is delivered to him."""
+    async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):
+        inbox = bob.messages.new_messages()
+        await alice.messages.save(aiotim.C2C("bob"), aiotim.Text("a note"))
+        sent = await bob.messages.send_text(aiotim.C2C("alice"), "hi alice")
+        await alice.messages.import_messages(aiotim.C2C("bob"), [sent])
+        mine = await alice.messages.history(aiotim.C2C("bob"))
+        assert [m.text for m in mine] == ["hi alice", "hi alice", "a note"]
+        assert mine[0].status == aiotim.MsgStatus.LOCAL_IMPORTED
+        assert mine[0].sender == "bob"
+        theirs = await bob.messages.history(aiotim.C2C("alice"))
+        assert [m.text for m in theirs] == ["hi alice"]
+        await alice.messages.send_text(aiotim.C2C("bob"), "sync")
+        got = await next_item(inbox)
+        assert isinstance(got, aiotim.Message)
+        assert got.text == "sync"

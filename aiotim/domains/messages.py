@@ -17,7 +17,7 @@ import orjson
 
 from aiotim.domains._base import Domain, all_of
 from aiotim.enums import MsgStatus
-from aiotim.errors import NetworkError, PayloadError
+from aiotim.errors import NetworkError, PayloadError, TIMError
 from aiotim.events.filters import message_filter
 from aiotim.events.messages import (
     MessageExtensionsChanged,
@@ -221,6 +221,10 @@ def _sender_name(msg: Message) -> str:
 
 def _elem_type(msg: Message) -> int:
     return msg.elems[0].elem_type if msg.elems else -1
+
+
+#: ERR_SDK_MSG_MODIFY_CONFLICT (TIMErrorCode.h)
+_MODIFY_CONFLICT = 8006
 
 
 def _paths(elem: Elem) -> tuple[str, ...]:
@@ -514,13 +518,58 @@ class Messages(Domain):
         except orjson.JSONDecodeError:
             pass
         data["messageReply"] = ref
-        return await self.send(
+        sent = await self.send(
             msg.conv,
             *elems,
             at=at,
             need_read_receipt=need_read_receipt,
             cloud_custom_data=orjson.dumps(data).decode(),
         )
+        if not quote:
+            await self._add_to_thread(msg, str(ref["messageRootID"]), sent)
+        return sent
+
+    async def _add_to_thread(self, parent: Message, root_id: str, reply: Message) -> None:
+        """Record ``reply`` in its thread root's ``messageReplies`` (cloud_custom_data), as
+        Tencent's UI kits do after a reply (TUIKit TUIChatModifyMessageHelper: the root's
+        ``{"messageReplies": {"replies": [...]}, "version": "1"}``, written with
+        ``TIMMsgModifyMessage`` and retried on a modify conflict). Best effort: the reply is
+        sent whatever happens here."""
+        entry = {
+            "messageID": reply.id,
+            "messageAbstract": reply.text or "",
+            "messageSender": reply.sender,
+            "messageType": V2_ELEM_TYPE.get(_elem_type(reply), 0),
+            "messageTime": reply.server_time,
+            "messageSequence": reply.seq,
+            "version": 1,
+        }
+        root: Message | None = parent if parent.id == root_id else None
+        for _ in range(3):  # the UI kits retry a conflicting modify 3 times
+            if root is None:
+                found = await self.find([root_id])
+                if not found:
+                    return
+                root = found[0]
+            data: dict[str, Any] = {}
+            try:
+                old = orjson.loads(root.cloud_custom_data) if root.cloud_custom_data else {}
+                data = old if isinstance(old, dict) else {}
+            except orjson.JSONDecodeError:
+                pass
+            thread = data.get("messageReplies")
+            replies = thread.get("replies") if isinstance(thread, dict) else None
+            data["messageReplies"] = {
+                "replies": [*(replies if isinstance(replies, list) else []), entry]
+            }
+            data["version"] = "1"
+            try:
+                await self.modify(root, cloud_custom_data=orjson.dumps(data).decode())
+                return
+            except TIMError as exc:
+                if exc.code != _MODIFY_CONFLICT:
+                    return
+                root = None  # someone else changed it: read it again
 
     async def revoke(self, msg: Message, *, reason: str = "") -> None:
         """Revoke a message (within 2 minutes of sending by default; group owners and admins

@@ -11,10 +11,12 @@ from typing import Any
 
 import orjson
 
-from aiotim.enums import TIMConvEvent, TIMErrCode
+from aiotim.enums import TIMConvEvent, TIMErrCode, TIMMsgStatus
 from aiotim.loopback.cloud import jsonshapes, views
-from aiotim.loopback.cloud.state import C2C, GROUP, StoredConversation, c2c_key
+from aiotim.loopback.cloud.state import C2C, GROUP, StoredConversation, StoredMessage, c2c_key
+from aiotim.loopback.handlers import group_messages
 from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
+from aiotim.loopback.handlers._compose import check_param, compose
 from aiotim.loopback.handlers._reads import (
     mark_read,
     matches_filter,
@@ -464,3 +466,91 @@ def _create(call: Call) -> bytes:
     if created:
         call.conn.notify_conv(conv, int(TIMConvEvent.kTIMConvEvent_Add))
     return orjson.dumps(views.conv_view(call.app.store, conv))
+
+
+# -- messages kept on one device: TIMMsgSaveMsg, TIMMsgImportMsgList ------------------------------
+
+_LOCAL_IMPORTED = int(TIMMsgStatus.kTIMMsg_LocalImported)
+_MAX_IMPORT = 100  # GUESS: messages per TIMMsgImportMsgList call
+
+
+def _local_target(call: Call, conv_id: str, conv_type: int) -> tuple[str, list[str]]:
+    """The storage key of the caller's conversation, and who else shares its history (they
+    never see a message kept on the caller's device)."""
+    if conv_type == C2C:
+        if not conv_id:
+            raise CallError(E.ERR_INVALID_PARAMETERS, "conv_id is empty")
+        return c2c_key(call.user, conv_id), [conv_id] if conv_id != call.user else []
+    if conv_type == GROUP:
+        key = group_messages.history_key(call, conv_id)
+        group = group_messages.member_group(call, conv_id)
+        return key, [u for u in group.members if u != call.user]
+    raise CallError(E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: bad conv_type {conv_type}")
+
+
+def _keep_locally(call: Call, conv_id: str, conv_type: int, msgs: list[StoredMessage]) -> None:
+    store = call.app.store
+    key, others = _local_target(call, conv_id, conv_type)
+    for msg in msgs:
+        # GUESS: the loopback keeps "this device only" as "this user only": the message is in
+        # the conversation's history, hidden from everyone else, and counts as read.
+        msg.deleted_for = list(others)
+        store.append(msg)
+    conv, created = store.conversation(call.user, conv_type, conv_id, key)
+    last = msgs[-1]
+    conv.last_seq, conv.active_time = last.seq, max(conv.active_time, last.server_time)
+    conv.read_seq = max(conv.read_seq, last.seq)
+    store.conv_changed(conv)
+    call.conn.notify_conv(conv, int(TIMConvEvent.kTIMConvEvent_Add) if created else _UPDATE)
+
+
+@HANDLERS.on("TIMMsgSaveMsg")
+def _save_msg(call: Call) -> str:
+    """A message stored in the caller's conversation without being sent (TIMMessageManager.h:
+    1404): nobody else sees it; result ``""``."""
+    conv_id, conv_type = call.text(0), call.integer(1)
+    param = check_param(call, conv_id, call.json(2))
+    key, _ = _local_target(call, conv_id, conv_type)
+    msg, new = compose(
+        call, conv_key=key, conv_type=conv_type, target=conv_id, param=param, msg_id=""
+    )
+    if new:
+        _keep_locally(call, conv_id, conv_type, [msg])
+    return ""
+
+
+@HANDLERS.on("TIMMsgImportMsgList")
+def _import_msg_list(call: Call) -> str:
+    """Messages imported into the caller's conversation (TIMMessageManager.h:1454): their
+    sender and times as given, status 5 (LocalImported); nobody else sees them; result
+    ``""``."""
+    conv_id, conv_type = call.text(0), call.integer(1)
+    items = call.json(2)
+    if not isinstance(items, list) or not items or len(items) > _MAX_IMPORT:
+        raise CallError(E.ERR_INVALID_PARAMETERS, "json_msg_array: 1 to 100 messages")
+    key, _ = _local_target(call, conv_id, conv_type)
+    msgs = []
+    for item in items:
+        param = check_param(call, conv_id, item)
+        msg, new = compose(
+            call, conv_key=key, conv_type=conv_type, target=conv_id, param=param, msg_id=""
+        )
+        if not new:  # one of my stored messages: it is there already
+            continue
+        sender = item.get("message_sender")
+        if isinstance(sender, str) and sender:
+            msg.sender = sender
+            if conv_type == C2C and sender != call.user:
+                msg.target = call.user  # a message the peer sent me
+        for field, attr in (
+            ("message_server_time", "server_time"),
+            ("message_client_time", "client_time"),
+        ):
+            value = item.get(field)
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                setattr(msg, attr, value)
+        msg.status = _LOCAL_IMPORTED
+        msgs.append(msg)
+    if msgs:
+        _keep_locally(call, conv_id, conv_type, msgs)
+    return ""

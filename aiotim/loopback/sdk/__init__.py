@@ -6,7 +6,8 @@ cloud (:mod:`aiotim.loopback.cloud`) over a unix socket or 127.0.0.1 (``PROTOCOL
 
 Its C layers, lowest first (the order is written at the top of every header, in detail in
 ``lb_abi.h``): ``lb_abi.h``, ``lb_clock.h`` -> ``json.c``, ``wire.c``, ``callbacks.c`` (the
-user's registrations) -> ``queue.c`` (the callback thread) -> ``net.c`` (the network thread)
+user's registrations) -> ``queue.c`` (the callback thread) -> ``media.c`` (a send's media
+files, read in chunks for upload) -> ``net.c`` (the network thread)
 -> ``sdk.c`` (the instance, local answers, forwarding) -> ``api.c`` (the generated exports).
 """
 
