@@ -41,7 +41,9 @@ KILL_AT = 150  # acknowledged sends before the SIGKILL (a few hundred messages p
 
 
 def start_server(db: Path, sock: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """``aiotim loopback serve --db`` in a subprocess, once it prints its address."""
+    """``aiotim loopback serve --db`` in a subprocess, once it prints its address (its stderr
+    goes to ``<db>.log``)."""
+    log = db.with_suffix(".log").open("a")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -57,15 +59,19 @@ def start_server(db: Path, sock: Path, env: dict[str, str] | None = None) -> sub
             str(db),
         ],
         stdout=subprocess.PIPE,
+        stderr=log,
         text=True,
         env={**os.environ, "AIOTIM_SECRET_KEY": KEY, **(env or {})},
     )
+    log.close()
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
     if line != f"unix:{sock}":
         proc.kill()
         proc.wait()
-        raise AssertionError(f"serve printed {line!r}")
+        raise AssertionError(
+            f"serve printed {line!r}; its stderr: {db.with_suffix('.log').read_text()[-2000:]}"
+        )
     return proc
 
 
