@@ -32,7 +32,43 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "calls_vs_naive_c100": (3.0, "min", "x"),
     "rss_growth_mb": (10.0, "max", "MB"),
     "pending_left": (0, "max", ""),
+    "latency_p99_vs_floor_10k": (2.0, "max", "x"),
+    # side by side with Tencent's Node.js wrapper (benchmarks/node_peer.py)
+    "vs_node_events_b1": (1.5, "min", "x"),
+    "vs_node_events_b1000": (1.5, "min", "x"),
+    "events_vs_floor_b1000": (0.8, "min", "x"),
+    "vs_node_calls_c100": (2.0, "min", "x"),
+    "vs_node_calls_c1": (1.3, "min", "x"),
+    "vs_node_rss": (0.5, "max", "x"),
 }
+
+#: the Node peer's summary keys, from benchmarks.node_peer's "{backend}_{key}"
+NODE_KEYS = (
+    "vs_node_events_b1",
+    "vs_node_events_b100",
+    "vs_node_events_b1000",
+    "events_vs_floor_b1000",
+    "vs_node_calls_c1",
+    "vs_node_calls_c100",
+    "vs_node_convlist_c1",
+    "vs_node_convlist_c100",
+    "vs_node_send_c1",
+    "vs_node_send_c100",
+    "vs_node_rss",
+)
+
+
+def summarize_node(node: dict[str, Any], backend: str) -> dict[str, Any]:
+    """The Node peer's ratios for ``backend`` (empty when it was skipped)."""
+    if "skipped" in node:
+        return {}
+    out: dict[str, Any] = {k: node.get(f"{backend}_{k}") for k in NODE_KEYS}
+    out["rss_mb_after_calls"] = node["rss"].get(f"aiotim_{backend}_rss_mb")
+    out["rss_growth_kb_per_call"] = node["rss"].get(f"aiotim_{backend}_growth_kb_per_call")
+    if backend == "asyncio":
+        out["node_rss_mb_after_calls"] = node["rss"].get("node_rss_mb")
+        out["node_rss_growth_kb_per_call"] = node["rss"].get("node_growth_kb_per_call")
+    return out
 
 
 def run_script(name: str, quick: bool) -> dict[str, Any]:
@@ -189,16 +225,27 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="smaller counts: under two minutes")
     ap.add_argument("--json", metavar="FILE", help="write the results as JSON to FILE")
     ap.add_argument("--no-write", action="store_true", help="do not rewrite RESULTS.md")
+    ap.add_argument(
+        "--peer",
+        choices=["node"],
+        help="only the side-by-side comparison with this peer (RESULTS.md is not rewritten)",
+    )
     args = ap.parse_args()
 
+    if args.peer == "node":
+        return peer_only(args.quick, args.json)
     t0 = time.perf_counter()
     raw = {name: run_script(name, args.quick) for name in SCRIPTS}
     raw["accounts"] = run_script("accounts", args.quick)  # its own section of RESULTS.md
+    if args.quick:
+        raw["node_peer"] = {"skipped": "not in a quick run (python -m benchmarks --peer node)"}
+    else:
+        raw["node_peer"] = run_script("node_peer", args.quick)
     backends = [
         k.removeprefix("aiotim_") for k in raw["throughput"]["rates"] if k.startswith("aiotim_")
     ]
     backends.sort(key=lambda b: (b != "asyncio", b))
-    summary = {b: summarize(raw, b) for b in backends}
+    summary = {b: {**summarize(raw, b), **summarize_node(raw["node_peer"], b)} for b in backends}
     env = environment()
     took = time.perf_counter() - t0
 
@@ -248,6 +295,12 @@ def main() -> int:
         "`decode_one_*`: decoding one message (what every consumer does per event) back to",
         "back (`hot`) and right after a 100 µs sleep, as a thread does between events at 10k/s.",
         "",
+        *node_notes(raw["node_peer"]),
+        "",
+        "The machine is shared: other engineers' test runs were using its 2 CPUs during this",
+        f"run (load average {os.getloadavg()[0]:.1f} at its end), which depresses absolute",
+        "figures and widens the latency tails more than the side-by-side ratios.",
+        "",
     ]
     from benchmarks.accounts import results_section
 
@@ -265,6 +318,43 @@ def main() -> int:
                 indent=2,
                 sort_keys=True,
             ),
+            encoding="utf-8",
+        )
+    return 0
+
+
+def node_notes(node: dict[str, Any]) -> list[str]:
+    if "skipped" in node:
+        return [f"Node.js peer: skipped ({node['skipped']})."]
+    return [
+        f"`vs_node_*`: aiotim / Tencent's Node.js wrapper ({node['peer']}), both on the",
+        f"loopback library, side by side, alternating, median of {node['rounds']} rounds",
+        "(`benchmarks/node_peer.py`): `events_b1`/`_b100`/`_b1000` new",
+        "messages at that many per callback (both decode the JSON and read each text);",
+        "`convlist`/`send` TIMConvGetConvList / TIMMsgSendMessage through a loopback cloud in",
+        "its own process, `calls_c*` the lower of the two; `vs_node_rss` RSS after the calls;",
+        "`events_vs_floor_b1000` aiotim over one thread decoding the same 1,000-message",
+        f"callbacks. Node ran without network: {'yes (netless)' if node['netless'] else 'no'};",
+        "it loaded the loopback only (hash checked before, /proc/self/maps after).",
+    ]
+
+
+def peer_only(quick: bool, json_file: str | None) -> int:
+    """``--peer node``: the Node comparison alone, as a table."""
+    node = run_script("node_peer", quick)
+    if "skipped" in node:
+        print(f"node peer skipped: {node['skipped']}")
+        return 0
+    backends = sorted(
+        {k.split("_vs_node_")[0] for k in node if "_vs_node_" in k},
+        key=lambda b: (b != "asyncio", b),
+    )
+    summary = {b: summarize_node(node, b) for b in backends}
+    print("\n".join(table(summary)))
+    print("\n" + "\n".join(node_notes(node)))
+    if json_file:
+        Path(json_file).write_text(
+            json.dumps({"quick": quick, **summary, "raw": {"node_peer": node}}, indent=2),
             encoding="utf-8",
         )
     return 0

@@ -53,6 +53,29 @@ PAYLOAD = orjson.dumps(
 )
 
 
+def cloud_message(i: int = 0, text: str = "hello, benchmark") -> dict[str, Any]:
+    """A C2C text message from alice to bob, as the loopback cloud renders it for bob (the JSON
+    a client's new-message callback receives); ``i`` varies its ids and sequence number."""
+    from aiotim.loopback.cloud.jsonshapes import message_view
+    from aiotim.loopback.cloud.state import StoredMessage
+
+    rand = 123456789 + i
+    stored = StoredMessage(
+        conv_key="c2c:alice:bob",
+        conv_type=1,
+        sender="alice",
+        target="bob",
+        body={"message_elem_array": [{"elem_type": 0, "text_elem_content": text}]},
+        rand=rand,
+        server_time=1700000000,
+        client_time=1700000000,
+        msg_id=f"144115212345678901-1700000000-{rand}",
+        unique_id=7000000000000000000 + i,
+        seq=42 + i,
+    )
+    return message_view(stored, "bob", is_read=False, is_peer_read=False)
+
+
 def work(payload: bytes) -> int:
     """The per-callback work every consumer does: decode, build the Messages, read ``.text``."""
     n = 0
