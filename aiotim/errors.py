@@ -42,7 +42,10 @@ __all__ = [
     "check_result",
     "error_from_code",
     "error_from_result",
+    "forget_secret",
     "redact",
+    "remember_secret",
+    "scrub_exception",
 ]
 
 
@@ -58,6 +61,76 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9*\-_+/=]{40,}")
 # A secret key (64 hex digits) or any other long hex secret.
 _HEX_RE = re.compile(r"\b[0-9a-fA-F]{32,}\b")
 
+#: a fragment of a known secret this long or longer is masked wherever it appears
+MIN_FRAGMENT = 8
+#: secrets shorter than this are not remembered (a UserSig is 150+ characters)
+_MIN_SECRET = 16
+#: how many secrets are remembered (the oldest is forgotten first)
+_MAX_SECRETS = 64
+#: the remembered secrets, oldest first
+_secrets: dict[str, None] = {}
+#: every MIN_FRAGMENT-long piece of a remembered secret -> how many secrets contain it
+_grams: dict[str, int] = {}
+
+
+def _pieces(secret: str) -> set[str]:
+    return {secret[i : i + MIN_FRAGMENT] for i in range(len(secret) - MIN_FRAGMENT + 1)}
+
+
+def remember_secret(secret: str) -> None:
+    """From now on, mask ``secret`` — and any piece of it of :data:`MIN_FRAGMENT` or more
+    characters — in everything :func:`redact` sees (exception messages, SDK logs).
+
+    :meth:`aiotim.Client.login` remembers each UserSig it is given (through ``TIMLogin``), so a
+    sig is masked even when no pattern would recognise it: split in short pieces, or with
+    characters no base64 alphabet has. The last 64 secrets (of 16+ characters) are kept.
+    """
+    if not isinstance(secret, str) or len(secret) < _MIN_SECRET:
+        return
+    if secret in _secrets:
+        _secrets[secret] = _secrets.pop(secret)  # now the newest
+        return
+    _secrets[secret] = None
+    for piece in _pieces(secret):
+        _grams[piece] = _grams.get(piece, 0) + 1
+    while len(_secrets) > _MAX_SECRETS:
+        forget_secret(next(iter(_secrets)))
+
+
+def forget_secret(secret: str) -> None:
+    """Stop masking ``secret`` specially (the patterns of :func:`redact` still apply)."""
+    if _secrets.pop(secret, 0) is None:
+        for piece in _pieces(secret):
+            left = _grams[piece] - 1
+            if left:
+                _grams[piece] = left
+            else:
+                del _grams[piece]
+
+
+def _mask_known(text: str) -> str:
+    """``text`` with every run covered by pieces of remembered secrets masked."""
+    if not _grams or len(text) < MIN_FRAGMENT:
+        return text
+    spans: list[list[int]] = []
+    grams = _grams
+    for i in range(len(text) - MIN_FRAGMENT + 1):
+        if text[i : i + MIN_FRAGMENT] in grams:
+            if spans and i <= spans[-1][1]:
+                spans[-1][1] = i + MIN_FRAGMENT
+            else:
+                spans.append([i, i + MIN_FRAGMENT])
+    if not spans:
+        return text
+    out = []
+    at = 0
+    for start, end in spans:
+        out.append(text[at:start])
+        out.append(_mask(text[start:end]))
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
 
 def _mask(secret: str) -> str:
     return f"<redacted {len(secret)} chars>"
@@ -72,17 +145,77 @@ def _mask_token(match: re.Match[str]) -> str:
     return token
 
 
-def redact(text: str) -> str:
-    """``text`` with anything that looks like a UserSig, a key or a signature masked.
+def _mask_keyed(match: re.Match[str]) -> str:
+    key, sep, value = match.groups()
+    # "user_sig=…", '"userSig": "…"' are values; in prose ("malformed UserSig: not base64")
+    # the word after "key: " is text: a bare value made of letters only and shorter than a
+    # secret is left alone
+    if "=" in sep or '"' in sep or "'" in sep or not value.isalpha() or len(value) >= _MIN_SECRET:
+        return key + sep + _mask(value)
+    return match.group(0)
 
-    Masks the value after ``user_sig``/``usersig``/``sig``/``sign``/``secret_key``/
-    ``password``/``token`` (``=`` or ``:``), any run of 40+ base64-alphabet characters (standard
-    or the TLS-sig ``*-_`` variant) that mixes digits and both cases, and any run of 32+ hex
+
+def redact(text: str) -> str:
+    """``text`` with the remembered secrets and anything that looks like a UserSig, a key or a
+    signature masked; ordinary text is left as it is.
+
+    Masks every piece of :data:`MIN_FRAGMENT` or more characters of a secret given to
+    :func:`remember_secret` (each UserSig the client logs in with); the value after
+    ``user_sig``/``usersig``/``sig``/``sign``/``secret_key``/``password``/``token`` given with
+    ``=`` or quoted (after a bare ``key:``, unless it is a word of letters only shorter than
+    16: in prose the next word is text); any run of 40+ base64-alphabet characters (standard
+    or the TLS-sig ``*-_`` variant) that mixes digits and both cases; and any run of 32+ hex
     digits. A masked value becomes ``<redacted N chars>``.
     """
-    text = _KEYED_SECRET_RE.sub(lambda m: m.group(1) + m.group(2) + _mask(m.group(3)), text)
+    text = _mask_known(text)
+    text = _KEYED_SECRET_RE.sub(_mask_keyed, text)
     text = _TOKEN_RE.sub(_mask_token, text)
     return _HEX_RE.sub(lambda m: _mask(m.group(0)), text)
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, bytes | bytearray):
+        text = bytes(value).decode("utf-8", "surrogateescape")
+        clean = redact(text)
+        return value if clean == text else clean.encode("utf-8", "surrogateescape")
+    if isinstance(value, tuple | list):
+        return type(value)(_scrub(v) for v in value)
+    return value
+
+
+def scrub_exception(exc: BaseException) -> BaseException:
+    """Redact (:func:`redact`) ``exc`` in place — its ``args`` (so its ``str`` and ``repr``), a
+    ``UnicodeError``'s ``object``, a TIMError's ``desc``, its notes — and every exception
+    chained to it (``__cause__``, ``__context__``, the members of an exception group).
+    Returns ``exc``."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, UnicodeEncodeError | UnicodeDecodeError | UnicodeTranslateError):
+            obj = _scrub(e.object)
+            if obj != e.object:
+                # the place of the bad character would tell something of it: the whole text
+                e.object, e.start, e.end = obj, 0, len(obj)
+                e.args = (e.args[0], obj, 0, len(obj), *e.args[4:])
+        else:
+            e.args = tuple(_scrub(a) for a in e.args)
+        for attr in ("desc", "excerpt"):
+            value = getattr(e, attr, None)
+            if isinstance(value, str):
+                setattr(e, attr, redact(value))
+        notes = getattr(e, "__notes__", None)
+        if isinstance(notes, list):
+            notes[:] = [_scrub(n) for n in notes]
+        todo += [e.__cause__, e.__context__]
+        if isinstance(e, BaseExceptionGroup):
+            todo += e.exceptions
+    return exc
 
 
 # ---- the tree ----------------------------------------------------------------------------

@@ -36,7 +36,15 @@ from typing import Any
 
 from aiotim._backends import Slot
 from aiotim._native._ffi import ffi
-from aiotim._native.convert import FastStart, StarterHost, arity_error, bad_int, c_str
+from aiotim._native.convert import (
+    FastStart,
+    StarterHost,
+    arity_error,
+    bad_int,
+    c_bool,
+    c_str,
+    int_error,
+)
 from aiotim.errors import ClientClosed, error_from_result
 
 __all__ = ["SHAPES", "shape_of"]
@@ -88,11 +96,15 @@ def factory(sh: str) -> str:
                 f"        c{i} = args[{j}]",
                 f"        if c{i}.__class__ is not int and (isinstance(c{i}, bool)"
                 f" or not isinstance(c{i}, int)):",
-                f"            raise bad_int(fn, names[{j}])",
+                f"            raise bad_int(fn, names[{j}], c{i})",
             ]
             j += 1
         elif k == "b":
-            lines.append(f"        c{i} = bool(args[{j}])")
+            lines += [
+                f"        c{i} = args[{j}]",
+                f"        if c{i} is not True and c{i} is not False:",
+                f"            c{i} = c_bool(c{i}, fn, names[{j}])",
+            ]
             j += 1
         c_args.append({"c": "tramp", "u": '_cast("void *", base | cid)'}.get(k, f"c{i}"))
     # the slot is registered after the conversion (nothing to free if it fails) and before
@@ -104,6 +116,14 @@ def factory(sh: str) -> str:
         "        cid = add(slot, fn)",
         "        try:",
         f"            rc = cfn({', '.join(c_args)})",
+    ]
+    if "i" in sh:  # cffi checks an int's range: name the argument out of its C type's range
+        lines += [
+            "        except OverflowError:",
+            "            calls.pop(cid, None)",
+            "            raise int_error(fn, args) from None",
+        ]
+    lines += [
         "        except BaseException:",
         "            calls.pop(cid, None)",
         "            raise",

@@ -22,7 +22,7 @@ from aiotim._abi import (
 )
 from aiotim._backends import new_slot, run_pump
 from aiotim._native._ffi import NULL, ffi, lib, records
-from aiotim._native.convert import FastStart, arity_error, bad_int, c_str
+from aiotim._native.convert import FastStart, arity_error, c_bool, c_int, c_str
 from aiotim._native.loader import SDKLibrary
 from aiotim._native.pending import CallResult, FinalCheck, Interim, MultiShot, PendingCalls
 from aiotim._native.starters import SHAPES, shape_of
@@ -313,12 +313,9 @@ class Bridge:
             if kind == "str":
                 c_args.append(c_str(next(it), fn.name, name))
             elif kind == "int":
-                value = next(it)
-                if isinstance(value, bool) or not isinstance(value, int):
-                    raise bad_int(fn.name, name)
-                c_args.append(value)
+                c_args.append(c_int(next(it), fn.name, name, ctype))
             elif kind == "bool":
-                c_args.append(bool(next(it)))
+                c_args.append(c_bool(next(it), fn.name, name))
             elif kind == "out":
                 buf = ffi.new("char[]", _OUT_BUFFER_SIZE)
                 outs.append(buf)

@@ -11,7 +11,7 @@ Most functions call their ``TIMCommCallback`` once. Three do not:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import orjson
@@ -19,7 +19,7 @@ import orjson
 from aiotim._backends import slot_factory
 from aiotim._native.bridge import Bridge, function_info
 from aiotim._native.pending import FinalCheck
-from aiotim.errors import error_from_code
+from aiotim.errors import error_from_code, remember_secret, scrub_exception
 
 __all__ = ["call_raw"]
 
@@ -70,10 +70,33 @@ def _facts(function: str) -> tuple[bool, bool, FinalCheck | None]:
     return found
 
 
-async def call_raw(
+def call_raw(
     bridge: Bridge, function: str, args: tuple[Any, ...], on_interim: Interim | None = None
+) -> Coroutine[Any, Any, Any]:
+    """Call ``function`` with ``args`` (await the result); see :meth:`aiotim.Client.call_raw`.
+
+    ``TIMLogin``'s UserSig is remembered by the redactor (:func:`aiotim.errors.remember_secret`)
+    and scrubbed from any exception of the call, chained ones included. (A plain function
+    returning the call's coroutine: no extra frame per call.)
+    """
+    if function == "TIMLogin":
+        return _login(bridge, args)
+    return _call_raw(bridge, function, args, on_interim)
+
+
+async def _login(bridge: Bridge, args: tuple[Any, ...]) -> Any:
+    if len(args) == 2 and isinstance(args[1], str):
+        remember_secret(args[1])
+    try:
+        return await _call_raw(bridge, "TIMLogin", args, None)
+    except BaseException as exc:
+        scrub_exception(exc)
+        raise
+
+
+async def _call_raw(
+    bridge: Bridge, function: str, args: tuple[Any, ...], on_interim: Interim | None
 ) -> Any:
-    """Call ``function`` with ``args``; see :meth:`aiotim.Client.call_raw`."""
     try:
         start = bridge.fast_starts[function]
     except KeyError:

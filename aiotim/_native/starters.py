@@ -12,7 +12,15 @@ from typing import Any
 
 from aiotim._backends import Slot
 from aiotim._native._ffi import ffi
-from aiotim._native.convert import FastStart, StarterHost, arity_error, bad_int, c_str
+from aiotim._native.convert import (
+    FastStart,
+    StarterHost,
+    arity_error,
+    bad_int,
+    c_bool,
+    c_str,
+    int_error,
+)
 from aiotim.errors import ClientClosed, error_from_result
 
 __all__ = ["SHAPES", "shape_of"]
@@ -57,13 +65,16 @@ def _start_icu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) -> 
             raise arity_error(fn, names, len(args))
         c0 = args[0]
         if c0.__class__ is not int and (isinstance(c0, bool) or not isinstance(c0, int)):
-            raise bad_int(fn, names[0])
+            raise bad_int(fn, names[0], c0)
         if host.closed:
             raise ClientClosed("the client is closed")
         slot = new()
         cid = add(slot, fn)
         try:
             rc = cfn(c0, tramp, _cast("void *", base | cid))
+        except OverflowError:
+            calls.pop(cid, None)
+            raise int_error(fn, args) from None
         except BaseException:
             calls.pop(cid, None)
             raise
@@ -86,19 +97,22 @@ def _start_iiicu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) -
             raise arity_error(fn, names, len(args))
         c0 = args[0]
         if c0.__class__ is not int and (isinstance(c0, bool) or not isinstance(c0, int)):
-            raise bad_int(fn, names[0])
+            raise bad_int(fn, names[0], c0)
         c1 = args[1]
         if c1.__class__ is not int and (isinstance(c1, bool) or not isinstance(c1, int)):
-            raise bad_int(fn, names[1])
+            raise bad_int(fn, names[1], c1)
         c2 = args[2]
         if c2.__class__ is not int and (isinstance(c2, bool) or not isinstance(c2, int)):
-            raise bad_int(fn, names[2])
+            raise bad_int(fn, names[2], c2)
         if host.closed:
             raise ClientClosed("the client is closed")
         slot = new()
         cid = add(slot, fn)
         try:
             rc = cfn(c0, c1, c2, tramp, _cast("void *", base | cid))
+        except OverflowError:
+            calls.pop(cid, None)
+            raise int_error(fn, args) from None
         except BaseException:
             calls.pop(cid, None)
             raise
@@ -121,25 +135,28 @@ def _start_iiiiicu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...])
             raise arity_error(fn, names, len(args))
         c0 = args[0]
         if c0.__class__ is not int and (isinstance(c0, bool) or not isinstance(c0, int)):
-            raise bad_int(fn, names[0])
+            raise bad_int(fn, names[0], c0)
         c1 = args[1]
         if c1.__class__ is not int and (isinstance(c1, bool) or not isinstance(c1, int)):
-            raise bad_int(fn, names[1])
+            raise bad_int(fn, names[1], c1)
         c2 = args[2]
         if c2.__class__ is not int and (isinstance(c2, bool) or not isinstance(c2, int)):
-            raise bad_int(fn, names[2])
+            raise bad_int(fn, names[2], c2)
         c3 = args[3]
         if c3.__class__ is not int and (isinstance(c3, bool) or not isinstance(c3, int)):
-            raise bad_int(fn, names[3])
+            raise bad_int(fn, names[3], c3)
         c4 = args[4]
         if c4.__class__ is not int and (isinstance(c4, bool) or not isinstance(c4, int)):
-            raise bad_int(fn, names[4])
+            raise bad_int(fn, names[4], c4)
         if host.closed:
             raise ClientClosed("the client is closed")
         slot = new()
         cid = add(slot, fn)
         try:
             rc = cfn(c0, c1, c2, c3, c4, tramp, _cast("void *", base | cid))
+        except OverflowError:
+            calls.pop(cid, None)
+            raise int_error(fn, args) from None
         except BaseException:
             calls.pop(cid, None)
             raise
@@ -163,7 +180,9 @@ def _start_sbcu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) ->
         c0 = args[0]
         if c0.__class__ is not bytes or b"\0" in c0:
             c0 = c_str(c0, fn, names[0])
-        c1 = bool(args[1])
+        c1 = args[1]
+        if c1 is not True and c1 is not False:
+            c1 = c_bool(c1, fn, names[1])
         if host.closed:
             raise ClientClosed("the client is closed")
         slot = new()
@@ -224,14 +243,19 @@ def _start_sibcu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) -
             c0 = c_str(c0, fn, names[0])
         c1 = args[1]
         if c1.__class__ is not int and (isinstance(c1, bool) or not isinstance(c1, int)):
-            raise bad_int(fn, names[1])
-        c2 = bool(args[2])
+            raise bad_int(fn, names[1], c1)
+        c2 = args[2]
+        if c2 is not True and c2 is not False:
+            c2 = c_bool(c2, fn, names[2])
         if host.closed:
             raise ClientClosed("the client is closed")
         slot = new()
         cid = add(slot, fn)
         try:
             rc = cfn(c0, c1, c2, tramp, _cast("void *", base | cid))
+        except OverflowError:
+            calls.pop(cid, None)
+            raise int_error(fn, args) from None
         except BaseException:
             calls.pop(cid, None)
             raise
@@ -257,13 +281,16 @@ def _start_sicu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) ->
             c0 = c_str(c0, fn, names[0])
         c1 = args[1]
         if c1.__class__ is not int and (isinstance(c1, bool) or not isinstance(c1, int)):
-            raise bad_int(fn, names[1])
+            raise bad_int(fn, names[1], c1)
         if host.closed:
             raise ClientClosed("the client is closed")
         slot = new()
         cid = add(slot, fn)
         try:
             rc = cfn(c0, c1, tramp, _cast("void *", base | cid))
+        except OverflowError:
+            calls.pop(cid, None)
+            raise int_error(fn, args) from None
         except BaseException:
             calls.pop(cid, None)
             raise
@@ -289,16 +316,19 @@ def _start_siicu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) -
             c0 = c_str(c0, fn, names[0])
         c1 = args[1]
         if c1.__class__ is not int and (isinstance(c1, bool) or not isinstance(c1, int)):
-            raise bad_int(fn, names[1])
+            raise bad_int(fn, names[1], c1)
         c2 = args[2]
         if c2.__class__ is not int and (isinstance(c2, bool) or not isinstance(c2, int)):
-            raise bad_int(fn, names[2])
+            raise bad_int(fn, names[2], c2)
         if host.closed:
             raise ClientClosed("the client is closed")
         slot = new()
         cid = add(slot, fn)
         try:
             rc = cfn(c0, c1, c2, tramp, _cast("void *", base | cid))
+        except OverflowError:
+            calls.pop(cid, None)
+            raise int_error(fn, args) from None
         except BaseException:
             calls.pop(cid, None)
             raise
@@ -324,7 +354,7 @@ def _start_siscu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) -
             c0 = c_str(c0, fn, names[0])
         c1 = args[1]
         if c1.__class__ is not int and (isinstance(c1, bool) or not isinstance(c1, int)):
-            raise bad_int(fn, names[1])
+            raise bad_int(fn, names[1], c1)
         c2 = args[2]
         if c2.__class__ is not bytes or b"\0" in c2:
             c2 = c_str(c2, fn, names[2])
@@ -334,6 +364,9 @@ def _start_siscu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) -
         cid = add(slot, fn)
         try:
             rc = cfn(c0, c1, c2, tramp, _cast("void *", base | cid))
+        except OverflowError:
+            calls.pop(cid, None)
+            raise int_error(fn, args) from None
         except BaseException:
             calls.pop(cid, None)
             raise
@@ -360,7 +393,9 @@ def _start_ssbcu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) -
         c1 = args[1]
         if c1.__class__ is not bytes or b"\0" in c1:
             c1 = c_str(c1, fn, names[1])
-        c2 = bool(args[2])
+        c2 = args[2]
+        if c2 is not True and c2 is not False:
+            c2 = c_bool(c2, fn, names[2])
         if host.closed:
             raise ClientClosed("the client is closed")
         slot = new()
@@ -427,14 +462,19 @@ def _start_ssibcu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) 
             c1 = c_str(c1, fn, names[1])
         c2 = args[2]
         if c2.__class__ is not int and (isinstance(c2, bool) or not isinstance(c2, int)):
-            raise bad_int(fn, names[2])
-        c3 = bool(args[3])
+            raise bad_int(fn, names[2], c2)
+        c3 = args[3]
+        if c3 is not True and c3 is not False:
+            c3 = c_bool(c3, fn, names[3])
         if host.closed:
             raise ClientClosed("the client is closed")
         slot = new()
         cid = add(slot, fn)
         try:
             rc = cfn(c0, c1, c2, c3, tramp, _cast("void *", base | cid))
+        except OverflowError:
+            calls.pop(cid, None)
+            raise int_error(fn, args) from None
         except BaseException:
             calls.pop(cid, None)
             raise
@@ -463,13 +503,16 @@ def _start_ssicu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) -
             c1 = c_str(c1, fn, names[1])
         c2 = args[2]
         if c2.__class__ is not int and (isinstance(c2, bool) or not isinstance(c2, int)):
-            raise bad_int(fn, names[2])
+            raise bad_int(fn, names[2], c2)
         if host.closed:
             raise ClientClosed("the client is closed")
         slot = new()
         cid = add(slot, fn)
         try:
             rc = cfn(c0, c1, c2, tramp, _cast("void *", base | cid))
+        except OverflowError:
+            calls.pop(cid, None)
+            raise int_error(fn, args) from None
         except BaseException:
             calls.pop(cid, None)
             raise
@@ -498,16 +541,19 @@ def _start_ssiicu(host: StarterHost, cfn: Any, fn: str, names: tuple[str, ...]) 
             c1 = c_str(c1, fn, names[1])
         c2 = args[2]
         if c2.__class__ is not int and (isinstance(c2, bool) or not isinstance(c2, int)):
-            raise bad_int(fn, names[2])
+            raise bad_int(fn, names[2], c2)
         c3 = args[3]
         if c3.__class__ is not int and (isinstance(c3, bool) or not isinstance(c3, int)):
-            raise bad_int(fn, names[3])
+            raise bad_int(fn, names[3], c3)
         if host.closed:
             raise ClientClosed("the client is closed")
         slot = new()
         cid = add(slot, fn)
         try:
             rc = cfn(c0, c1, c2, c3, tramp, _cast("void *", base | cid))
+        except OverflowError:
+            calls.pop(cid, None)
+            raise int_error(fn, args) from None
         except BaseException:
             calls.pop(cid, None)
             raise

@@ -8,9 +8,11 @@ client (the client is the layer above and satisfies :class:`Core` structurally).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
 
+from aiotim.domains._argcheck import checked
 from aiotim.events.stream import OverflowPolicy, Stream
 
 __all__ = ["Core", "Domain", "Shortcut", "all_of"]
@@ -47,6 +49,15 @@ class Domain:
 
     def __init__(self, core: Core) -> None:
         self._core = core
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Wrap every public method of the namespace in its argument check
+        (:mod:`aiotim.domains._argcheck`): a wrong type is a TypeError naming the method and
+        the parameter."""
+        super().__init_subclass__(**kwargs)
+        for name, value in list(vars(cls).items()):
+            if not name.startswith("_") and inspect.isfunction(value):
+                setattr(cls, name, checked(value))
 
 
 def all_of(*checks: Callable[[Any], bool] | None) -> Callable[[Any], bool] | None:
