@@ -9,15 +9,17 @@ One-to-one conversations (groups: :mod:`.group_messages`).
 
 from __future__ import annotations
 
+import functools
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
 from aiotim.enums import TIMConvEvent, TIMErrCode, TIMMsgStatus
-from aiotim.loopback.cloud import jsonshapes, peoplestate, views
+from aiotim.loopback.cloud import jsonshapes, kvstate, peoplestate, views
 from aiotim.loopback.cloud.app import App
 from aiotim.loopback.cloud.state import C2C, GROUP, StoredMessage, c2c_key
 from aiotim.loopback.handlers import group_messages, session
@@ -29,6 +31,7 @@ __all__ = ["HANDLERS"]
 
 E = TIMErrCode
 HANDLERS = HandlerTable()
+R = TypeVar("R")
 
 _ADD = int(TIMConvEvent.kTIMConvEvent_Add)
 _UPDATE = int(TIMConvEvent.kTIMConvEvent_Update)
@@ -695,7 +698,39 @@ def _opts(app: App) -> _ReceiveOpts:
     state = _OPTS.get(app)
     if state is None:
         state = _OPTS[app] = _ReceiveOpts()
+        doc = kvstate.load(app, "receive_options")  # with db=: what an earlier cloud kept
+        if isinstance(doc, dict):
+            state.c2c = {(u, p): o for u, p, o in doc.get("c2c", [])}
+            state.group = {(u, g): o for u, g, o in doc.get("group", [])}
+            state.all = doc.get("all", {})
     return state
+
+
+def _save_opts(app: App) -> None:
+    state = _opts(app)
+    kvstate.save(
+        app,
+        "receive_options",
+        {
+            "c2c": [[u, p, o] for (u, p), o in state.c2c.items()],
+            "group": [[u, g, o] for (u, g), o in state.group.items()],
+            "all": state.all,
+        },
+    )
+
+
+def _persisted(fn: Callable[[Call], R]) -> Callable[[Call], R]:
+    """Write the receive options, extensions and reactions after the handler (with db=)."""
+
+    @functools.wraps(fn)
+    def handler(call: Call) -> R:
+        try:
+            return fn(call)
+        finally:
+            _save_opts(call.app)
+            _save_extras(call.app)
+
+    return handler
 
 
 def _opt(call: Call, index: int, *, allowed: tuple[int, ...] = (0, 1, 2, 3)) -> int:
@@ -706,6 +741,7 @@ def _opt(call: Call, index: int, *, allowed: tuple[int, ...] = (0, 1, 2, 3)) -> 
 
 
 @HANDLERS.on("TIMMsgSetC2CReceiveMessageOpt")
+@_persisted
 def _set_c2c_opt(call: Call) -> str:
     users = call.json(0)
     if not isinstance(users, list) or not users or not all(isinstance(u, str) for u in users):
@@ -737,6 +773,7 @@ def _get_c2c_opt(call: Call) -> bytes:
 
 
 @HANDLERS.on("TIMMsgSetGroupReceiveMessageOpt")
+@_persisted
 def _set_group_opt(call: Call) -> str:
     group_id = call.text(0)
     group_messages.set_receive_option(call, group_id, _opt(call, 1))  # what fan_out honours
@@ -758,6 +795,7 @@ def _all_opt(call: Call) -> int:
 
 
 @HANDLERS.on("TIMMsgSetAllReceiveMessageOpt")
+@_persisted
 def _set_all_opt(call: Call) -> str:
     opt = _all_opt(call)
     hour, minute, second = call.integer(1), call.integer(2), call.integer(3)
@@ -777,6 +815,7 @@ def _set_all_opt(call: Call) -> str:
 
 
 @HANDLERS.on("TIMMsgSetAllReceiveMessageOpt2")
+@_persisted
 def _set_all_opt2(call: Call) -> str:
     return _all_opt_info(
         call,
@@ -815,7 +854,18 @@ def _extras(app: App) -> _MessageExtras:
     state = _EXTRAS.get(app)
     if state is None:
         state = _EXTRAS[app] = _MessageExtras()
+        doc = kvstate.load(app, "message_extras")  # with db=: what an earlier cloud kept
+        if isinstance(doc, dict):
+            state.extensions = doc.get("extensions", {})
+            state.reactions = doc.get("reactions", {})
     return state
+
+
+def _save_extras(app: App) -> None:
+    state = _extras(app)
+    kvstate.save(
+        app, "message_extras", {"extensions": state.extensions, "reactions": state.reactions}
+    )
 
 
 def _target(call: Call, index: int) -> StoredMessage:
@@ -838,6 +888,7 @@ def _ext_items(ext: dict[str, str]) -> list[dict[str, str]]:
 
 
 @HANDLERS.on("TIMMsgSetMessageExtensions")
+@_persisted
 def _set_extensions(call: Call) -> bytes:
     msg = _target(call, 0)
     if not msg.body.get("message_support_message_extension"):
@@ -884,6 +935,7 @@ def _get_extensions(call: Call) -> bytes:
 
 
 @HANDLERS.on("TIMMsgDeleteMessageExtensions")
+@_persisted
 def _delete_extensions(call: Call) -> bytes:
     msg = _target(call, 0)
     keys = call.json(1) or []
@@ -968,11 +1020,13 @@ def _react(call: Call, add: bool) -> str:
 
 
 @HANDLERS.on("TIMMsgAddMessageReaction")
+@_persisted
 def _add_reaction(call: Call) -> str:
     return _react(call, True)
 
 
 @HANDLERS.on("TIMMsgRemoveMessageReaction")
+@_persisted
 def _remove_reaction(call: Call) -> str:
     return _react(call, False)
 
