@@ -829,9 +829,8 @@ class Messages(Domain):
             # Called by the hub as each report arrives: reports go to on_progress, none is
             # queued in the stream.
             msg = p.message
-            if msg.conv.id == conv.id and tuple(_paths(e) for e in msg.elems[p.index :][:1]) == (
-                paths,
-            ):
+            same_conv = not msg.conv.id or msg.conv.id == conv.id  # an SDK may leave it out
+            if same_conv and [_paths(e) for e in msg.elems[p.index : p.index + 1]] == [paths]:
                 on_progress(p.current_size, p.total_size)
             return False
 
