@@ -7,10 +7,13 @@ calls; this module only wires them together and owns the order of startup and sh
 from __future__ import annotations
 
 import atexit
+import fcntl
+import itertools
 import logging
 import os
 import shutil
 import tempfile
+import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +25,7 @@ import orjson
 from anyio.abc import TaskGroup
 
 from aiotim._abi import CALLBACK_SETTERS
-from aiotim._native import Bridge, SDKLibrary, SDKSource, open_sdk, resolve_source
+from aiotim._native import Bridge, SDKLibrary, SDKSource, open_sdk, release_sdk, resolve_source
 from aiotim._native.rawcalls import call_raw
 from aiotim.bot import Bot
 from aiotim.domains._base import Shortcut
@@ -63,11 +66,75 @@ _SDK_LEVELS = {
 }
 
 _LOGOUT_TIMEOUT_S = 5.0
+# After TIMUninit the real SDK goes on opening and writing its databases for a while (observed,
+# 8.0.5903, closing with a login pending: im.db and msg_0.db with their -wal/-shm files opened
+# and written within 0.05 s; when the login had only just started, once more ~0.55 s later, and
+# then its database thread keeps those files open, unwritten, for good). The close waits until
+# its directories are quiet: nothing in them changed (files, sizes, times, the set of files the
+# process has open there) for _QUIET_FOR_S with no file open there, or for _QUIET_OPEN_FOR_S
+# with files left open; at most _QUIET_MAX_S.
+_QUIET_POLL_S = 0.025
+_QUIET_FOR_S = 0.15
+_QUIET_OPEN_FOR_S = 1.0
+_QUIET_MAX_S = 5.0
+
+
+class _Quiet:
+    """Whether directories have been quiet (see _QUIET_FOR_S), checked by polling."""
+
+    def __init__(self, dirs: tuple[Path, ...]) -> None:
+        self._dirs = dirs
+        self._start = self._since = time.monotonic()
+        self._last: object = None
+
+    def _activity(self) -> object:
+        prefixes = tuple(str(d) + os.sep for d in self._dirs)
+        open_files = []
+        try:
+            fds = os.listdir("/proc/self/fd")
+        except OSError:  # not Linux: the tree alone
+            fds = []
+        for fd in fds:
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith(prefixes):
+                open_files.append(target)
+        tree = []
+        for d in self._dirs:
+            for root, _, files in os.walk(d):
+                for name in files:
+                    try:
+                        st = os.stat(os.path.join(root, name))
+                    except OSError:
+                        continue
+                    tree.append((root, name, st.st_size, st.st_mtime_ns))
+        return open_files, sorted(tree)
+
+    def check(self) -> bool:
+        """True once the directories are quiet (or after _QUIET_MAX_S, with a warning)."""
+        if not self._dirs:
+            return True
+        now = time.monotonic()
+        activity = self._activity()
+        if activity != self._last:
+            self._last, self._since = activity, now
+        files_open = bool(activity[0])  # type: ignore[index]
+        if now - self._since >= (_QUIET_OPEN_FOR_S if files_open else _QUIET_FOR_S):
+            return True
+        if now - self._start >= _QUIET_MAX_S:
+            log.warning("aiotim: the SDK still writes into %s after closing", self._dirs[0])
+            return True
+        return False
+
 
 # Clients still open at interpreter exit are closed synchronously by the atexit hook.
 _open_clients: weakref.WeakSet[Client] = weakref.WeakSet()
-# The real SDK is a process-wide singleton: at most one open client per library.
-_libraries_in_use: set[int] = set()
+# Libraries opened shared (SDKSource(private_copy=False)): the SDK's state is global to a loaded
+# library, so such a library serves one open client at a time. A private copy (the default)
+# has no such limit.
+_shared_in_use: set[int] = set()
 
 
 @atexit.register
@@ -91,13 +158,20 @@ class Client:
             async for msg in client.new_messages():
                 ...
 
+    Any number of clients may be open at once in one process, on the real SDK as on the
+    loopback: each loads a private copy of the SDK library (the SDK's state is global to a
+    loaded library), with its own data and log directories (see docs/many-accounts.md for
+    what a copy costs).
+
     Args:
         sdk_app_id: the application's SDKAppID.
         sdk: the SDK library: a path, an :class:`aiotim._native.SDKSource`, or ``None`` for the
             path in ``AIOTIM_SDK_PATH``. For offline use, get a client from
             :meth:`aiotim.loopback.Cloud.client`.
         data_dir: the SDK's local database directory (default: a temporary directory removed
-            on close for a loopback SDK; ``$XDG_DATA_HOME/aiotim/<sdk_app_id>`` otherwise).
+            on close for a loopback SDK; ``$XDG_DATA_HOME/aiotim/<sdk_app_id>`` otherwise, or
+            ``<sdk_app_id>-2``, ``-3``, … while other open clients hold it). Give each client
+            of one process its own.
         log_dir: the SDK's log file directory (default: ``<data_dir>/logs``).
         unclaimed_limit: how many notifications of a kind are kept until a stream claims them.
         sdk_console_log: let the SDK print its own log to stdout (the real SDK does by
@@ -130,9 +204,18 @@ class Client:
         self._sdk_console_log = sdk_console_log
         self._sdk_log_level = LogLevel(sdk_log_level)
         self._lib: SDKLibrary | None = None
+        self._version: str | None = None
+        # the SDK's data and log directories, once TIMInit has them
+        self._sdk_dirs: tuple[Path, ...] = ()
+        self._dir_lock: int | None = None  # a held flock on the default data directory
         self._bridge: Bridge | None = None
         self._hub = EventHub(unclaimed_limit=unclaimed_limit)
         self._tg: TaskGroup | None = None
+        # The pump's own scope, cancelled by __aexit__ (the task group's scope also covers the
+        # body of `async with client`, so it cannot be cancelled while the client closes).
+        self._pump_scope: anyio.CancelScope | None = None
+        self._pump_started = False
+        self._pump_stopped: anyio.Event | None = None
         self._state = "new"  # new → open → closed
         self.messages = Messages(self)
         self.conversations = Conversations(self)
@@ -151,13 +234,19 @@ class Client:
         if self._state != "new":
             raise RuntimeError("a Client can be entered only once; create a new one")
         lib = open_sdk(self._source)
-        if not self._source.private_copy and id(lib) in _libraries_in_use:
+        if not self._source.private_copy and id(lib) in _shared_in_use:
             raise RuntimeError(
-                f"the SDK {str(self._source.path)!r} is a process-wide singleton and another "
-                "Client is using it: close that one first (the loopback SDK has no such limit)"
+                f"the SDK {str(self._source.path)!r} was opened shared (private_copy=False) "
+                "and another Client is using it: close that one first, or let each client "
+                "load its own copy (the default)"
             )
         self._lib = lib
-        bridge = self._bridge = Bridge(lib)
+        self._version = lib.version
+        try:
+            bridge = self._bridge = Bridge(lib)
+        except BaseException:
+            self._unload()
+            raise
         try:
             self._hub.tap("TIMSetLogCallback", self._on_sdk_log)
             bridge.register_notifications()
@@ -167,18 +256,31 @@ class Client:
             check_result(rc, "TIMInit")
             self._configure_sdk_log(bridge)
         except BaseException:
-            bridge.unregister_notifications()
-            bridge.close()
-            self._cleanup_dirs()
+            try:
+                bridge.unregister_notifications()
+                bridge.close()
+            finally:
+                self._unload()
+                self._cleanup_dirs()
             raise
         if not self._source.private_copy:
-            _libraries_in_use.add(id(lib))
+            _shared_in_use.add(id(lib))
         self._state = "open"
         _open_clients.add(self)
+        self._pump_scope = anyio.CancelScope()
         tg = self._tg = anyio.create_task_group()
         await tg.__aenter__()
-        tg.start_soon(bridge.pump, self._hub.publish_many)
+        tg.start_soon(self._run_pump, bridge, self._pump_scope)
         return self
+
+    async def _run_pump(self, bridge: Bridge, scope: anyio.CancelScope) -> None:
+        stopped = self._pump_stopped = anyio.Event()
+        self._pump_started = True
+        try:
+            with scope:
+                await bridge.pump(self._hub.publish_many)
+        finally:
+            stopped.set()
 
     async def __aexit__(
         self,
@@ -186,14 +288,22 @@ class Client:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        # Order matters: log out while the pump still runs (it delivers the logout's result),
-        # then stop the pump, deliver what is still queued, and only then close the relay.
-        # The task group is exited without the caller's exception, so that it propagates as
-        # it is instead of wrapped in an exception group.
+        # Order matters: stop the pump, log out with a pump of the close's own (the pump may
+        # be gone already: asyncio's runner cancels every task when SystemExit or Ctrl-C ends
+        # the loop, and the logout's result must not wait for it), deliver what is still
+        # queued, and only then uninitialise the SDK and close the relay. A batch the pump was
+        # cancelled in is parked and delivered first (nothing lost or reordered). Shielded: a
+        # cancellation around the client (a failing sibling task, Ctrl-C) must not cut the
+        # close short. The task group is exited without the caller's exception, so that it
+        # propagates as it is instead of wrapped in an exception group.
         try:
-            await self._logout_for_close()
+            with anyio.CancelScope(shield=True):
+                await self._stop_pump()
+                await self._logout_for_close()
         finally:
             tg, self._tg = self._tg, None
+            if self._pump_scope is not None:
+                self._pump_scope.cancel()
             try:
                 if tg is not None:
                     tg.cancel_scope.cancel()
@@ -201,7 +311,18 @@ class Client:
             finally:
                 if self._bridge is not None and self._state == "open":
                     self._bridge.drain(self._hub.publish_many)
-                self._close_native()
+                self._close_native(settle=False)
+                with anyio.CancelScope(shield=True):
+                    await self._settle()
+
+    async def _stop_pump(self) -> None:
+        if self._pump_scope is not None:
+            self._pump_scope.cancel()
+        stopped = self._pump_stopped
+        # A pump task that never started never will (its scope is cancelled): nothing to wait
+        # for. One that started sets `stopped` in its `finally`, however it was cancelled.
+        if self._pump_started and stopped is not None:
+            await stopped.wait()
 
     async def _logout_for_close(self) -> None:
         if self._state != "open" or self._bridge is None:
@@ -212,14 +333,23 @@ class Client:
         # the pending login instead (its request ends with 7009 "interrupt because of uninit").
         if self.login_status is not LoginStatus.LOGGED_IN:
             return
-        with anyio.move_on_after(_LOGOUT_TIMEOUT_S, shield=True):
-            try:
-                await self.logout()
-            except Exception as exc:  # closing goes on: the SDK is uninitialised anyway
-                log.warning("aiotim: logout while closing failed: %s", exc)
+        bridge = self._bridge
+        with anyio.move_on_after(_LOGOUT_TIMEOUT_S):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(bridge.pump, self._hub.publish_many)
+                try:
+                    await self.logout()
+                except Exception as exc:  # closing goes on: the SDK is uninitialised anyway
+                    log.warning("aiotim: logout while closing failed: %s", exc)
+                finally:
+                    tg.cancel_scope.cancel()
 
-    def _close_native(self) -> None:
-        """Uninitialise the SDK and close the relay; synchronous (also run at exit)."""
+    def _close_native(self, *, settle: bool = True) -> None:
+        """Uninitialise the SDK and close the relay; synchronous (also run at exit).
+
+        With ``settle``, also wait (blocking) until the SDK has stopped writing into its
+        directories and give its library back; ``__aexit__`` does that part without blocking
+        the loop (:meth:`_settle`)."""
         if self._state != "open":
             return
         self._state = "closed"
@@ -233,10 +363,36 @@ class Client:
                 bridge.unregister_notifications()
             finally:
                 bridge.close()
-                if self._lib is not None:
-                    _libraries_in_use.discard(id(self._lib))
         self._hub.close()
+        if settle:
+            quiet = _Quiet(self._sdk_dirs)
+            while not quiet.check():
+                time.sleep(_QUIET_POLL_S)
+            self._unload()
+            self._cleanup_dirs()
+
+    async def _settle(self) -> None:
+        """After TIMUninit: wait until the SDK has stopped writing into its data and log
+        directories, then give its library back and remove the temporary directories."""
+        if self._lib is None:
+            return
+        quiet = _Quiet(self._sdk_dirs if not self._lib.is_loopback else ())
+        # Polling: nothing signals that another thread stopped writing files.
+        while not quiet.check():  # noqa: ASYNC110
+            await anyio.sleep(_QUIET_POLL_S)
+        self._unload()
         self._cleanup_dirs()
+
+    def _unload(self) -> None:
+        """Give the SDK library back (a private copy is unloaded or kept for the next client:
+        :func:`aiotim._native.release_sdk`)."""
+        lib, self._lib = self._lib, None
+        if lib is None:
+            return
+        if self._source.private_copy:
+            release_sdk(lib, self._source)
+        else:
+            _shared_in_use.discard(id(lib))
 
     def _configure_sdk_log(self, bridge: Bridge) -> None:
         # Fire and forget: the SDK answers through the relay, and an answer nobody awaits just
@@ -256,19 +412,40 @@ class Client:
         if self._tmp_dir is not None:
             shutil.rmtree(self._tmp_dir, ignore_errors=True)
             self._tmp_dir = None
+        if self._dir_lock is not None:
+            os.close(self._dir_lock)  # releases the flock
+            self._dir_lock = None
+
+    def _default_data_dir(self) -> Path:
+        """``$XDG_DATA_HOME/aiotim/<sdk_app_id>``, or ``…/<sdk_app_id>-2``, ``-3``, … when
+        another client (of this process or another) holds it: each open client has its own."""
+        base = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+        root = Path(base) / "aiotim"
+        for n in itertools.count(1):
+            data_dir = root / (str(self.sdk_app_id) if n == 1 else f"{self.sdk_app_id}-{n}")
+            data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(data_dir / ".aiotim-lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            self._dir_lock = fd
+            return data_dir
+        raise AssertionError("unreachable")
 
     def _init_config(self) -> dict[str, Any]:
         data_dir = self._data_dir
         if data_dir is None:
-            if self._source.private_copy:
+            if self._lib is not None and self._lib.is_loopback:
                 self._tmp_dir = tempfile.mkdtemp(prefix="aiotim-data-")
                 data_dir = Path(self._tmp_dir)
             else:
-                base = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
-                data_dir = Path(base) / "aiotim" / str(self.sdk_app_id)
+                data_dir = self._default_data_dir()
         log_dir = self._log_dir or data_dir / "logs"
         data_dir.mkdir(parents=True, exist_ok=True)
         log_dir.mkdir(parents=True, exist_ok=True)
+        self._sdk_dirs = (data_dir.resolve(), log_dir.resolve())
         return {
             "sdk_config_config_file_path": str(data_dir),
             "sdk_config_log_file_path": str(log_dir),
@@ -299,9 +476,9 @@ class Client:
     @property
     def sdk_version(self) -> str:
         """The loaded SDK's version (``TIMGetSDKVersion``)."""
-        if self._lib is None:
+        if self._version is None:
             raise ClientClosed("the client is not open: use it inside `async with client:`")
-        return self._lib.version
+        return self._version
 
     @property
     def login_status(self) -> LoginStatus:
@@ -478,3 +655,22 @@ class Client:
     def handler_errors(self) -> int:
         """Handler exceptions caught by :meth:`serve` (logged with their context), in all."""
         return self._bot.handler_errors
+
+    include = Shortcut("_bot", Bot.include)
+
+    def run(self, user_id: str, user_sig: str, *, backend: str = "asyncio") -> None:
+        """Open the client, log in, and :meth:`serve` its handlers until Ctrl-C or SIGTERM
+        (then one line on stderr and exit status 130 / 143; see :func:`aiotim.run`)::
+
+            bot = aiotim.Client(SDK_APP_ID, sdk=PATH)
+            bot.include(router)
+            bot.run("bot", user_sig)
+        """
+        from aiotim.bot import run
+
+        async def main() -> None:
+            async with self:
+                await self.login(user_id, user_sig)
+                await self.serve()
+
+        run(main, backend=backend)

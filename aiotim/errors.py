@@ -459,7 +459,10 @@ _HINTS: dict[int, str] = {
     -4: "check the arguments of the call",
     -5: "check the conversation id and type",
     -6: "check the group id",
-    6013: "open the client (it calls TIMInit) before making calls",
+    # Source: observed on the real SDK (8.0.5903): a send on an open client before login
+    # answers 6013 "not initialized" until its own thread has settled (then 6014): here it means
+    # "not logged in yet"; a closed client raises ClientClosed before any SDK call.
+    6013: "not logged in yet: await client.login(...) first (inside `async with client:`)",
     6014: "log in first: await client.login(...)",
     6026: "log in with a user id and a UserSig first: await client.login(...)",
     6027: "a JSON parameter is malformed or uses a wrong key",

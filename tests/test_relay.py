@@ -371,8 +371,8 @@ class TestPump:
         assert got == [b"%d" % i for i in range(20_000)]
 
     async def test_cancelled_mid_batch_the_rest_is_counted_and_freed(self) -> None:
-        """The pump cancelled after its first chunk: the other 936 records are dropped at
-        close, counted, and the relay is empty afterwards."""
+        """The pump cancelled after its first chunk: the other 936 records are parked (for the
+        next pump or drain), then dropped at close, counted, and the relay is empty."""
         bridge = Bridge(None)  # type: ignore[arg-type]
         got: list[Any] = []
         try:
@@ -385,10 +385,41 @@ class TestPump:
 
                 tg.start_soon(bridge.pump, sink)
             assert len(got) == 64
-            assert bridge.dropped_at_close == 1000 - 64
             assert lib.aiotim_relay_take(bridge._slot) == NULL
         finally:
             bridge.close()
+        assert bridge.dropped_at_close == 1000 - 64
+
+    async def test_a_parked_batch_goes_first_to_the_next_pump(self) -> None:
+        """The pump cancelled after its first chunk, then started again: the rest of the batch
+        arrives first, in order, before anything newer; nothing is dropped."""
+        bridge = Bridge(None)  # type: ignore[arg-type]
+        got: list[bytes] = []
+        try:
+            self.fire(bridge, 1000)
+            async with anyio.create_task_group() as tg:
+
+                def first(kind: str, batch: list[tuple[Any, ...]], stamps: list[int]) -> None:
+                    got.extend(a[0] for a in batch)
+                    tg.cancel_scope.cancel()
+
+                tg.start_soon(bridge.pump, first)
+            assert len(got) == 64
+            self.fire(bridge, 10)  # newer records, behind the parked ones
+
+            def sink(kind: str, batch: list[tuple[Any, ...]], stamps: list[int]) -> None:
+                got.extend(a[0] for a in batch)
+
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(bridge.pump, sink)
+                with anyio.fail_after(5):
+                    while len(got) < 1010:
+                        await anyio.sleep(0.001)
+                tg.cancel_scope.cancel()
+        finally:
+            bridge.close()
+        assert got == [b"[%d]" % i for i in range(1000)] + [b"[%d]" % i for i in range(10)]
+        assert bridge.dropped_at_close == 0
 
 
 def test_every_setter_maps_to_its_own_typedef() -> None:

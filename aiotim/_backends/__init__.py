@@ -52,8 +52,13 @@ class PumpSource(Protocol):
         """Convert and deliver one chunk of the batch at ``addr``; the rest's address, or 0."""
         ...
 
-    def discard(self, addr: int) -> None:
-        """Free the rest of a batch that will not be delivered (the pump was cancelled)."""
+    def park(self, addr: int) -> None:
+        """Keep the rest of a batch the pump was cancelled in the middle of: the next pump (or
+        drain) of the same relay delivers it first, so nothing is lost or reordered."""
+        ...
+
+    def parked(self) -> int:
+        """Take the batch a cancelled pump parked (0: none); a new pump delivers it first."""
         ...
 
 

@@ -20,7 +20,7 @@ async def run_pump(loop: asyncio.AbstractEventLoop, source: PumpSource) -> None:
     SDK threads append them without a system call.
     """
     poll, step_chunk = source.poll, source.step
-    addr = 0
+    addr = source.parked()  # the rest of a batch a previous pump was cancelled in
     later: asyncio.Handle | None = None
 
     def step() -> None:
@@ -42,6 +42,9 @@ async def run_pump(loop: asyncio.AbstractEventLoop, source: PumpSource) -> None:
 
     fd = source.fd
     loop.add_reader(fd, on_readable)
+    # First the parked batch, else a poll: a pump cancelled between a batch and the poll after
+    # it left the signal disarmed (records wait without a wake-up); a poll finding none re-arms.
+    later = loop.call_soon(step)
     try:
         await loop.create_future()  # until cancelled
     finally:
@@ -49,4 +52,4 @@ async def run_pump(loop: asyncio.AbstractEventLoop, source: PumpSource) -> None:
         if later is not None:
             later.cancel()
         if addr:
-            source.discard(addr)
+            source.park(addr)

@@ -86,11 +86,15 @@ async def run_pump(source: PumpSource) -> None:
     batch until a poll finds nothing (see :func:`aiotim._backends._asyncio.run_pump`)."""
     fd = source.fd
     poll, step = source.poll, source.step
-    addr = 0
+    # First the rest of a batch a previous pump was cancelled in, else a poll: a pump cancelled
+    # between a batch and the poll after it left the signal disarmed (records wait without a
+    # wake-up), and a poll that finds nothing re-arms it.
+    addr = source.parked() or poll()
     try:
         while True:
-            await trio.lowlevel.wait_readable(fd)
-            addr = poll()
+            if not addr:
+                await trio.lowlevel.wait_readable(fd)
+                addr = poll()
             while addr:
                 addr = step(addr)
                 await _checkpoint()
@@ -98,4 +102,4 @@ async def run_pump(source: PumpSource) -> None:
                     addr = poll()
     finally:
         if addr:
-            source.discard(addr)
+            source.park(addr)

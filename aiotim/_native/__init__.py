@@ -9,6 +9,7 @@ from aiotim._native.loader import (
     SDKLibrary,
     SDKSource,
     open_sdk,
+    release_sdk,
     resolve_source,
 )
 from aiotim._native.pending import CallResult, MultiShot, PendingCalls
@@ -26,5 +27,6 @@ __all__ = [
     "SDKLibrary",
     "SDKSource",
     "open_sdk",
+    "release_sdk",
     "resolve_source",
 ]

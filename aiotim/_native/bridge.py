@@ -155,8 +155,11 @@ class Bridge:
         self._registered: list[str] = []
         #: setters the loaded SDK does not export (an older SDK): nothing to register there
         self.missing_setters: list[str] = []
-        #: records of a batch left undelivered because the pump was cancelled at close
+        #: records of a batch left undelivered because the relay was closed with it parked
         self.dropped_at_close = 0
+        #: the rest of a batch a cancelled pump stopped in (delivered first by the next pump or
+        #: drain, freed by close)
+        self._parked = 0
         self._comm_2 = lib.aiotim_trampoline(_COMM_2)
         #: user_data of this relay with token 0: the slot and generation bits are fixed while
         #: the relay is open, so a call's user_data is this | its id (no C call per call)
@@ -353,14 +356,19 @@ class Bridge:
         return int(ffi.cast("uintptr_t", lib.aiotim_relay_take(self._slot)))
 
     def drain(self, sink: NotificationSink) -> int:
-        """Take every waiting record and dispatch it now; returns how many were handled."""
-        addr = self._take()
+        """Take every waiting record (a parked batch first) and dispatch it now; returns how
+        many were handled."""
         n = 0
-        while addr:
-            runs, addr = _convert_chunk(addr)
-            n += sum(len(p) if t == -1 else 1 for _, t, p, _ in runs)
-            self._deliver(runs, sink)
+        for addr in (self._take_parked(), self._take()):
+            while addr:
+                runs, addr = _convert_chunk(addr)
+                n += sum(len(p) if t == -1 else 1 for _, t, p, _ in runs)
+                self._deliver(runs, sink)
         return n
+
+    def _take_parked(self) -> int:
+        addr, self._parked = self._parked, 0
+        return addr
 
     async def pump(self, sink: NotificationSink) -> None:
         """Forever: wait for the relay's eventfd, then dispatch each batch in SDK order, on the
@@ -368,8 +376,10 @@ class Bridge:
 
         Run it in the client's task group. Records are converted (and freed) ``_CHUNK`` at a
         time, and the pump yields to the event loop between chunks, so a firehose cannot starve
-        other tasks; if the pump is cancelled (the client is closing) in the middle of a batch,
-        the rest of it is counted in ``dropped_at_close`` and freed.
+        other tasks; if the pump is cancelled in the middle of a batch, the rest of it is parked:
+        the next pump or :meth:`drain` delivers it first, and :meth:`close` frees it (counted in
+        ``dropped_at_close``). So the pump can be stopped and started again (the client's close
+        runs its own for the logout) without losing or reordering a record.
         """
         await run_pump(_PumpSource(self, sink))
 
@@ -386,6 +396,9 @@ class Bridge:
         if self.closed:
             return
         self.closed = True
+        parked = self._take_parked()
+        if parked:
+            self.dropped_at_close += _discard_records(parked)
         lib.aiotim_relay_close(self._slot)
         self.fd = -1
         self.pending.fail_all(
@@ -413,5 +426,13 @@ class _PumpSource:
         self._bridge._deliver(runs, self._sink)
         return addr
 
-    def discard(self, addr: int) -> None:
-        self._bridge.dropped_at_close += _discard_records(addr)
+    def park(self, addr: int) -> None:
+        bridge = self._bridge
+        if bridge.closed or bridge._parked:  # closed: nothing will deliver it any more;
+            # parked already: a second pump on one relay (a misuse) must not leak the first's
+            bridge.dropped_at_close += _discard_records(addr)
+        else:
+            bridge._parked = addr
+
+    def parked(self) -> int:
+        return self._bridge._take_parked()

@@ -16,3 +16,13 @@ void *aiotim_dlsym(void *handle, const char *name) {
     dlerror();
     return dlsym(handle, name);
 }
+
+int aiotim_dlclose(void *handle, char *err, size_t errlen) {
+    int rc = dlclose(handle);
+    if (rc != 0 && err && errlen) {
+        const char *e = dlerror();
+        snprintf(err, errlen, "%s", e ? e : "dlclose failed");
+    }
+    return rc;
+}
+

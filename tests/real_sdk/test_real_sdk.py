@@ -1,8 +1,8 @@
 """The public API against the real libImSDK.so 8.0.5903, with no network (shared/tools/netless).
 
 What the SDK does here was observed on Linux x86-64; where it differs from ARCHITECTURE.md
-("What the real SDK does"), the test says so. The SDK is a process singleton: every test opens
-its client(s) one after the other, never two at once.
+("What the real SDK does"), the test says so. The SDK's state is global to a loaded library;
+each client loads its own copy, so clients may be open at once (test_many_accounts.py).
 
 Observed here and not (or not so) in ARCHITECTURE.md:
 
@@ -20,6 +20,7 @@ Observed here and not (or not so) in ARCHITECTURE.md:
 from __future__ import annotations
 
 import logging
+import shutil
 import subprocess
 import sys
 import time
@@ -81,15 +82,55 @@ class TestLifecycle:
             with pytest.raises(aiotim.ClientClosed):
                 await c.call_raw("TIMSetConfig", b"{}")
 
-    async def test_a_second_client_is_refused_while_one_is_open(
+    async def test_a_second_client_runs_beside_the_first(
         self, client: aiotim.Client, real_sdk_path: Path, tmp_path: Path
     ) -> None:
-        """The real SDK is a singleton: a second open client raises, the first keeps working."""
+        """Each client loads its own copy of the SDK: a second one opens while the first is
+        open, and both answer calls."""
         async with client:
             other = aiotim.Client(APP_ID, sdk=real_sdk_path, data_dir=tmp_path / "other")
-            with pytest.raises(RuntimeError, match="singleton"):
-                await other.__aenter__()
+            async with other:
+                assert await other.call_raw("TIMSetConfig", b'{"b": 2}') == {"b": 2}
+                assert await client.call_raw("TIMSetConfig", b'{"a": 1}') == {"a": 1}
             assert await client.call_raw("TIMSetConfig", b"{}") == {}
+
+
+def _open_files_under(directory: Path) -> list[str]:
+    """The files under ``directory`` this process has open (``/proc/self/fd``)."""
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = fd.readlink()
+        except OSError:
+            continue
+        if target.is_relative_to(directory):
+            found.append(str(target))
+    return found
+
+
+class TestClose:
+    async def test_close_with_a_login_pending_waits_until_the_sdk_stops_writing(
+        self, real_sdk_path: Path, tmp_path: Path
+    ) -> None:
+        """Closing while a login is pending returns only once the SDK has stopped writing into
+        data_dir: right after close, removing the directory succeeds and stays done (8 runs,
+        the login cut short at 0 to 0.35 s).
+
+        Observed before (issue 13, finding 10): after TIMUninit the SDK went on opening and
+        writing im.db and msg_0.db (with -wal/-shm) for up to 0.6 s, and one run in eight failed
+        in TemporaryDirectory cleanup with "Directory not empty". When the login had only just
+        started, the SDK's database thread then keeps those files open (unwritten) for good:
+        that is not asserted, only the absence of writes."""
+        for run in range(8):
+            data_dir = tmp_path / f"d{run}"
+            async with aiotim.Client(APP_ID, sdk=real_sdk_path, data_dir=data_dir) as client:
+                with anyio.move_on_after(0.05 * run):
+                    await client.login("alice", "not-a-real-sig")
+            before = _open_files_under(data_dir)
+            shutil.rmtree(data_dir)  # raises if the SDK adds files while it runs
+            await anyio.sleep(0.3)  # nothing comes back
+            assert not data_dir.exists(), run
+            assert len(_open_files_under(data_dir)) <= len(before), run  # none opened since
 
 
 class TestSynchronousFailures:
@@ -178,6 +219,8 @@ class TestBeforeLogin:
             )
             if info.value.code == 6013:
                 assert info.value.desc == "not initialized"
+                # on an open client the 6013 means "not logged in yet" (issue 13, finding 10)
+                assert "not logged in yet" in str(info.value)
                 break
         assert codes[-1] == 6013, codes
 
@@ -237,10 +280,13 @@ class TestCallbackThreads:
         pytest.fail("30 sends right after init all missed the 6013 window")
 
     async def test_conv_list_calls_back_later(self, client: aiotim.Client) -> None:
-        """TIMConvGetConvList answers 6014 from an SDK thread, after the call returned."""
+        """TIMConvGetConvList answers 6014 "not init database" from an SDK thread.
+
+        Only the answer is asserted: whether it is already queued when the C call returns is a
+        race with that thread (it failed once on a fresh clone as ``assert not slot.done()``
+        right after the call; issue 13, finding 10)."""
         async with client:
             slot, _ = self.probe(client, "TIMConvGetConvList")
-            assert not slot.done()
             with anyio.fail_after(10):
                 args = await slot
             assert args[:2] == (6014, b"not init database")
