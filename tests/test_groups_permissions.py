@@ -61,3 +61,29 @@ async def test_topic_permissions_of_permission_groups() -> None:
         await bob.messages.send_text(aiotim.Group(free), "no checks here")
         with pytest.raises(TIMError):
             await carol.messages.send_text(aiotim.Group(open_topic), "no defaults")
+
+
+async def test_revoking_others_messages_is_a_permission() -> None:
+    """In a community with permission groups, a member may revoke another member's message
+    only with REVOKE_OTHER_MEMBER_MESSAGE from a permission group (10007 before)."""
+    async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, bob, carol)):
+        defaults = int(CP.V2TIM_COMMUNITY_PERMISSION_SEND_MESSAGE)
+        community = await alice.community.create(
+            "mods",
+            members=("bob", "carol"),
+            enable_permission_group=True,
+            default_permissions=defaults,
+        )
+        rude = await carol.messages.send_text(community, "rude")
+        with pytest.raises(TIMError) as err:
+            await bob.messages.revoke(rude)
+        assert err.value.code == 10007
+        pg = await alice.community.create_permission_group(
+            community,
+            "moderators",
+            permissions=int(CP.V2TIM_COMMUNITY_PERMISSION_REVOKE_OTHER_MEMBER_MESSAGE),
+        )
+        await alice.community.add_permission_group_members(community, pg, ["bob"])
+        await bob.messages.revoke(rude)
+        [gone] = await alice.messages.find([rude.id])
+        assert gone.status == aiotim.MsgStatus.REVOKED

@@ -234,7 +234,13 @@ def history_key(call: Call, group_id: str) -> str:
 SEND_MESSAGE = (64, 8)
 AT_ALL_BIT = (128, 64)
 GET_HISTORY = (256, 16)
-_PERMISSION_NAMES = {SEND_MESSAGE: "send messages", AT_ALL_BIT: "@all", GET_HISTORY: "read history"}
+REVOKE_OTHERS = (512, 32)
+_PERMISSION_NAMES = {
+    SEND_MESSAGE: "send messages",
+    AT_ALL_BIT: "@all",
+    GET_HISTORY: "read history",
+    REVOKE_OTHERS: "revoke others' messages",
+}
 
 
 def permissions(group: StoredGroup, user: str, topic_id: str | None) -> int:
@@ -255,6 +261,16 @@ def permissions(group: StoredGroup, user: str, topic_id: str | None) -> int:
         if user in pg["members"]:
             bits |= int(pg["topic_permissions"].get(topic_id, 0))
     return bits
+
+
+def may(call: Call, group: StoredGroup, target: str, which: tuple[int, int]) -> bool:
+    """Whether a permission group (or the defaults) grants the caller ``which`` in ``target``
+    (the community or one of its topics) of a community with ``enable_permission_group``."""
+    if group.group_type != COMMUNITY or not group.enable_permission_group:
+        return False
+    is_topic = target != group.group_id
+    bit = which[1] if is_topic else which[0]
+    return bool(permissions(group, call.user, target if is_topic else None) & bit)
 
 
 def require(call: Call, group: StoredGroup, target: str, which: tuple[int, int]) -> None:
@@ -365,7 +381,7 @@ def revoke(call: Call, group_id: str, ref: Any) -> str:
     group = member_group(call, group_id)
     msg = find(call, group_id, ref)
     me = call.user
-    manager = group.members[me].role in (OWNER, ADMIN)
+    manager = group.members[me].role in (OWNER, ADMIN) or may(call, group, group_id, REVOKE_OTHERS)
     if msg.sender != me and not manager:
         raise CallError(
             E.ERR_SVR_GROUP_PERMISSION_DENY, "only the sender, the owner or an admin may revoke"
