@@ -250,14 +250,18 @@ def table(cls: type, what: str) -> tuple[tuple[Column, ...], bool]:
 
 
 #: a model's plan: what its fast decoder is generated from (and checked against)
-Plan = tuple[tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...], bool]
+Plan = tuple[tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[Any, ...], bool], ...], bool]
 
 
 def plan(cls: type) -> Plan:
-    """The model's plan: per column its name, keys, kinds and whether it is converted; and
-    whether the object itself is the last argument (``raw``)."""
+    """The model's plan: per column its name, keys, kinds, defaults (an absent key's value)
+    and whether it is converted; and whether the object itself is the last argument
+    (``raw``)."""
     columns, has_raw = cls.__dict__["_table"]
-    return tuple((c.name, c.keys, c.kinds, c.convert is not None) for c in columns), has_raw
+    return (
+        tuple((c.name, c.keys, c.kinds, c.defaults, c.convert is not None) for c in columns),
+        has_raw,
+    )
 
 
 def fingerprint(p: Plan) -> str:
