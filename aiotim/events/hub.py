@@ -8,6 +8,7 @@ offline messages the SDK delivered during the login.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import weakref
 from collections import deque
@@ -26,6 +27,9 @@ log = logging.getLogger("aiotim.events")
 T = TypeVar("T")
 
 Raw = tuple[tuple[Any, ...], int]  # (callback args, SDK-thread timestamp ns)
+
+
+_gc_isenabled, _gc_disable, _gc_enable = gc.isenabled, gc.disable, gc.enable
 
 
 def _nothing(args: tuple[Any, ...]) -> list[Any]:
@@ -81,13 +85,25 @@ class EventHub:
             )
         refs, decode, decode_batch = route
         if refs:
-            # decoded once, shared by every stream of the kind
-            items = None
-            if decode_batch is not None:
-                with contextlib.suppress(Exception):  # the checked decoder names the problem
-                    items = decode_batch(batch)
-            if items is None:
-                items = self._decode_each(kind, decode, batch)
+            # Decoded once, shared by every stream of the kind, with the cyclic garbage collector
+            # paused: a run of messages allocates tens of thousands of acyclic objects that all
+            # stay alive (queued), and the collections they would trigger one after the other
+            # (every 700 allocations, each older generation every 10 of the younger) find
+            # nothing while they rescan the growing queue: 1,000-message callbacks decoded 2x
+            # slower with it on. The young objects are scanned once, at the next allocation.
+            paused = _gc_isenabled()
+            if paused:
+                _gc_disable()
+            try:
+                items = None
+                if decode_batch is not None:
+                    with contextlib.suppress(Exception):  # the checked decoder names the problem
+                        items = decode_batch(batch)
+                if items is None:
+                    items = self._decode_each(kind, decode, batch)
+            finally:
+                if paused:
+                    _gc_enable()
             for ref in refs:
                 stream = ref()
                 if stream is not None:
