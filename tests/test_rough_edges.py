@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -163,6 +164,18 @@ def test_an_sdk_that_is_not_there_says_what_to_do(tmp_path: Path) -> None:
     """Client(sdk=<missing file>) says how to get an SDK: AIOTIM_SDK_PATH or the loopback."""
     with pytest.raises(aiotim.SDKNotFound, match=r"AIOTIM_SDK_PATH.*aiotim\.loopback"):
         aiotim.Client(APP_ID, sdk=tmp_path / "libImSDK.so")
+
+
+@pytest.mark.anyio
+async def test_common_errors_say_what_to_do(aiotim_cloud: Any, aiotim_client: Any) -> None:
+    """A call before login and a login with a bad UserSig raise errors whose message says what
+    to do (log in first; make a valid UserSig)."""
+    client = await aiotim_client()
+    # the SDK answers 6013 (not initialized) or 6014 (not logged in) before a login
+    with pytest.raises(aiotim.TIMError, match=r"hint: .*await client\.login"):
+        await client.send_text(aiotim.C2C("bob"), "hi")
+    with pytest.raises(aiotim.InvalidUserSig, match=r"hint: .*UserSig.*aiotim\.usersig"):
+        await client.login("alice", "not-a-user-sig")
 
 
 # -- the README -----------------------------------------------------------------------------------
