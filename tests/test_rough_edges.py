@@ -8,13 +8,15 @@ from __future__ import annotations
 import enum
 import importlib
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import anyio
 import pytest
@@ -26,6 +28,17 @@ from tests.helpers import APP_ID, SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readline(stream: IO[str], timeout: float = 60) -> str:
+    """The stream's next line, failing the test after ``timeout`` seconds (a child that hangs
+    must not hang the suite)."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        pytest.fail(f"no line within {timeout} s")
 
 
 def readme_bot() -> str:
@@ -250,7 +263,7 @@ def test_ctrl_c_on_the_readme_bot_is_one_line(tmp_path: Path) -> None:
     )
     try:
         assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "READY"
+        assert readline(proc.stdout).strip() == "READY"
         proc.send_signal(signal.SIGINT)
         _out, err = proc.communicate(timeout=60)
     finally:
