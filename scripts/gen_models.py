@@ -93,8 +93,9 @@ def _default(kind: str, default: object) -> str | None:
     return None
 
 
-def factory(name: str, plan: Plan) -> list[str]:
-    """The factory of one model's fast decoder."""
+def factory(name: str, plan: Plan, required: tuple[str, ...] = ()) -> list[str]:
+    """The factory of one model's fast decoder; a ``required`` key must also be non-empty (a
+    str's truth: no call)."""
     columns, has_raw = plan
     params = ["new: Callable[..., T]", "checked: Callable[[Any], T]"]
     params += [f"c_{col}: Callable[..., Any]" for col, *_, converted in columns if converted]
@@ -104,7 +105,7 @@ def factory(name: str, plan: Plan) -> list[str]:
     kinds = [kind for _, _, ks, _, _ in columns for kind in ks]
     defaults = [_default(k, d) for _, _, ks, ds, _ in columns for k, d in zip(ks, ds, strict=True)]
     gets = [
-        f'"{key}"' + (f", {default}" if default is not None else "")
+        f'"{key}"' + (f", {default}" if default is not None and key not in required else "")
         for key, default in zip(keys, defaults, strict=True)
     ]
     if len(keys) > 1:
@@ -112,7 +113,10 @@ def factory(name: str, plan: Plan) -> list[str]:
         lines += [f"            {key} = g({get})" for key, get in zip(keys, gets, strict=True)]
     else:
         lines.append(f"            {keys[0]} = value.get({gets[0]})")
-    checks = [f"type({key}) is {_JSON_TYPES[kind]}" for key, kind in zip(keys, kinds, strict=True)]
+    checks = [
+        f"type({key}) is {_JSON_TYPES[kind]}" + (f" and {key}" if key in required else "")
+        for key, kind in zip(keys, kinds, strict=True)
+    ]
     one = f"            if {' and '.join(checks)}:"
     if len(one) <= LINE:
         lines.append(one)
@@ -134,23 +138,25 @@ def factory(name: str, plan: Plan) -> list[str]:
 def generate() -> str:
     """The text of ``_fast.py``."""
     fields = load_fields()
-    models = [(cls.__qualname__, fields.plan(cls)) for cls in fields.FAST]
+    models = [
+        (cls.__qualname__, fields.plan(cls), fields.required_keys(cls)) for cls in fields.FAST
+    ]
     out = HEADER.splitlines()
-    for name, plan in models:
-        out += ["", "", *factory(name, plan)]
+    for name, plan, required in models:
+        out += ["", "", *factory(name, plan, required)]
     out += [
         "",
         "",
         "#: model (qualified name) → the factory of its fast decoder",
         "FACTORIES: dict[str, Callable[..., Callable[[Any], Any]]] = {",
     ]
-    out += [f'    "{name}": _{_snake(name)},' for name, _ in models]
+    out += [f'    "{name}": _{_snake(name)},' for name, _, _ in models]
     out += [
         "}",
         "#: model → the fingerprint of the plan its factory was generated from",
         "PLANS: dict[str, str] = {",
     ]
-    out += [f'    "{name}": "{fields.fingerprint(plan)}",' for name, plan in models]
+    out += [f'    "{name}": "{fields.fingerprint(plan, req)}",' for name, plan, req in models]
     out += ["}"]
     return "\n".join(out) + "\n"
 

@@ -464,12 +464,13 @@ class TestOtherModels:
         assert (u.remark, u.group_names) == ("", ())
 
     def test_group_tip_type_unknown_is_kept(self) -> None:
+        g = {"group_tips_elem_group_id": "g"}  # required (issue 13, finding 8)
         tips = models.GroupTips.from_json(
-            {"group_tips_elem_tip_type": 99, "group_tips_elem_user_array": ["a"]}
+            {**g, "group_tips_elem_tip_type": 99, "group_tips_elem_user_array": ["a"]}
         )
         assert (tips.tip_type, tips.users) == (99, ("a",))
         with pytest.raises(PayloadError, match="group tips 'group_tips_elem_user_array'"):
-            models.GroupTips.from_json({"group_tips_elem_user_array": [1]})
+            models.GroupTips.from_json({**g, "group_tips_elem_user_array": [1]})
 
     def test_reaction_users_from_either_key(self) -> None:
         profile = {"user_profile_identifier": "u"}

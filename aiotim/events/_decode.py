@@ -4,8 +4,8 @@ event's ``raw`` for the callbacks whose arguments are not one JSON object."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import orjson
 
@@ -13,6 +13,7 @@ from aiotim._abi import CALLBACK_SETTERS
 from aiotim.errors import PayloadError
 from aiotim.models._json import JSONObject
 
+T = TypeVar("T")
 Args = tuple[Any, ...]
 Decoder = Callable[[Args], list[Any]]
 #: decodes a run of notifications at once (speed only); any exception sends the run through the
@@ -124,3 +125,68 @@ def payload(kind: str, *values: Any) -> JSONObject:
     if len(names) != len(values):  # pragma: no cover - a programming error in a decoder
         raise TypeError(f"{kind} has {len(names)} arguments {names}, got {len(values)} values")
     return dict(zip(names, values, strict=True))
+
+
+class PartialPayload(Exception):
+    """Some items of a notification were malformed and dropped; ``items`` are the events of the
+    others. The hub delivers ``items`` and counts each of ``errors`` as a payload error (like
+    malformed JSON)."""
+
+    def __init__(self, items: list[Any], errors: list[PayloadError]) -> None:
+        super().__init__(f"{len(errors)} malformed item(s) dropped: {errors[0]}")
+        self.items = items
+        self.errors = errors
+
+
+def each(values: Iterable[Any], build: Callable[[Any], T]) -> list[T]:
+    """``build`` of each value; a value whose ``build`` raises PayloadError (e.g. an object
+    without its required id) is dropped, and :class:`PartialPayload` carries the rest."""
+    out: list[T] = []
+    errors: list[PayloadError] = []
+    for value in values:
+        try:
+            out.append(build(value))
+        except PayloadError as exc:
+            errors.append(exc)
+    if errors:
+        raise PartialPayload(out, errors)
+    return out
+
+
+def per_id(
+    value: bytes | None,
+    kind: str,
+    raw: Callable[[list[str]], JSONObject],
+    event: Callable[[str, JSONObject], T],
+) -> list[T]:
+    """One ``event(id, raw(ids))`` per id of a callback JSON array of ids (strings); an empty
+    id is dropped and counted (:class:`PartialPayload`)."""
+    data = strings(value, kind)
+    ids = [i for i in data if i]
+    shared = raw(list(data) if len(ids) == len(data) else ids)
+    events = [event(i, shared) for i in ids]
+    if len(ids) != len(data):
+        errors = [PayloadError(kind, "an empty id") for i in data if not i]
+        raise PartialPayload(events, errors)
+    return events
+
+
+def an_id(value: bytes | None, kind: str) -> str:
+    """A callback string that is an id: PayloadError when empty."""
+    found = text(value, kind)
+    if not found:
+        raise PayloadError(kind, "an empty id")
+    return found
+
+
+def events_of(
+    values: Iterable[Any], model: Callable[[Any], Any], event: Callable[..., T]
+) -> list[T]:
+    """``event(item, raw=item.raw)`` for each ``item = model(value)``, malformed ones dropped
+    (see :func:`each`)."""
+
+    def build(value: Any) -> T:
+        item = model(value)
+        return event(item, raw=item.raw)
+
+    return each(values, build)

@@ -167,16 +167,20 @@ def _pair(kind: str, event: Callable[..., Event]) -> d.Decoder:
 
 def _per_id(kind: str, event: Callable[..., Event]) -> d.Decoder:
     def decode(args: d.Args) -> list[Event]:
-        group_id, ids = d.text(args[0], kind), d.strings(args[1], kind)
-        raw = d.payload(kind, group_id, list(ids))
-        return [event(group_id, i, raw=raw) for i in ids]
+        group_id = d.an_id(args[0], kind)
+        return d.per_id(
+            args[1],
+            kind,
+            lambda ids: d.payload(kind, group_id, ids),
+            lambda i, raw: event(group_id, i, raw=raw),
+        )
 
     return decode
 
 
 def _topic_changed(args: d.Args) -> list[Event]:
     kind = "TIMSetCommunityChangeTopicInfoCallback"
-    group_id, info = d.text(args[0], kind), d.obj(args[1], kind)
+    group_id, info = d.an_id(args[0], kind), d.obj(args[1], kind)
     return [
         CommunityTopicChanged(
             group_id, TopicInfo.from_json(info), raw=d.payload(kind, group_id, info)
@@ -186,7 +190,7 @@ def _topic_changed(args: d.Args) -> list[Event]:
 
 def _permission_group(kind: str, event: Callable[..., Event]) -> d.Decoder:
     def decode(args: d.Args) -> list[Event]:
-        group_id, info = d.text(args[0], kind), d.obj(args[1], kind)
+        group_id, info = d.an_id(args[0], kind), d.obj(args[1], kind)
         return [
             event(
                 group_id, PermissionGroupInfo.from_json(info), raw=d.payload(kind, group_id, info)
@@ -199,7 +203,7 @@ def _permission_group(kind: str, event: Callable[..., Event]) -> d.Decoder:
 def _result(kind: str, event: Callable[..., Event], what: str) -> d.Decoder:
     def decode(args: d.Args) -> list[Event]:
         result = d.obj(args[1], kind)
-        group_id = d.text(args[0], kind)
+        group_id = d.an_id(args[0], kind)
         pg = get_str(result, "permission_group_id", _WHAT)
         value: tuple[str, ...] | dict[str, int]
         if what == "members":

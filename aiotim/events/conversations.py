@@ -4,6 +4,7 @@ conversation groups (created, deleted, renamed, conversations added and removed)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiotim.enums import ConvEvent
 from aiotim.errors import PayloadError
@@ -109,11 +110,12 @@ def _conv_event(args: d.Args) -> list[Event]:
         ev = ConvEvent(event)
     except ValueError:
         raise PayloadError(kind, f"unknown conversation event {event}") from None
-    out: list[Event] = []
-    for c in d.array(array, kind):
+
+    def build(c: Any) -> Event:
         conv = Conversation.from_json(c)
-        out.append(ConversationChanged(ev, conv, raw=conv.raw))
-    return out
+        return ConversationChanged(ev, conv, raw=conv.raw)
+
+    return d.each(d.array(array, kind), build)
 
 
 def _unread(args: d.Args) -> list[Event]:

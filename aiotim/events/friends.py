@@ -211,9 +211,9 @@ class _Model(Protocol):
 
 def _per_id(kind: str, event: Callable[..., Event]) -> d.Decoder:
     def decode(args: d.Args) -> list[Event]:
-        ids = d.strings(args[0], kind)
-        raw = d.payload(kind, list(ids))
-        return [event(i, raw=raw) for i in ids]
+        return d.per_id(
+            args[0], kind, lambda ids: d.payload(kind, ids), lambda i, raw: event(i, raw=raw)
+        )
 
     return decode
 
@@ -222,11 +222,7 @@ def _per_object(
     kind: str, event: Callable[..., Event], model: Callable[[Any], _Model]
 ) -> d.Decoder:
     def decode(args: d.Args) -> list[Event]:
-        out: list[Event] = []
-        for o in d.array(args[0], kind):
-            item = model(o)
-            out.append(event(item, raw=item.raw))
-        return out
+        return d.events_of(d.array(args[0], kind), model, event)
 
     return decode
 
@@ -243,7 +239,7 @@ def _one_object(
 
 def _one_id(kind: str, event: Callable[..., Event]) -> d.Decoder:
     def decode(args: d.Args) -> list[Event]:
-        account_id = d.text(args[0], kind)
+        account_id = d.an_id(args[0], kind)
         return [event(account_id, raw=d.payload(kind, account_id))]
 
     return decode

@@ -83,16 +83,14 @@ class GroupTopicChanged(Event):
 
 def _tips(args: d.Args) -> list[Event]:
     # The current header passes one object; older SDKs passed an array of them.
-    out: list[Event] = []
-    for t in d.items(args[0], "TIMSetGroupTipsEventCallback"):
-        tips = GroupTips.from_json(t)
-        out.append(GroupTipsEvent(tips, raw=tips.raw))
-    return out
+    return d.events_of(
+        d.items(args[0], "TIMSetGroupTipsEventCallback"), GroupTips.from_json, GroupTipsEvent
+    )
 
 
 def _attributes(args: d.Args) -> list[Event]:
     kind = "TIMSetGroupAttributeChangedCallback"
-    group_id, items = d.text(args[0], kind), d.array(args[1], kind)
+    group_id, items = d.an_id(args[0], kind), d.array(args[1], kind)
     attrs: dict[str, str] = {}
     for item in items:
         o = obj(item, "group attribute")
@@ -104,27 +102,31 @@ def _attributes(args: d.Args) -> list[Event]:
 
 def _counter(args: d.Args) -> list[Event]:
     kind = "TIMSetGroupCounterChangedCallback"
-    group_id, key = d.text(args[0], kind), d.text(args[1], kind)
+    group_id, key = d.an_id(args[0], kind), d.text(args[1], kind)
     value = d.integer(args[2], kind, "group_counter_new_value")
     return [GroupCounterChanged(group_id, key, value, raw=d.payload(kind, group_id, key, value))]
 
 
 def _topic_created(args: d.Args) -> list[Event]:
     kind = "TIMSetGroupTopicCreatedCallback"
-    group_id, topic_id = d.text(args[0], kind), d.text(args[1], kind)
+    group_id, topic_id = d.an_id(args[0], kind), d.an_id(args[1], kind)
     return [GroupTopicCreated(group_id, topic_id, raw=d.payload(kind, group_id, topic_id))]
 
 
 def _topic_deleted(args: d.Args) -> list[Event]:
     kind = "TIMSetGroupTopicDeletedCallback"
-    group_id, topics = d.text(args[0], kind), d.strings(args[1], kind)
-    raw = d.payload(kind, group_id, list(topics))
-    return [GroupTopicDeleted(group_id, t, raw=raw) for t in topics]
+    group_id = d.an_id(args[0], kind)
+    return d.per_id(
+        args[1],
+        kind,
+        lambda topics: d.payload(kind, group_id, topics),
+        lambda t, raw: GroupTopicDeleted(group_id, t, raw=raw),
+    )
 
 
 def _topic_changed(args: d.Args) -> list[Event]:
     kind = "TIMSetGroupTopicChangedCallback"
-    group_id, info = d.text(args[0], kind), d.obj(args[1], kind)
+    group_id, info = d.an_id(args[0], kind), d.obj(args[1], kind)
     return [
         GroupTopicChanged(group_id, TopicInfo.from_json(info), raw=d.payload(kind, group_id, info))
     ]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aiotim.errors import PayloadError
-from aiotim.events._decode import BatchDecoder, Decoder
+from aiotim.events._decode import BatchDecoder, Decoder, PartialPayload
 from aiotim.events.catalog import CATALOG
 from aiotim.events.stream import DEFAULT_HIGH_WATER, OverflowPolicy, Stream
 
@@ -138,6 +138,10 @@ class EventHub:
     def _decode_one(self, kind: str, decode: Decoder, args: tuple[Any, ...]) -> list[Any]:
         try:
             return decode(args)
+        except PartialPayload as partial:  # some items malformed (e.g. no id): the rest goes on
+            for exc in partial.errors:
+                self._bad_payload(kind, exc)
+            return partial.items
         except PayloadError as exc:
             self._bad_payload(kind, exc)
         except Exception:  # a decoder bug: this notification is lost, not the others

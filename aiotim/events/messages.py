@@ -5,6 +5,7 @@ pinned group messages."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
@@ -117,7 +118,8 @@ class GroupMessagePinned(Event):
 
 
 def _new_messages(args: d.Args) -> list[Message]:
-    return [Message.from_json(m) for m in d.array(args[0], "TIMAddRecvNewMsgCallback")]
+    # a message without its id or conversation is dropped and counted, the others go on
+    return d.each(d.array(args[0], "TIMAddRecvNewMsgCallback"), Message.from_json)
 
 
 _loads = orjson.loads
@@ -133,36 +135,33 @@ def _new_messages_batch(batch: list[d.Args]) -> list[Message]:
 
 def _revoked(args: d.Args) -> list[Event]:
     kind = "TIMSetMsgRevokeCallback"
-    out: list[Event] = []
-    for item in d.array(args[0], kind):
+
+    def build(item: Any) -> Event:
         o = obj(item, "revoke info")
-        out.append(
-            MessageRevoked(
-                locator=MessageLocator.from_json(o),
-                revoker=get_str(o, "message_revoker_user_id", "revoke info"),
-                revoker_nick_name=get_str(o, "message_revoker_nick_name", "revoke info"),
-                revoker_face_url=get_str(o, "message_revoker_face_url", "revoke info"),
-                reason=get_str(o, "message_revoke_reason", "revoke info"),
-                raw=o,
-            )
+        return MessageRevoked(
+            locator=MessageLocator.from_json(o),
+            revoker=get_str(o, "message_revoker_user_id", "revoke info"),
+            revoker_nick_name=get_str(o, "message_revoker_nick_name", "revoke info"),
+            revoker_face_url=get_str(o, "message_revoker_face_url", "revoke info"),
+            reason=get_str(o, "message_revoke_reason", "revoke info"),
+            raw=o,
         )
-    return out
+
+    return d.each(d.array(args[0], kind), build)
 
 
 def _receipts(args: d.Args) -> list[Event]:
-    out: list[Event] = []
-    for r in d.array(args[0], "TIMSetMsgReadedReceiptCallback"):
-        receipt = ReadReceipt.from_json(r)
-        out.append(ReadReceiptReceived(receipt, raw=receipt.raw))
-    return out
+    return d.events_of(
+        d.array(args[0], "TIMSetMsgReadedReceiptCallback"),
+        ReadReceipt.from_json,
+        ReadReceiptReceived,
+    )
 
 
 def _modified(args: d.Args) -> list[Event]:
-    out: list[Event] = []
-    for m in d.array(args[0], "TIMSetMsgUpdateCallback"):
-        message = Message.from_json(m)
-        out.append(MessageModified(message, raw=message.raw))
-    return out
+    return d.events_of(
+        d.array(args[0], "TIMSetMsgUpdateCallback"), Message.from_json, MessageModified
+    )
 
 
 def _upload(args: d.Args) -> list[Event]:
@@ -179,7 +178,7 @@ def _upload(args: d.Args) -> list[Event]:
 
 def _ext_changed(args: d.Args) -> list[Event]:
     kind = "TIMSetMsgExtensionsChangedCallback"
-    msg_id, items = d.text(args[0], kind), d.array(args[1], kind)
+    msg_id, items = d.an_id(args[0], kind), d.array(args[1], kind)
     ext: dict[str, str] = {}
     for item in items:
         o = obj(item, "message extension")
@@ -191,7 +190,7 @@ def _ext_changed(args: d.Args) -> list[Event]:
 
 def _ext_deleted(args: d.Args) -> list[Event]:
     kind = "TIMSetMsgExtensionsDeletedCallback"
-    msg_id, items = d.text(args[0], kind), d.array(args[1], kind)
+    msg_id, items = d.an_id(args[0], kind), d.array(args[1], kind)
     keys = []
     for item in items:
         if isinstance(item, str):  # tolerate a bare key list
@@ -206,24 +205,24 @@ def _ext_deleted(args: d.Args) -> list[Event]:
 
 
 def _reactions(args: d.Args) -> list[Event]:
-    out: list[Event] = []
-    for c in d.array(args[0], "TIMSetMsgReactionsChangedCallback"):
-        change = ReactionChange.from_json(c)
-        out.append(ReactionsChanged(change, raw=change.raw))
-    return out
+    return d.events_of(
+        d.array(args[0], "TIMSetMsgReactionsChangedCallback"),
+        ReactionChange.from_json,
+        ReactionsChanged,
+    )
 
 
 def _recv_opt(args: d.Args) -> list[Event]:
-    out: list[Event] = []
-    for o in d.items(args[0], "TIMSetMsgAllMessageReceiveOptionCallback"):
-        option = ReceiveOptInfo.from_json(o)
-        out.append(AllReceiveOptionChanged(option, raw=option.raw))
-    return out
+    return d.events_of(
+        d.items(args[0], "TIMSetMsgAllMessageReceiveOptionCallback"),
+        ReceiveOptInfo.from_json,
+        AllReceiveOptionChanged,
+    )
 
 
 def _pinned(args: d.Args) -> list[Event]:
     kind = "TIMSetMsgGroupPinnedMessageChangedCallback"
-    group_id, msg = d.text(args[0], kind), d.obj(args[1], kind)
+    group_id, msg = d.an_id(args[0], kind), d.obj(args[1], kind)
     pinned = d.boolean(args[2], kind, "is_pinned")
     op_text = d.text(args[3], kind)
     op: JSONObject | str = op_text

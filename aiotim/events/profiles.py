@@ -45,19 +45,15 @@ def _self(args: d.Args) -> list[Event]:
 
 
 def _statuses(args: d.Args) -> list[Event]:
-    out: list[Event] = []
-    for s in d.array(args[0], "TIMSetUserStatusChangedCallback"):
-        status = UserStatus.from_json(s)
-        out.append(UserStatusChanged(status, raw=status.raw))
-    return out
+    return d.events_of(
+        d.array(args[0], "TIMSetUserStatusChangedCallback"), UserStatus.from_json, UserStatusChanged
+    )
 
 
 def _profiles(args: d.Args) -> list[Event]:
-    out: list[Event] = []
-    for p in d.array(args[0], "TIMSetUserInfoChangedCallback"):
-        profile = UserProfile.from_json(p)
-        out.append(UserProfileChanged(profile, raw=profile.raw))
-    return out
+    return d.events_of(
+        d.array(args[0], "TIMSetUserInfoChangedCallback"), UserProfile.from_json, UserProfileChanged
+    )
 
 
 SPECS: dict[str, d.Spec] = {

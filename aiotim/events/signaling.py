@@ -77,7 +77,8 @@ class InvitationModified(Event):
 
 def _texts(kind: str, event: Callable[..., Event]) -> d.Decoder:
     def decode(args: d.Args) -> list[Event]:
-        texts = [d.text(a, kind) for a in args]
+        # the first is the invitation's id
+        texts = [d.an_id(args[0], kind), *(d.text(a, kind) for a in args[1:])]
         return [event(*texts, raw=d.payload(kind, *texts))]
 
     return decode
@@ -86,7 +87,7 @@ def _texts(kind: str, event: Callable[..., Event]) -> d.Decoder:
 def _received(args: d.Args) -> list[Event]:
     kind = "TIMSetSignalingReceiveNewInvitationCallback"
     invite_id, inviter, group_id = (
-        d.text(args[0], kind),
+        d.an_id(args[0], kind),
         d.text(args[1], kind),
         d.text(args[2], kind),
     )
@@ -105,7 +106,7 @@ def _received(args: d.Args) -> list[Event]:
 
 def _timeout(args: d.Args) -> list[Event]:
     kind = "TIMSetSignalingInvitationTimeoutCallback"
-    invite_id, invitees = d.text(args[0], kind), d.strings(args[1], kind)
+    invite_id, invitees = d.an_id(args[0], kind), d.strings(args[1], kind)
     return [InvitationTimeout(invite_id, invitees, raw=d.payload(kind, invite_id, list(invitees)))]
 
 

@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, make_dataclass
 from typing import Any, ClassVar, Literal, Self, TypeVar
 
+from aiotim.errors import PayloadError
 from aiotim.models._json import (
     JSONObject,
     get_bool,
@@ -67,6 +68,7 @@ __all__ = [
     "fingerprint",
     "model",
     "plan",
+    "required_keys",
     "table",
 ]
 
@@ -89,19 +91,29 @@ _EMPTY: dict[Kind, Any] = {
 
 
 class Key:
-    """Where a field is in the SDK's JSON: ``Annotated[int, Key("message_seq")]``."""
+    """Where a field is in the SDK's JSON: ``Annotated[int, Key("message_seq")]``.
 
-    __slots__ = ("convert", "keys")
+    ``required=True``: the object is malformed without the (first) key's value — absent, null
+    or ``""`` — and its decoders raise PayloadError (an id: a message without its id, a
+    friend request without its user, means nothing). Event decoders drop such an item and
+    count it as a payload error, like malformed JSON.
+    """
 
-    def __init__(self, *keys: str, convert: Callable[..., Any] | None = None) -> None:
+    __slots__ = ("convert", "keys", "required")
+
+    def __init__(
+        self, *keys: str, convert: Callable[..., Any] | None = None, required: bool = False
+    ) -> None:
         if not keys or (len(keys) > 1 and convert is None):
             raise TypeError("Key needs one key, or several and convert=")
         self.keys = keys
         self.convert = convert
+        self.required = required
 
     def __repr__(self) -> str:
         convert = f", convert={self.convert.__name__}" if self.convert is not None else ""
-        return f"Key({', '.join(map(repr, self.keys))}{convert})"
+        required = ", required=True" if self.required else ""
+        return f"Key({', '.join(map(repr, self.keys))}{convert}{required})"
 
 
 class Model:
@@ -137,6 +149,8 @@ class Column:
     defaults: tuple[Any, ...]
     #: ``None``: the field is its one key's value
     convert: Callable[..., Any] | None
+    #: the first key's value must be there, not null, not ``""`` (see :class:`Key`)
+    required: bool = False
 
 
 # -- reading the table ------------------------------------------------------------------------
@@ -171,11 +185,13 @@ def _is_model(t: Any) -> bool:
     return isinstance(t, type) and issubclass(t, Model)
 
 
-def _implicit(name: str, key: str, annotation: Any, what: str) -> Column:
+def _implicit(name: str, key: str, annotation: Any, what: str, required: bool) -> Column:
     """The column of a field read from its key by its type alone."""
     kind = _kind_of(annotation)
     if kind in ("str", "int", "bool"):
-        return Column(name, (key,), (kind,), (_EMPTY[kind],), None)
+        return Column(name, (key,), (kind,), (_EMPTY[kind],), None, required)
+    if required:
+        raise TypeError(f"{what}: field {name!r}: only str/int/bool or converted keys are required")
     inner = _optional(annotation)
     if _is_model(inner):
         decode: Callable[[Any], Any] = inner.from_json
@@ -222,7 +238,7 @@ def _explicit(name: str, key: Key, what: str) -> Column:
             raise TypeError(f"{what}: {convert.__name__}({p.name}) is not a JSON type")
         kinds.append(kind)
         defaults.append(_EMPTY[kind] if p.default is inspect.Parameter.empty else p.default)
-    return Column(name, key.keys, tuple(kinds), tuple(defaults), convert)
+    return Column(name, key.keys, tuple(kinds), tuple(defaults), convert, key.required)
 
 
 def table(cls: type, what: str) -> tuple[tuple[Column, ...], bool]:
@@ -245,7 +261,7 @@ def table(cls: type, what: str) -> tuple[tuple[Column, ...], bool]:
         if key.convert is not None:
             columns.append(_explicit(name, key, what))
         else:
-            columns.append(_implicit(name, key.keys[0], annotation, what))
+            columns.append(_implicit(name, key.keys[0], annotation, what, key.required))
     return tuple(columns), has_raw
 
 
@@ -264,9 +280,15 @@ def plan(cls: type) -> Plan:
     )
 
 
-def fingerprint(p: Plan) -> str:
-    """A short digest of a plan (what ``_fast.PLANS`` records)."""
-    return hashlib.sha256(repr(p).encode()).hexdigest()[:16]
+def required_keys(cls: type) -> tuple[str, ...]:
+    """The keys the model requires (see :class:`Key`), in table order."""
+    columns, _ = cls.__dict__["_table"]
+    return tuple(c.keys[0] for c in columns if c.required)
+
+
+def fingerprint(p: Plan, required: tuple[str, ...] = ()) -> str:
+    """A short digest of a plan and the required keys (what ``_fast.PLANS`` records)."""
+    return hashlib.sha256(repr((p, required) if required else p).encode()).hexdigest()[:16]
 
 
 # -- what is derived --------------------------------------------------------------------------
@@ -281,7 +303,31 @@ _READ: dict[Kind, Callable[[JSONObject, str, str, Any], Any]] = {
 }
 
 
+def _require(key: str, what: str) -> Callable[[JSONObject], None]:
+    def check(d: JSONObject) -> None:
+        value = d.get(key)
+        if value is None or value == "":
+            raise PayloadError(
+                what, f"{key!r} is required, got {'an empty string' if value == '' else 'none'}"
+            )
+
+    return check
+
+
 def _reader(column: Column, what: str) -> Callable[[JSONObject], Any]:
+    read = _plain_reader(column, what)
+    if not column.required:
+        return read
+    require = _require(column.keys[0], what)
+
+    def read_required(d: JSONObject) -> Any:
+        require(d)
+        return read(d)
+
+    return read_required
+
+
+def _plain_reader(column: Column, what: str) -> Callable[[JSONObject], Any]:
     reads = tuple(
         zip(column.keys, map(_READ.__getitem__, column.kinds), column.defaults, strict=True)
     )
@@ -358,7 +404,9 @@ def _fast_decoder(
     if _fast is None:  # pragma: no cover
         return None
     factory = _fast.FACTORIES.get(cls.__qualname__)
-    if factory is None or _fast.PLANS.get(cls.__qualname__) != fingerprint(plan(cls)):
+    if factory is None or _fast.PLANS.get(cls.__qualname__) != fingerprint(
+        plan(cls), required_keys(cls)
+    ):
         return None  # stale: run scripts/gen_models.py (tests and scripts/check say so)
     columns, _ = cls.__dict__["_table"]
     return factory(new, checked, *[c.convert for c in columns if c.convert is not None])

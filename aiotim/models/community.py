@@ -18,7 +18,7 @@ class PermissionGroupInfo(Model):
     """A permission group of a community: its id, name, permissions (a bit set) and size."""
 
     community_group_id: Annotated[str, Key("community_group_id")]
-    permission_group_id: Annotated[str, Key("permission_group_id")]
+    permission_group_id: Annotated[str, Key("permission_group_id", required=True)]
     name: Annotated[str, Key("permission_group_name")]
     custom_data: Annotated[str, Key("permission_custom_data")]
     group_permission: Annotated[int, Key("group_permission")]

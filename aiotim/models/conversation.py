@@ -79,7 +79,7 @@ class Conversation(Model):
     and its pin, draft, marks, custom data and conversation groups.
     Source: TIMConversationManager.h:937-975 (``conv_*``)."""
 
-    conv: Annotated[Address, Key("conv_id", "conv_type", convert=_conv)]
+    conv: Annotated[Address, Key("conv_id", "conv_type", convert=_conv, required=True)]
     unread_count: Annotated[int, Key("conv_unread_num")]
     last_message: Annotated[Message | None, Key("conv_last_msg", convert=_last_message)]
     active_time: Annotated[int, Key("conv_active_time")]

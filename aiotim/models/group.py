@@ -125,7 +125,7 @@ class GroupTips(Model):
     """
 
     tip_type: Annotated[int, Key("group_tips_elem_tip_type", convert=_tip_type)]
-    group_id: Annotated[str, Key("group_tips_elem_group_id")]
+    group_id: Annotated[str, Key("group_tips_elem_group_id", required=True)]
     group_name: Annotated[str, Key("group_tips_elem_group_name")]
     op_user: Annotated[str, Key("group_tips_elem_op_user")]
     users: Annotated[tuple[str, ...], Key("group_tips_elem_user_array")]
@@ -155,7 +155,7 @@ class GroupTips(Model):
 class TopicInfo(Model):
     """A topic of a community group (``group_topic_info_*``)."""
 
-    topic_id: Annotated[str, Key("group_topic_info_topic_id")]
+    topic_id: Annotated[str, Key("group_topic_info_topic_id", required=True)]
     name: Annotated[str, Key("group_topic_info_topic_name")]
     introduction: Annotated[str, Key("group_topic_info_introduction")]
     notification: Annotated[str, Key("group_topic_info_notification")]

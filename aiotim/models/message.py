@@ -603,6 +603,9 @@ class Message(Model):
     ``local_custom_int``/``local_custom_str``: this device's data on it (never sent).
     """
 
+    # Neither key is required: the SDK's own JSON examples of received messages have no
+    # message_msg_id (/work/shared/seeds 003, examples 01 and 11) and system messages have
+    # conv_id "" (example 02), so an empty value here is not a malformed message.
     id: Annotated[str, Key("message_msg_id")]
     conv: Annotated[Address, Key("message_conv_id", "message_conv_type", convert=address)]
     sender: Annotated[str, Key("message_sender")]

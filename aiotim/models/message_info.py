@@ -76,7 +76,12 @@ class ReadReceipt(Model):
 
     conv: Annotated[
         Address,
-        Key("msg_receipt_conv_id", "msg_receipt_conv_type", convert=_address("read receipt")),
+        Key(
+            "msg_receipt_conv_id",
+            "msg_receipt_conv_type",
+            convert=_address("read receipt"),
+            required=True,
+        ),
     ]
     msg_id: Annotated[str, Key("msg_receipt_msg_id")]
     timestamp: Annotated[int, Key("msg_receipt_time_stamp")]
@@ -114,7 +119,7 @@ class Reaction(Model):
 class ReactionChange(Model):
     """The reactions of one message that changed (a count of 0: nobody uses it any more)."""
 
-    msg_id: Annotated[str, Key("message_reaction_change_info_msg_id")]
+    msg_id: Annotated[str, Key("message_reaction_change_info_msg_id", required=True)]
     reactions: Annotated[tuple[Reaction, ...], Key("message_reaction_change_info_reaction_list")]
     raw: JSONObject = field(repr=False, compare=False)
 

@@ -73,7 +73,7 @@ class FriendProfile(Model):
     """A friend (or a blacklisted user): remark, friend groups, how they were added, and their
     user profile when the SDK includes it."""
 
-    user_id: Annotated[str, Key("friend_profile_identifier")]
+    user_id: Annotated[str, Key("friend_profile_identifier", required=True)]
     remark: Annotated[str, Key("friend_profile_remark")]
     group_names: Annotated[tuple[str, ...], Key("friend_profile_group_name_array")]
     add_source: Annotated[str, Key("friend_profile_add_source")]
@@ -115,7 +115,7 @@ def _update_custom(item: JSONObject | None) -> dict[str, Any]:
 class FriendProfileUpdate(Model):
     """What changed in a friend's profile; ``None`` for what did not change."""
 
-    user_id: Annotated[str, Key("friend_profile_update_identifier")]
+    user_id: Annotated[str, Key("friend_profile_update_identifier", required=True)]
     remark: Annotated[str | None, Key("friend_profile_update_item", convert=_update_remark)]
     group_names: Annotated[
         tuple[str, ...] | None, Key("friend_profile_update_item", convert=_update_groups)
@@ -131,7 +131,7 @@ class FriendProfileUpdate(Model):
 class FriendRequest(Model):
     """A pending friend request (``friend_add_pendency_*``)."""
 
-    user_id: Annotated[str, Key("friend_add_pendency_identifier")]
+    user_id: Annotated[str, Key("friend_add_pendency_identifier", required=True)]
     nick_name: Annotated[str, Key("friend_add_pendency_nick_name")]
     face_url: Annotated[str, Key("friend_add_pendency_face_url")]
     add_source: Annotated[str, Key("friend_add_pendency_add_source")]
@@ -146,7 +146,7 @@ class FriendRequest(Model):
 class UserStatus(Model):
     """A user's online status (``status_type``: a ``TIMUserStatusType``) and custom status."""
 
-    user_id: Annotated[str, Key("user_status_identifier")]
+    user_id: Annotated[str, Key("user_status_identifier", required=True)]
     status_type: Annotated[int, Key("user_status_status_type")]
     custom_status: Annotated[str, Key("user_status_custom_status")]
     online_devices: Annotated[tuple[str, ...], Key("user_status_online_devices")]
@@ -158,7 +158,7 @@ class UserStatus(Model):
 class OfficialAccountInfo(Model):
     """An official account (``official_account_*``)."""
 
-    id: Annotated[str, Key("official_account_id")]
+    id: Annotated[str, Key("official_account_id", required=True)]
     name: Annotated[str, Key("official_account_name")]
     face_url: Annotated[str, Key("official_account_face_url")]
     owner_user_id: Annotated[str, Key("official_account_owner_user_id")]

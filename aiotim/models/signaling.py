@@ -38,7 +38,7 @@ class SignalingInfo(Model):
     group (empty for a one-to-one invitation), inviter, invitees, the application's ``data``,
     the ``action`` of this message and the invitation's timeout in seconds (0: none)."""
 
-    invite_id: Annotated[str, Key("signaling_info_invite_id")]
+    invite_id: Annotated[str, Key("signaling_info_invite_id", required=True)]
     group_id: Annotated[str, Key("signaling_info_group_id")]
     inviter: Annotated[str, Key("signaling_info_inviter")]
     invitees: Annotated[tuple[str, ...], Key("signaling_info_invitee_list")]
