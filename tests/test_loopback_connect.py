@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import anyio
 import pytest
@@ -21,6 +24,17 @@ from aiotim.tools.cli import main as cli_main
 from tests.helpers import APP_ID, SECRET
 
 pytestmark = pytest.mark.anyio
+
+
+def readline(stream: IO[str], timeout: float = 60) -> str:
+    """The stream's next line, failing the test after ``timeout`` seconds (a child that hangs
+    must not hang the suite)."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        pytest.fail(f"no line within {timeout} s")
 
 
 async def test_connect_logs_in_to_a_cloud_by_address() -> None:
@@ -112,9 +126,9 @@ def test_serve_prints_the_line_to_paste(tmp_path: Path) -> None:
     )
     try:
         assert proc.stdout is not None and proc.stderr is not None
-        address = proc.stdout.readline().strip()
+        address = readline(proc.stdout).strip()
         assert address.startswith("unix:/")
-        lines = [proc.stderr.readline() for _ in range(3)]
+        lines = [readline(proc.stderr) for _ in range(3)]
         paste = f'client = aiotim.loopback.connect("{address}", {APP_ID})'
         assert paste in lines[1], lines
         assert f"AIOTIM_LOOPBACK_ADDRESS={address}" in lines[2]

@@ -8,12 +8,15 @@ from __future__ import annotations
 import enum
 import importlib
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
+from typing import IO, Any
 
 import anyio
 import pytest
@@ -25,6 +28,17 @@ from tests.helpers import APP_ID, SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readline(stream: IO[str], timeout: float = 60) -> str:
+    """The stream's next line, failing the test after ``timeout`` seconds (a child that hangs
+    must not hang the suite)."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        pytest.fail(f"no line within {timeout} s")
 
 
 def readme_bot() -> str:
@@ -165,6 +179,18 @@ def test_an_sdk_that_is_not_there_says_what_to_do(tmp_path: Path) -> None:
         aiotim.Client(APP_ID, sdk=tmp_path / "libImSDK.so")
 
 
+@pytest.mark.anyio
+async def test_common_errors_say_what_to_do(aiotim_cloud: Any, aiotim_client: Any) -> None:
+    """A call before login and a login with a bad UserSig raise errors whose message says what
+    to do (log in first; make a valid UserSig)."""
+    client = await aiotim_client()
+    # the SDK answers 6013 (not initialized) or 6014 (not logged in) before a login
+    with pytest.raises(aiotim.TIMError, match=r"hint: .*await client\.login"):
+        await client.send_text(aiotim.C2C("bob"), "hi")
+    with pytest.raises(aiotim.InvalidUserSig, match=r"hint: .*UserSig.*aiotim\.usersig"):
+        await client.login("alice", "not-a-user-sig")
+
+
 # -- the README -----------------------------------------------------------------------------------
 
 
@@ -237,7 +263,7 @@ def test_ctrl_c_on_the_readme_bot_is_one_line(tmp_path: Path) -> None:
     )
     try:
         assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "READY"
+        assert readline(proc.stdout).strip() == "READY"
         proc.send_signal(signal.SIGINT)
         _out, err = proc.communicate(timeout=60)
     finally:

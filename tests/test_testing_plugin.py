@@ -296,6 +296,38 @@ async def test_clock_ends_a_mute(aiotim_cloud: Cloud, aiotim_client: Any) -> Non
     await bob.send_text(group, "free again")
 
 
+@pytest.mark.anyio
+async def test_clock_expires_a_user_sig(aiotim_cloud: Cloud, aiotim_client: Any) -> None:
+    """A UserSig valid for 60 s expires (the SDK is told) once the clock moves past it; another
+    cloud's time is not moved."""
+    bob = await aiotim_client()
+    expired = bob.user_sig_expired()
+    with anyio.fail_after(10):
+        await bob.login("bob", aiotim_cloud.user_sig("bob", expire=60))
+    async with Cloud() as other:
+        await aiotim_cloud.clock.advance(61)
+        assert other.clock.offset == 0 and aiotim_cloud.clock.offset == 61
+        assert aiotim_cloud.clock.time() - other.clock.time() > 60
+    with anyio.fail_after(10):
+        await expired.__anext__()
+
+
+@pytest.mark.anyio
+async def test_every_kind_through_the_loopback_sdk(aiotim_cloud: Cloud, aiotim_client: Any) -> None:
+    """Each of the 70 kinds, notified from typed values, goes through the loopback SDK's
+    callback and the relay, and the client's stream of its type yields an equal event."""
+    bob = await aiotim_client("bob")
+    samples = {setter: _sample_event(entry.event) for setter, entry in CATALOG.items()}
+    streams = {
+        setter: bob.events(CATALOG[setter].event, where=lambda e, want=sample: e == want)
+        for setter, sample in samples.items()
+    }
+    await aiotim_cloud.notify("bob", *samples.values())
+    with anyio.fail_after(20):
+        for setter, stream in streams.items():
+            assert await stream.__anext__() == samples[setter], setter
+
+
 def test_clock_refuses_going_back(aiotim_cloud: Cloud) -> None:
     """advance() moves forward only (a sync test uses aiotim_cloud too)."""
 
@@ -377,6 +409,83 @@ def test_a_users_test_file(tmp_path: Path, mark: str, options: list[str]) -> Non
     assert result.returncode == 0, result.stdout + result.stderr
     assert " passed" in result.stdout and "failed" not in result.stdout
     assert "warning" not in result.stdout, result.stdout
+
+
+def test_a_project_overrides_the_cloud(tmp_path: Path) -> None:
+    """A conftest.py's own aiotim_cloud (another app id, a database) is the one aiotim_client
+    uses (docs/testing.md's example)."""
+    (tmp_path / "conftest.py").write_text(
+        textwrap.dedent(
+            """
+            import pytest
+
+            from aiotim.testing import Cloud
+
+
+            @pytest.fixture
+            def aiotim_cloud(tmp_path):
+                cloud = Cloud(1400000123, "my-secret", db=tmp_path / "cloud.db").start_sync()
+                yield cloud
+                cloud.close_sync()
+            """
+        )
+    )
+    (tmp_path / "test_it.py").write_text(
+        textwrap.dedent(
+            """
+            import pytest
+
+            @pytest.mark.anyio
+            async def test_it(aiotim_cloud, aiotim_client):
+                bob = await aiotim_client("bob")
+                assert bob.sdk_app_id == aiotim_cloud.sdk_app_id == 1400000123
+            """
+        )
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_it.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+TYPED_USER_TEST = textwrap.dedent(
+    """
+    import pytest
+
+    import aiotim
+    from aiotim.testing import ClientFactory, Cloud, make
+
+
+    @pytest.mark.anyio
+    async def test_it(aiotim_cloud: Cloud, aiotim_client: ClientFactory) -> None:
+        bob: aiotim.Client = await aiotim_client("bob")
+        request = make(aiotim.FriendRequest, user_id="alice")
+        await aiotim_cloud.notify("bob", aiotim.FriendRequestReceived(request))
+        await aiotim_cloud.clock.advance(1.5)
+        assert bob.user_id == "bob"
+    """
+)
+
+
+def test_a_typed_users_test_passes_mypy_strict(tmp_path: Path) -> None:
+    """A user's test annotated with aiotim.testing's types type-checks under mypy --strict."""
+    path = tmp_path / "test_typed.py"
+    path.write_text(TYPED_USER_TEST)
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "mypy", "--strict", "--no-error-summary"),
+            *("--cache-dir", str(ROOT / ".mypy_cache"), str(path)),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_a_sync_test_asking_for_a_client_is_told_why(tmp_path: Path) -> None:
