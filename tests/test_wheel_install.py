@@ -26,7 +26,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 #: what is not copied to build from (build outputs, caches, the venv, the VCS)
-_SKIP = {".venv", ".git", "build", "dist", "__pycache__", ".mypy_cache", ".ruff_cache"}
+_SKIP = {
+    ".venv",
+    ".git",
+    "build",
+    "dist",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".hypothesis",
+}
 _SKIP_SUFFIXES = (".so", ".o", ".egg-info", ".pyc")
 
 USER_TEST = textwrap.dedent(
