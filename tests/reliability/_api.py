@@ -272,6 +272,9 @@ def _instances_of(tp: Any) -> list[Any]:
     if tp not in INSTANCES and isinstance(tp, type):
         with contextlib.suppress(TypeError):
             INSTANCES[tp] = [tp()]  # a class whose fields all have defaults (e.g. Retry)
+        if tp not in INSTANCES and hasattr(tp, "from_json"):
+            with contextlib.suppress(Exception):  # a model: its defaults
+                INSTANCES[tp] = [tp.from_json({})]
     if tp not in INSTANCES:
         raise LookupError(f"no instance of {tp!r}")
     return INSTANCES[tp]
