@@ -365,7 +365,7 @@ class Client:
                 bridge.close()
         self._hub.close()
         if settle:
-            quiet = _Quiet(self._sdk_dirs)
+            quiet = _Quiet(self._quiet_dirs())
             while not quiet.check():
                 time.sleep(_QUIET_POLL_S)
             self._unload()
@@ -376,12 +376,19 @@ class Client:
         directories, then give its library back and remove the temporary directories."""
         if self._lib is None:
             return
-        quiet = _Quiet(self._sdk_dirs if not self._lib.is_loopback else ())
+        quiet = _Quiet(self._quiet_dirs())
         # Polling: nothing signals that another thread stopped writing files.
         while not quiet.check():  # noqa: ASYNC110
             await anyio.sleep(_QUIET_POLL_S)
         self._unload()
         self._cleanup_dirs()
+
+    def _quiet_dirs(self) -> tuple[Path, ...]:
+        """The directories to wait on after TIMUninit: none for the loopback (its threads
+        have ended when TIMUninit returns), the data and log directories otherwise."""
+        if self._lib is None or self._lib.is_loopback:
+            return ()
+        return self._sdk_dirs
 
     def _unload(self) -> None:
         """Give the SDK library back (a private copy is unloaded or kept for the next client:
