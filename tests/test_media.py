@@ -199,3 +199,34 @@ async def test_files_survive_a_restart_with_db(tmp_path: Path) -> None:
         await bob.login("bob", cloud.user_sig("bob"))
         out = await bob.messages.download(elem, tmp_path / "again.bin")
         assert out.read_bytes() == data
+
+
+async def test_cancel_a_send_while_it_uploads(tmp_path: Path) -> None:
+    """cancel_send() of a message whose file is still uploading: the send fails with 8021
+    (ERR_SDK_SEND_MESSAGE_FAILED_WITH_CANCEL) and nothing is delivered; cancelling a message
+    that was sent already is 8020."""
+    src = tmp_path / "big.bin"
+    src.write_bytes(os.urandom(10 * MB))
+    async with cloud_and_clients("alice", "bob") as (cloud, (alice, bob)):
+        # Each frame waits in the cloud: the upload cannot finish before the cancel.
+        cloud.delay = 0.2
+        progress = alice.messages.upload_progress()
+        codes: list[int] = []
+
+        async def send() -> None:
+            with pytest.raises(TIMError) as err:
+                await alice.messages.send_file(aiotim.C2C("bob"), src)
+            codes.append(err.value.code)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(send)
+            first = await next_item(progress)
+            assert isinstance(first, aiotim.UploadProgress)
+            await alice.messages.cancel_send(aiotim.C2C("bob"), first.message.id)
+            cloud.delay = 0
+        assert codes == [8021]
+        sent = await alice.messages.send_text(aiotim.C2C("bob"), "after")
+        with pytest.raises(TIMError) as err:
+            await alice.messages.cancel_send(aiotim.C2C("bob"), sent.id)
+        assert err.value.code == 8020
+        assert [m.text for m in await bob.messages.history(aiotim.C2C("alice"))] == ["after"]

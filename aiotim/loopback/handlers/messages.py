@@ -658,7 +658,8 @@ def _batch_send(call: Call) -> bytes:
 
 @HANDLERS.on("TIMMsgCancelSend")
 def _cancel_send(call: Call) -> str:
-    # Every loopback send completes at once (no upload): nothing is ever still sending.
+    # A send still uploading its files is cancelled by the SDK itself (PROTOCOL.md "Media");
+    # what reaches the cloud is sent already or unknown.
     # Source: TIMErrorCode.h:82 ERR_SDK_INVALID_CANCEL_MESSAGE (not found / already sent)
     raise CallError(E.ERR_SDK_INVALID_CANCEL_MESSAGE, "the message is not being sent")
 

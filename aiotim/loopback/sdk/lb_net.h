@@ -41,6 +41,8 @@ struct lb_req {
     struct lb_upload *uploads;
     char *progress_json; /* the message its upload-progress callbacks carry */
     bool upload_started;
+    bool cancelled;  /* TIMMsgCancelSend while uploading: the network thread fails it (8021) */
+    char msg_id[64]; /* the id of the message it sends */
     /* TIMMsgDownloadElemToPath: where F frames are written */
     char *dl_path;
     int dl_fd;
@@ -73,6 +75,7 @@ struct lb_conn {
     struct lb_frame *out_head, **out_tail; /* frames for the network thread to write */
     bool wake_pending;
     bool welcomed; /* connected and W received */
+    atomic_bool cancel_pending; /* a request was cancelled (lb_conn_cancel_upload) */
     int login_status;
     char *login_user;
     char *cred_user, *cred_sig; /* the last TIMLogin's, for the re-login after a reconnect */
@@ -93,6 +96,10 @@ void lb_conn_remember_login(struct lb_conn *C, const char *user, const char *sig
  * the network thread (connected) or parks it on r until W. Returns whether r is kept (it waits
  * for a connection or a callback); when not, the caller frees r. */
 bool lb_conn_submit(struct lb_conn *C, struct lb_req *r, struct lb_frame *f, bool any_cb);
+
+/* [mu] TIMMsgCancelSend of a send still uploading: marks it cancelled (the network thread
+ * fails it with 8021 and never sends it). False when no send of that message id uploads. */
+bool lb_conn_cancel_upload(struct lb_conn *C, const char *msg_id);
 
 /* Runs the network thread until *stopping (connect, reconnect, read and write frames, request
  * deadlines). */

@@ -799,7 +799,7 @@ static void pump_upload(struct lb_conn *C, struct net *N, int64_t now)
 {
     pthread_mutex_lock(&lb_mu);
     struct lb_req *r = C->reqs_head;
-    while (r && !r->uploads)
+    while (r && (!r->uploads || r->cancelled))
         r = r->next;
     if (!r) {
         pthread_mutex_unlock(&lb_mu);
@@ -856,6 +856,40 @@ static void pump_upload(struct lb_conn *C, struct net *N, int64_t now)
     pthread_mutex_unlock(&lb_mu);
 }
 
+/* Fails and forgets the sends cancelled while uploading (their C frame is never sent). */
+static void sweep_cancelled(struct lb_conn *C)
+{
+    if (!atomic_load(&C->cancel_pending))
+        return; /* the common case: no lock taken */
+    pthread_mutex_lock(&lb_mu);
+    if (atomic_exchange(&C->cancel_pending, false)) {
+        struct lb_req *r = C->reqs_head;
+        while (r) {
+            struct lb_req *next = r->next;
+            if (r->cancelled) {
+                req_fail(C, r, LB_ERR_SDK_SEND_MESSAGE_FAILED_WITH_CANCEL, "send cancelled");
+                req_unlink(C, r);
+                req_free(r);
+            }
+            r = next;
+        }
+    }
+    pthread_mutex_unlock(&lb_mu);
+}
+
+bool lb_conn_cancel_upload(struct lb_conn *C, const char *msg_id)
+{
+    for (struct lb_req *r = C->reqs_head; r; r = r->next) {
+        if (r->uploads && !r->cancelled && strcmp(r->msg_id, msg_id) == 0) {
+            r->cancelled = true;
+            atomic_store(&C->cancel_pending, true);
+            wake(C);
+            return true;
+        }
+    }
+    return false;
+}
+
 static int poll_timeout(struct lb_conn *C, const struct net *N, int64_t now)
 {
     pthread_mutex_lock(&lb_mu);
@@ -878,6 +912,7 @@ static void net_step(struct lb_conn *C, struct net *N)
         start_connect(C, N, now);
     if (N->state == NET_OPEN)
         take_out(C, N);
+    sweep_cancelled(C);
     if (N->state == NET_OPEN && !N->wq)
         pump_upload(C, N, now);
     struct pollfd pf[2] = {{.fd = C->wake_fd, .events = POLLIN}, {.fd = N->fd}};

@@ -442,6 +442,34 @@ static bool send_before_login(int fn_id, const union lb_val *v, const lb_fnptr *
     return true;
 }
 
+/* TIMMsgCancelSend of a message whose files are still uploading: the send fails with 8021
+ * (the network thread reports it) and the cancel succeeds, from the callback thread; any other
+ * cancel goes to the cloud (which answers 8020: nothing else is ever still sending). */
+static bool cancel_upload(int fn_id, const union lb_val *v, const lb_fnptr *cbs,
+                          const void *user_data)
+{
+    if (fn_id != LB_FN_TIMMsgCancelSend || !v[2].s)
+        return false;
+    struct lb_job *job = lb_job_new(LB_JOB_CALL, 0);
+    if (!job)
+        return false;
+    job->cbtype = LB_CB_TIMCommCallback;
+    job->fn = cbs[0];
+    job->ud = user_data;
+    job->args[0].i = 0;
+    job->args[1].s = "";
+    job->args[2].s = "";
+    pthread_mutex_lock(&lb_mu);
+    struct lb_sdk *S = cur;
+    bool found = S && lb_conn_cancel_upload(&S->conn, v[2].s);
+    if (found && job->fn)
+        lb_emit(&S->queue, job);
+    pthread_mutex_unlock(&lb_mu);
+    if (!found || !job->fn)
+        free(job);
+    return found;
+}
+
 /* Every forwarded API call: check, encode a C frame, then either hand it to the network thread
  * (connected) or park it on its request until W (not connected). */
 int lb_forward(int fn_id, const union lb_val *v, const lb_fnptr *cbs, const void *user_data)
@@ -453,6 +481,8 @@ int lb_forward(int fn_id, const union lb_val *v, const lb_fnptr *cbs, const void
     if (rc != LB_TIM_SUCC)
         return rc;
     if (send_before_login(fn_id, v, cbs, user_data))
+        return LB_TIM_SUCC;
+    if (cancel_upload(fn_id, v, cbs, user_data))
         return LB_TIM_SUCC;
     char out_id[64] = "";
     int x = out_param(fi->sig);
@@ -483,6 +513,7 @@ int lb_forward(int fn_id, const union lb_val *v, const lb_fnptr *cbs, const void
         fn_id == LB_FN_TIMMsgSendNewMsgEx) {
         /* As the real SDK: the files of media elements are uploaded before the message. */
         r->uploads = lb_media_scan(v[2].s);
+        snprintf(r->msg_id, sizeof r->msg_id, "%s", out_id);
         if (r->uploads)
             r->progress_json = lb_media_progress_json(v[2].s, out_id, v[0].s, v[1].i);
     }
