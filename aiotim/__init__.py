@@ -6,6 +6,7 @@ SDK's callbacks never run Python on its threads (see ``aiotim._native``).
 """
 
 from aiotim import usersig as usersig
+from aiotim.bot import run as run
 from aiotim.client import Client as Client
 from aiotim.domains.conversations import ConversationFilter as ConversationFilter
 from aiotim.enums import ConvEvent as ConvEvent
@@ -200,6 +201,10 @@ from aiotim.models.profile import UserProfile as UserProfile
 from aiotim.models.profile import UserStatus as UserStatus
 from aiotim.models.signaling import SignalingAction as SignalingAction
 from aiotim.models.signaling import SignalingInfo as SignalingInfo
+from aiotim.routing import ArgumentError as ArgumentError
+from aiotim.routing import CallNext as CallNext
+from aiotim.routing import Context as Context
+from aiotim.routing import Router as Router
 
 __version__ = "0.1.0"
 
@@ -212,14 +217,17 @@ __all__ = [
     "Address",
     "AioTIMError",
     "AllReceiveOptionChanged",
+    "ArgumentError",
     "BatchSendResult",
     "BlacklistAdded",
     "BlacklistDeleted",
+    "CallNext",
     "Client",
     "ClientClosed",
     "CommunityTopicChanged",
     "CommunityTopicCreated",
     "CommunityTopicDeleted",
+    "Context",
     "ConvEvent",
     "ConvType",
     "Conversation",
@@ -355,6 +363,7 @@ __all__ = [
     "ReceiveMessageOpt",
     "ReceiveOptInfo",
     "ReplyRef",
+    "Router",
     "SDKLogRecord",
     "SDKNotFound",
     "SearchResult",
@@ -396,4 +405,5 @@ __all__ = [
     "UserStatusChanged",
     "Video",
     "VideoElem",
+    "run",
 ]

@@ -1,4 +1,5 @@
-"""Bot helpers: ``wait_for``, ``conversation(...).ask``, and handlers with ``on`` + ``serve``.
+"""Bot helpers: ``wait_for``, ``conversation(...).ask``, handlers with ``on`` + ``serve``, routers
+included with ``include``, and :func:`run` (a bot's ``main`` with clean Ctrl-C / SIGTERM).
 
 Everything here subscribes *before* it could miss something: ``wait_for`` at the call, a
 conversation at ``async with``, handlers when ``serve()`` starts (events that arrived before are
@@ -7,12 +8,15 @@ kept by the hub for the first stream of their kind).
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
+import signal
+import sys
 from collections import deque
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import anyio
 
@@ -24,12 +28,40 @@ from aiotim.events.stream import Stream
 from aiotim.events.wait import EventWaiter, kind_for
 from aiotim.models import C2C, Group, Message
 
-__all__ = ["Bot", "ConversationSession"]
+__all__ = ["Bot", "ConversationSession", "Includable", "check_handler", "run"]
 
 log = logging.getLogger("aiotim.bot")
 
 E = TypeVar("E")
+T = TypeVar("T")
 Handler = Callable[[Any], Awaitable[object]]
+
+
+def check_handler(handler: object, where: str) -> None:
+    """Refuse, at registration, a handler that is not an ``async def`` function (or an object
+    whose ``__call__`` is one): it would fail only when its first event arrives."""
+    if not callable(handler):
+        raise TypeError(f"{where}: a handler must be an async function, got {handler!r}")
+    if inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(
+        getattr(handler, "__call__", None)  # noqa: B004 - an object with an async __call__
+    ):
+        return
+    name = getattr(handler, "__name__", repr(handler))
+    qualname = getattr(handler, "__qualname__", name)
+    raise TypeError(
+        f"{where}: handler {qualname} is not a coroutine function: "
+        f"write it as `async def {name}(...)`"
+    )
+
+
+@runtime_checkable
+class Includable(Protocol):
+    """What :meth:`Bot.include` takes: an :class:`aiotim.Router` (or anything that binds itself
+    to a client as one dispatcher per event kind)."""
+
+    def _bind(self, client: Any) -> dict[str, Handler]:
+        """One dispatcher per event kind (setter name) for this client."""
+        ...
 
 
 class ConversationSession:
@@ -88,7 +120,7 @@ class _Registration:
 class Bot(Domain):
     """Handlers and waiting helpers; their methods are flat on :class:`aiotim.Client`."""
 
-    __slots__ = ("_conv_queues", "_handlers", "_messages", "handler_errors")
+    __slots__ = ("_conv_queues", "_handlers", "_messages", "_routers", "handler_errors")
 
     def __init__(self, core: Core, messages: Messages) -> None:
         super().__init__(core)
@@ -97,6 +129,7 @@ class Bot(Domain):
         #: handler exceptions caught by serve() (logged with context), in all
         self.handler_errors = 0
         self._conv_queues: dict[object, deque[tuple[_Registration, Any]]] = {}
+        self._routers: list[Includable] = []
 
     def wait_for(
         self,
@@ -151,10 +184,20 @@ class Bot(Domain):
         )
 
         def register(handler: Handler) -> Handler:
+            check_handler(handler, "on()")
             self._handlers.append(_Registration(kind, handler, predicate))
             return handler
 
         return register
+
+    def include(self, router: Includable) -> None:
+        """Add a router's handlers (and those of the routers it includes) to what
+        :meth:`serve` runs: ``client.include(router)``. See :class:`aiotim.Router`."""
+        if not callable(getattr(router, "_bind", None)):
+            raise TypeError(f"include() needs an aiotim.Router, got {type(router).__name__}")
+        if any(r is router for r in self._routers):
+            raise ValueError("this router is already included")
+        self._routers.append(router)
 
     async def serve(self, *, max_concurrency: int = 64) -> None:
         """Run the registered handlers until the client closes (or this is cancelled).
@@ -164,9 +207,15 @@ class Bot(Domain):
         conversation's queue is freed when it is idle. A handler's exception is logged with
         its context and counted in ``handler_errors``; serving goes on.
         """
-        regs = self._handlers
+        regs = list(self._handlers)
+        for router in self._routers:
+            for kind, dispatch in router._bind(self._core).items():
+                regs.append(_Registration(kind, dispatch, None))
         if not regs:
-            raise RuntimeError("no handlers: register some with @client.on(EventType)")
+            raise RuntimeError(
+                "no handlers: register some with @client.on(EventType), or include a router "
+                "with client.include(router)"
+            )
         limiter = anyio.CapacityLimiter(max_concurrency)
         queues: dict[object, deque[tuple[_Registration, Any]]] = {}
         self._conv_queues = queues  # introspection: conversations with work queued now
@@ -215,3 +264,60 @@ class Bot(Domain):
 
             for kind, handlers in by_kind.items():
                 tg.start_soon(route, kind, handlers)
+
+
+_SIGNAL_NAMES = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}
+
+
+def run(
+    main: Callable[..., Awaitable[T]],
+    *args: object,
+    backend: str = "asyncio",
+    backend_options: dict[str, Any] | None = None,
+) -> T:
+    """Run ``await main(*args)`` on ``backend`` (``"asyncio"`` or ``"trio"``) until it returns,
+    or until SIGINT (Ctrl-C) or SIGTERM: then ``main`` is cancelled — its ``async with`` blocks
+    close the client and the cloud as usual — one line says so on stderr, and the process exits
+    with status 128 + the signal's number (130 for Ctrl-C), with no traceback::
+
+        aiotim.run(main)  # or aiotim.run(main, backend="trio")
+
+    Returns:
+        What ``main`` returned.
+
+    Raises:
+        SystemExit: after SIGINT or SIGTERM.
+    """
+    received: list[int] = []
+    results: list[T] = []
+    errors: list[Exception] = []
+
+    async def guarded() -> None:
+        async with anyio.create_task_group() as tg:
+            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+
+                async def watch() -> None:
+                    async for signum in signals:
+                        received.append(signum)
+                        tg.cancel_scope.cancel()
+                        return
+
+                tg.start_soon(watch)
+                try:
+                    results.append(await main(*args))
+                except Exception as exc:  # raised as itself below, not in an exception group
+                    errors.append(exc)
+                tg.cancel_scope.cancel()
+
+    try:
+        anyio.run(guarded, backend=backend, backend_options=backend_options)
+    except KeyboardInterrupt:  # before the signal receiver was in place, or after it
+        received.append(signal.SIGINT)
+    if received:
+        signum = received[0]
+        name = _SIGNAL_NAMES.get(signal.Signals(signum), f"signal {signum}")
+        print(f"aiotim: stopped by {name}", file=sys.stderr, flush=True)
+        raise SystemExit(128 + signum)
+    if errors:
+        raise errors[0]
+    return results[0]
