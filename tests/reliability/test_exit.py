@@ -81,6 +81,9 @@ def _run_once(mode: str, backend: str) -> tuple[float, float, int, str]:
             # script writes a few lines and at most a traceback, well within a pipe's buffer)
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:  # a hang: reported as such
+            if os.environ.get("AIOTIM_EXIT_DIAG"):
+                proc.send_signal(signal.SIGUSR1)  # its stacks, into the diagnostic file
+                time.sleep(1)
             proc.kill()
             proc.wait()
             return float("inf"), float("inf"), proc.returncode, "no exit within 60 s"
@@ -174,6 +177,26 @@ async def _scenario(mode: str) -> None:
         tg.cancel_scope.cancel()
 
 
+def _install_diag(path: str) -> None:
+    import asyncio
+    import faulthandler
+
+    out = open(f"{path}.{os.getpid()}", "w")  # noqa: SIM115 (open until the process ends)
+
+    def dump(*_: object) -> None:
+        try:
+            for task in asyncio.all_tasks(asyncio.get_event_loop()):
+                print("TASK", task, file=out)
+                task.print_stack(file=out)
+        except Exception as exc:
+            print("no asyncio tasks:", exc, file=out)
+        out.flush()
+        faulthandler.dump_traceback(file=out, all_threads=True)
+        out.flush()
+
+    signal.signal(signal.SIGUSR1, dump)
+
+
 def _report_end() -> None:
     print(f"end {time.monotonic()}", flush=True)
 
@@ -182,6 +205,8 @@ if __name__ == "__main__":
     import atexit
 
     atexit.register(_report_end)  # first registered, so the last exit hook to run
+    if os.environ.get("AIOTIM_EXIT_DIAG"):  # a hang's stacks, on SIGUSR1, into that file
+        _install_diag(os.environ["AIOTIM_EXIT_DIAG"])
 
     import anyio
 
