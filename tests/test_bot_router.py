@@ -157,6 +157,27 @@ class TestRouters:
                 assert (await c.ask("hi there", timeout=10)).text == "any:hi there"
         assert seen == ["any:hi there"]
 
+    async def test_a_command_refused_by_where_falls_through(
+        self, aiotim_client: ClientFactory
+    ) -> None:
+        """command(where=): a sender it refuses is left to the next handlers (here a
+        catch-all), as if the command did not exist for them."""
+        router = aiotim.Router()
+
+        @router.command("secret", where=lambda m: m.sender == "alice")
+        async def secret(msg: aiotim.Context) -> None:
+            await msg.answer("42")
+
+        @router.message()
+        async def other(msg: aiotim.Context) -> None:
+            await msg.answer(f"no command for you, {msg.sender}")
+
+        async with serving(aiotim_client, router):
+            alice, bob = await aiotim_client("alice"), await aiotim_client("bob")
+            async with chat(alice) as a, chat(bob) as b:
+                assert (await a.ask("/secret", timeout=10)).text == "42"
+                assert (await b.ask("/secret", timeout=10)).text == "no command for you, bob"
+
     async def test_middleware_order_data_and_dropping(self, aiotim_client: ClientFactory) -> None:
         """Outer router's middleware wraps the inner's; ctx.data carries values to the
         handler; a middleware that does not call call_next() drops the event."""

@@ -18,6 +18,7 @@ import anyio
 import pytest
 
 import aiotim
+import aiotim.testing
 from aiotim.testing import ClientFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -246,3 +247,40 @@ def test_the_echo_example_runs_on_trio(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "echo-bot: echo: hello" in proc.stdout
+
+
+@pytest.mark.anyio
+async def test_an_example_serves_a_cloud_in_another_process(
+    aiotim_cloud: aiotim.testing.Cloud, aiotim_client: ClientFactory, tmp_path: Path
+) -> None:
+    """With AIOTIM_LOOPBACK_ADDRESS (and the app id and secret key) an example connects to that
+    cloud, says it is online, serves until SIGINT, then stops with one line."""
+    import signal
+
+    env = {
+        **os.environ,
+        "AIOTIM_LOOPBACK_ADDRESS": aiotim_cloud.address,
+        "AIOTIM_SDK_APP_ID": str(aiotim_cloud.sdk_app_id),
+        "AIOTIM_SECRET_KEY": "aiotim-test-secret",
+    }
+    proc = await anyio.open_process(
+        [sys.executable, str(EXAMPLES / "echo.py")], cwd=tmp_path, env=env
+    )
+    async with proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        with anyio.fail_after(60):
+            line = b""
+            while not line.endswith(b"\n"):
+                line += await proc.stdout.receive(1)
+        assert line.decode().strip() == "echo-bot is online; Ctrl-C stops it"
+        alice = await aiotim_client("alice")
+        async with alice.conversation(aiotim.C2C("echo-bot")) as chat:
+            assert (await chat.ask("ping", timeout=10)).text == "echo: ping"
+        proc.send_signal(signal.SIGINT)
+        with anyio.fail_after(60):
+            await proc.wait()
+            err = b""
+            async for chunk in proc.stderr:
+                err += chunk
+    assert proc.returncode == 130
+    assert err.decode().strip() == "aiotim: stopped by Ctrl-C (SIGINT)"
