@@ -263,6 +263,51 @@ def check_arguments(fn: Callable[..., Any]) -> Callable[[tuple[Any, ...], dict[s
 
 F = typing.TypeVar("F", bound=Callable[..., Any])
 
+#: the JSON encoder's (orjson) and the codec's words for a value it cannot encode
+_UNENCODABLE = ("surrogate", "64-bit range")
+_INT_RANGE = (-(1 << 63), (1 << 64) - 1)
+
+
+def _unencodable(value: Any, depth: int = 0) -> str | None:
+    """Why ``value`` (or an item of it) cannot go into the SDK's JSON, or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return f"holds a lone surrogate (at index {exc.start})"
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        lo, hi = _INT_RANGE
+        return None if lo <= value <= hi else f"is out of the 64-bit range ({value})"
+    if depth < 3 and isinstance(value, list | tuple | set | frozenset | dict):
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        for item in items:
+            why = _unencodable(item, depth + 1)
+            if why is not None:
+                return f"has an item that {why.removeprefix('has an item that ')}"
+    return None
+
+
+def _culprit(
+    fn: Callable[..., Any],
+    where: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    exc: Exception,
+) -> Exception | None:
+    """A ValueError naming the argument the JSON encoder refused (``exc``), or None."""
+    if not any(word in str(exc) for word in _UNENCODABLE):
+        return None
+    try:
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+    except TypeError:
+        return None
+    for name, value in bound.arguments.items():
+        why = _unencodable(value)
+        if why is not None:
+            return ValueError(f"{where}: argument {name!r} {why}")
+    return None
+
 
 def checked(fn: F) -> F:
     """``fn`` with its arguments checked against its annotations first (same kind of callable:
@@ -273,7 +318,15 @@ def checked(fn: F) -> F:
 
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
             check(args, kwargs)
-            return await fn(*args, **kwargs)
+            try:
+                return await fn(*args, **kwargs)
+            except (TypeError, ValueError) as exc:
+                # a value of the right type the JSON encoder refuses (a lone surrogate, an int
+                # over 64 bits): named here, only once it failed (nothing on the hot path)
+                named = _culprit(fn, f"{fn.__qualname__}()", args, kwargs, exc)
+                if named is None:
+                    raise
+                raise named from None
 
     else:
 

@@ -161,3 +161,20 @@ def test_enum_and_literal_values() -> None:
         check((None,), {"items": [1, "2"]})
     with pytest.raises(TypeError, match=r"argument 'mapping'.*value 0 must be int"):
         check((None,), {"mapping": {"a": "b"}})
+
+
+async def test_values_the_sdk_json_cannot_hold_are_named() -> None:
+    """A str with a lone surrogate or an int over 64 bits has the right type but cannot be
+    encoded: the JSON encoder's bare TypeError ("str is not valid UTF-8") becomes a ValueError
+    naming the method and the parameter (found only once the call failed)."""
+    async with cloud_and_clients("alice") as (_, (alice,)):
+        bob = aiotim.C2C("bob")
+        with pytest.raises(ValueError, match=r"send_text\(\): argument 'text' holds a lone"):
+            await alice.send_text(bob, "hi \ud800")
+        with pytest.raises(ValueError, match=r"history\(\): argument 'count' is out of the 64"):
+            await alice.get_history(bob, count=2**70)
+        with pytest.raises(ValueError, match=r"argument 'data' holds a lone surrogate"):
+            await alice.send_custom(bob, "\udcff")
+        # a TypeError of the method itself is left as it is
+        with pytest.raises(TypeError, match=r"send_text\(\): argument 'text' must be str"):
+            await alice.send_text(bob, b"bytes")  # type: ignore[arg-type]
