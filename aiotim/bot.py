@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 import re
 import signal
 import sys
@@ -278,7 +279,8 @@ def run(
     """Run ``await main(*args)`` on ``backend`` (``"asyncio"`` or ``"trio"``) until it returns,
     or until SIGINT (Ctrl-C) or SIGTERM: then ``main`` is cancelled — its ``async with`` blocks
     close the client and the cloud as usual — one line says so on stderr, and the process exits
-    with status 128 + the signal's number (130 for Ctrl-C), with no traceback::
+    with status 128 + the signal's number (130 for Ctrl-C), with no traceback. A second signal
+    while ``main`` cleans up ends the process at once, with one line too::
 
         aiotim.run(main)  # or aiotim.run(main, backend="trio")
 
@@ -293,20 +295,27 @@ def run(
     errors: list[Exception] = []
 
     async def guarded() -> None:
-        async with anyio.create_task_group() as tg:
-            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        main_scope = anyio.CancelScope()
+        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+            async with anyio.create_task_group() as tg:
 
                 async def watch() -> None:
                     async for signum in signals:
-                        received.append(signum)
-                        tg.cancel_scope.cancel()
-                        return
+                        if not received:  # the first: cancel main, let it clean up
+                            received.append(signum)
+                            main_scope.cancel()
+                        else:  # a second one while main cleans up: stop at once
+                            name = _SIGNAL_NAMES.get(signal.Signals(signum), f"signal {signum}")
+                            print(f"aiotim: stopped at once by a second {name}", file=sys.stderr)
+                            sys.stderr.flush()
+                            os._exit(128 + signum)
 
                 tg.start_soon(watch)
-                try:
-                    results.append(await main(*args))
-                except Exception as exc:  # raised as itself below, not in an exception group
-                    errors.append(exc)
+                with main_scope:
+                    try:
+                        results.append(await main(*args))
+                    except Exception as exc:  # raised as itself below, not in an exception group
+                        errors.append(exc)
                 tg.cancel_scope.cancel()
 
     try:

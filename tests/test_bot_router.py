@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 import aiotim
@@ -495,3 +496,62 @@ def test_client_run_serves_until_ctrl_c(tmp_path: Path, backend: str) -> None:
             proc.wait()
     assert proc.returncode == 130, err
     assert err.strip() == "aiotim: stopped by Ctrl-C (SIGINT)"
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_run_raises_mains_exception_as_itself(backend: str) -> None:
+    """An exception of main comes out of aiotim.run as itself (not in an exception group), and
+    the process's signal handlers are left as they were."""
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+
+    async def main() -> None:
+        await anyio.lowlevel.checkpoint()
+        raise LookupError("no such thing")
+
+    with pytest.raises(LookupError, match="no such thing"):
+        aiotim.run(main, backend=backend)
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+
+
+_STUCK_CLEANUP = textwrap.dedent(
+    """
+    import sys
+
+    import anyio
+
+    import aiotim
+
+
+    async def main() -> None:
+        try:
+            print("READY", flush=True)
+            await anyio.sleep_forever()
+        finally:
+            print("CLEANUP", flush=True)
+            with anyio.CancelScope(shield=True):
+                await anyio.sleep_forever()  # a cleanup that never ends
+
+
+    aiotim.run(main, backend=sys.argv[1])
+    """
+)
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_a_second_signal_during_cleanup_stops_at_once(tmp_path: Path, backend: str) -> None:
+    """Ctrl-C cancels main; a second Ctrl-C while main's cleanup hangs ends the process at once
+    with one line and status 130."""
+    proc = _run_until_ready(_STUCK_CLEANUP, tmp_path, backend)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "READY"
+        proc.send_signal(signal.SIGINT)
+        assert proc.stdout.readline().strip() == "CLEANUP"
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert err.strip() == "aiotim: stopped at once by a second Ctrl-C (SIGINT)"
