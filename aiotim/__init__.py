@@ -6,6 +6,8 @@ SDK's callbacks never run Python on its threads (see ``aiotim._native``).
 """
 
 from aiotim import usersig as usersig
+from aiotim.bot import Bot as Bot
+from aiotim.bot import ConversationSession as ConversationSession
 from aiotim.bot import run as run
 from aiotim.client import Client as Client
 from aiotim.domains.conversations import ConversationFilter as ConversationFilter
@@ -221,6 +223,7 @@ __all__ = [
     "BatchSendResult",
     "BlacklistAdded",
     "BlacklistDeleted",
+    "Bot",
     "CallNext",
     "Client",
     "ClientClosed",
@@ -237,6 +240,7 @@ __all__ = [
     "ConversationGroupDeleted",
     "ConversationGroupRenamed",
     "ConversationPage",
+    "ConversationSession",
     "ConversationsAddedToGroup",
     "ConversationsDeletedFromGroup",
     "Custom",
