@@ -499,18 +499,19 @@ class Priority(enum.IntEnum):
     LOWEST = 3
 
 
+# Speed only: a dict lookup instead of the enum's __call__ (about 0.5 us each, twice per message)
+_STATUSES: dict[int, MsgStatus] = {int(m): m for m in MsgStatus}
+_PRIORITIES: dict[int, Priority] = {int(m): m for m in Priority}
+
+
 def _status(value: int) -> int:
-    try:
-        return MsgStatus(value)
-    except ValueError:  # a newer SDK's value: keep the number
-        return value
+    """The MsgStatus member, or the number itself for a newer SDK's value."""
+    return _STATUSES.get(value, value)
 
 
 def _priority(value: int = 1) -> int:
-    try:
-        return Priority(value)
-    except ValueError:
-        return value
+    """The Priority member, or the number itself for a newer SDK's value."""
+    return _PRIORITIES.get(value, value)
 
 
 #: ``at=`` marker that mentions every member. Source: TIMMessageManager.h:2240-2242 (the C
