@@ -205,6 +205,9 @@ if __name__ == "__main__":
     import atexit
 
     atexit.register(_report_end)  # first registered, so the last exit hook to run
+    # Ctrl-C as at a terminal, even when started from a background job (which inherits SIGINT
+    # ignored, so that Python installs no handler and the signal would do nothing)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if os.environ.get("AIOTIM_EXIT_DIAG"):  # a hang's stacks, on SIGUSR1, into that file
         _install_diag(os.environ["AIOTIM_EXIT_DIAG"])
 
