@@ -11,6 +11,7 @@ from aiotim.bot import ConversationSession as ConversationSession
 from aiotim.bot import run as run
 from aiotim.client import Client as Client
 from aiotim.domains.conversations import ConversationFilter as ConversationFilter
+from aiotim.domains.messages import Retry as Retry
 from aiotim.enums import ConvEvent as ConvEvent
 from aiotim.enums import ConvType as ConvType
 from aiotim.enums import GroupMemberRole as GroupMemberRole
@@ -367,6 +368,7 @@ __all__ = [
     "ReceiveMessageOpt",
     "ReceiveOptInfo",
     "ReplyRef",
+    "Retry",
     "Router",
     "SDKLogRecord",
     "SDKNotFound",

@@ -631,6 +631,8 @@ class Client:
     reply = Shortcut("messages", Messages.reply)
     send_text = Shortcut("messages", Messages.send_text)
     send_custom = Shortcut("messages", Messages.send_custom)
+    send_image = Shortcut("messages", Messages.send_image)
+    send_file = Shortcut("messages", Messages.send_file)
     get_history = Shortcut("messages", Messages.history)
     new_messages = Shortcut("messages", Messages.new_messages)
     revokes = Shortcut("messages", Messages.revokes)

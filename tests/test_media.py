@@ -230,3 +230,27 @@ async def test_cancel_a_send_while_it_uploads(tmp_path: Path) -> None:
             await alice.messages.cancel_send(aiotim.C2C("bob"), sent.id)
         assert err.value.code == 8020
         assert [m.text for m in await bob.messages.history(aiotim.C2C("alice"))] == ["after"]
+
+
+async def test_client_shortcuts_send_image_and_file(tmp_path: Path) -> None:
+    """client.send_image / client.send_file are the messages namespace's calls, flat on the
+    client (what a bot does all day): bob receives an ImageElem and a FileElem."""
+    (tmp_path / "pic.png").write_bytes(png(8, 6))
+    (tmp_path / "notes.txt").write_bytes(b"hello")
+    async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):
+        inbox = bob.messages.new_messages()
+        await alice.send_image(aiotim.C2C("bob"), tmp_path / "pic.png")
+        await alice.send_file(aiotim.C2C("bob"), tmp_path / "notes.txt")
+        first, second = await next_item(inbox), await next_item(inbox)
+        assert isinstance(first, aiotim.Message) and isinstance(second, aiotim.Message)
+        assert isinstance(first.elems[0], aiotim.ImageElem)
+        assert isinstance(second.elems[0], aiotim.FileElem)
+        assert second.elems[0].name == "notes.txt"
+
+
+async def test_system_conversation_is_refused_by_name(tmp_path: Path) -> None:
+    """The sends take any aiotim.Address (msg.conv type-checks), and the system conversation is
+    refused at run time with a ValueError that says what to send to instead."""
+    async with cloud_and_clients("alice") as (_, (alice,)):
+        with pytest.raises(ValueError, match=r"system conversation .* aiotim\.C2C"):
+            await alice.send_text(aiotim.System(""), "hi")

@@ -146,12 +146,6 @@ SENDS_TO_MSG_CONV = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="aiotim/domains/messages.py: the sends take C2C | Group, msg.conv is C2C | Group | "
-    "System (aiotim.Address); the messages domain's owner widens them (a System conversation "
-    "refused at run time)",
-)
 def test_msg_conv_is_accepted_by_every_send(tmp_path: Path) -> None:
     """A message's conversation (aiotim.Address) type-checks as the conversation of every send
     (mypy --strict)."""

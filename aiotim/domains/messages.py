@@ -30,6 +30,7 @@ from aiotim.events.messages import (
 )
 from aiotim.events.stream import OverflowPolicy, Stream
 from aiotim.models import C2C, CustomElem, Group, Message, ReadReceipt, TextElem
+from aiotim.models.address import Address, System
 from aiotim.models.group import GroupMemberInfo
 from aiotim.models.message import (
     V2_ELEM_TYPE,
@@ -237,7 +238,16 @@ def _paths(elem: Elem) -> tuple[str, ...]:
 
 
 def check_address(conv: object) -> C2C | Group:
-    """``conv`` if it is a conversation address one can send to; TypeError otherwise."""
+    """``conv`` if it is a conversation address one can send to; TypeError otherwise.
+
+    Calls take any :data:`aiotim.Address` (so ``msg.conv`` type-checks everywhere); the SDK's
+    system conversation is refused here, at run time: nobody can send to it or read it."""
+    if isinstance(conv, System):
+        raise ValueError(
+            "the system conversation (aiotim.System) cannot be sent to or read as a conversation: "
+            "answer a system message's sender with aiotim.C2C(user_id) or its group with "
+            "aiotim.Group(group_id)"
+        )
     if not isinstance(conv, C2C | Group):
         raise TypeError(f"expected aiotim.C2C(user_id) or aiotim.Group(group_id), got {conv!r}")
     return conv
@@ -250,7 +260,7 @@ class Messages(Domain):
 
     async def _send(
         self,
-        conv: C2C | Group,
+        conv: Address,
         elems: list[dict[str, Any]],
         *,
         retry: Retry | None = None,
@@ -266,7 +276,7 @@ class Messages(Domain):
             param.update(_identity())  # every attempt is the same message
         return await self._send_retrying(conv, param, retry)
 
-    async def _send_once(self, conv: C2C | Group, param: dict[str, Any]) -> Message:
+    async def _send_once(self, conv: Address, param: dict[str, Any]) -> Message:
         result, _ = await self._core.call_raw(
             "TIMMsgSendMessage", conv.id, conv.conv_type, orjson.dumps(param)
         )
@@ -274,9 +284,7 @@ class Messages(Domain):
             raise PayloadError("TIMMsgSendMessage", "expected the sent message as a JSON object")
         return Message.from_json(result)
 
-    async def _send_retrying(
-        self, conv: C2C | Group, param: dict[str, Any], retry: Retry
-    ) -> Message:
+    async def _send_retrying(self, conv: Address, param: dict[str, Any], retry: Retry) -> Message:
         attempt = 1
         while True:
             try:
@@ -292,7 +300,7 @@ class Messages(Domain):
 
     def compose(
         self,
-        conv: C2C | Group,
+        conv: Address,
         *elems: Elem,
         at: Iterable[str] = (),
         online_only: bool = False,
@@ -371,7 +379,7 @@ class Messages(Domain):
 
     async def send(
         self,
-        conv: C2C | Group,
+        conv: Address,
         *elems: Elem,
         at: Iterable[str] = (),
         online_only: bool = False,
@@ -428,7 +436,7 @@ class Messages(Domain):
     @staticmethod
     def _param(
         what: str,
-        conv: C2C | Group,
+        conv: Address,
         elems: tuple[Elem, ...],
         *,
         at: Iterable[str],
@@ -630,7 +638,7 @@ class Messages(Domain):
             "TIMMsgListDelete", conv.id, conv.conv_type, orjson.dumps([m.raw for m in items])
         )
 
-    async def clear_history(self, conv: C2C | Group) -> None:
+    async def clear_history(self, conv: Address) -> None:
         """Clear a conversation's messages for the logged-in user; the conversation stays
         (``TIMMsgClearHistoryMessage``)."""
         conv = check_address(conv)
@@ -652,7 +660,7 @@ class Messages(Domain):
     @staticmethod
     def _search_param(
         keywords: Iterable[str],
-        conv: C2C | Group | None,
+        conv: Address | None,
         senders: Iterable[str],
         elem_types: Iterable[int],
         match_all: bool,
@@ -686,7 +694,7 @@ class Messages(Domain):
         self,
         keywords: str | Iterable[str] = (),
         *,
-        conv: C2C | Group | None = None,
+        conv: Address | None = None,
         senders: Iterable[str] = (),
         elem_types: Iterable[int] = (),
         match_all: bool = False,
@@ -716,7 +724,7 @@ class Messages(Domain):
         self,
         keywords: str | Iterable[str] = (),
         *,
-        conv: C2C | Group | None = None,
+        conv: Address | None = None,
         senders: Iterable[str] = (),
         elem_types: Iterable[int] = (),
         match_all: bool = False,
@@ -760,7 +768,7 @@ class Messages(Domain):
             raise PayloadError("TIMMsgGetMessageReadReceipts", "expected a JSON array")
         return [ReadReceipt.from_json(r) for r in result]
 
-    async def mark_read(self, conv: C2C | Group, *, upto: Message | None = None) -> None:
+    async def mark_read(self, conv: Address, *, upto: Message | None = None) -> None:
         """Report a conversation read, up to ``upto`` (``TIMMsgReportReaded``) or entirely
         (``TIMConvCleanConversationUnreadMessageCount``); a C2C peer gets a read receipt."""
         conv = check_address(conv)
@@ -778,7 +786,7 @@ class Messages(Domain):
         """Report every conversation read (``TIMMsgMarkAllMessageAsRead``)."""
         await self._core.call_raw("TIMMsgMarkAllMessageAsRead")
 
-    async def send_text(self, conv: C2C | Group, text: str) -> Message:
+    async def send_text(self, conv: Address, text: str) -> Message:
         """Send a text message; returns it as the server stored it (id, seq, time set)
         (``TIMMsgSendMessage``).
 
@@ -791,7 +799,7 @@ class Messages(Domain):
         return await self._send(conv, [TextElem(text).to_json()])
 
     async def send_custom(
-        self, conv: C2C | Group, data: str, *, description: str = "", extension: str = ""
+        self, conv: Address, data: str, *, description: str = "", extension: str = ""
     ) -> Message:
         """Send a custom message (application data with a description and an extension)
         (``TIMMsgSendMessage``).
@@ -811,7 +819,7 @@ class Messages(Domain):
 
     async def _send_media(
         self,
-        conv: C2C | Group,
+        conv: Address,
         elem: ImageElem | SoundElem | VideoElem | FileElem,
         on_progress: Callable[[int, int], None] | None,
     ) -> Message:
@@ -844,7 +852,7 @@ class Messages(Domain):
 
     async def send_image(
         self,
-        conv: C2C | Group,
+        conv: Address,
         path: str | os.PathLike[str],
         *,
         level: int = 1,
@@ -861,7 +869,7 @@ class Messages(Domain):
 
     async def send_file(
         self,
-        conv: C2C | Group,
+        conv: Address,
         path: str | os.PathLike[str],
         *,
         name: str | None = None,
@@ -878,7 +886,7 @@ class Messages(Domain):
 
     async def send_sound(
         self,
-        conv: C2C | Group,
+        conv: Address,
         path: str | os.PathLike[str],
         duration_s: int,
         *,
@@ -893,7 +901,7 @@ class Messages(Domain):
 
     async def send_video(
         self,
-        conv: C2C | Group,
+        conv: Address,
         path: str | os.PathLike[str],
         duration_s: int,
         snapshot_path: str | os.PathLike[str],
@@ -927,7 +935,7 @@ class Messages(Domain):
     async def forward(
         self,
         msgs: Message | Sequence[Message],
-        conv: C2C | Group,
+        conv: Address,
         *,
         merged: bool = True,
         title: str = "Chat history",
@@ -964,7 +972,7 @@ class Messages(Domain):
         }
         return [await self._send(conv, [elem])]
 
-    async def cancel_send(self, conv: C2C | Group, message_id: str) -> None:
+    async def cancel_send(self, conv: Address, message_id: str) -> None:
         """Cancel a message still being sent (uploading) (``TIMMsgCancelSend``).
 
         Raises:
@@ -974,7 +982,7 @@ class Messages(Domain):
         await self._core.call_raw("TIMMsgCancelSend", conv.id, conv.conv_type, message_id)
 
     async def find_by_locators(
-        self, conv: C2C | Group, locators: Iterable[MessageLocator]
+        self, conv: Address, locators: Iterable[MessageLocator]
     ) -> list[Message]:
         """The messages these locators point to (e.g. from revoke events)
         (``TIMMsgFindByMsgLocatorList``)."""
@@ -1056,14 +1064,14 @@ class Messages(Domain):
             param["message_custom_str"] = custom_str
         await self._core.call_raw("TIMMsgSetLocalCustomData", orjson.dumps(param))
 
-    async def save(self, conv: C2C | Group, *elems: Elem) -> None:
+    async def save(self, conv: Address, *elems: Elem) -> None:
         """Store a message in a conversation on this device only, without sending it
         (``TIMMsgSaveMsg``)."""
         conv = check_address(conv)
         param = {"message_elem_array": [e.to_json() for e in elems]}
         await self._core.call_raw("TIMMsgSaveMsg", conv.id, conv.conv_type, orjson.dumps(param))
 
-    async def import_messages(self, conv: C2C | Group, msgs: Sequence[Message]) -> None:
+    async def import_messages(self, conv: Address, msgs: Sequence[Message]) -> None:
         """Import messages into a conversation on this device (status LOCAL_IMPORTED)
         (``TIMMsgImportMsgList``)."""
         conv = check_address(conv)
@@ -1285,7 +1293,7 @@ class Messages(Domain):
 
     async def history(
         self,
-        conv: C2C | Group,
+        conv: Address,
         *,
         count: int = 20,
         before: Message | None = None,
@@ -1329,7 +1337,7 @@ class Messages(Domain):
         return [Message.from_json(m) for m in result]
 
     async def iter_history(
-        self, conv: C2C | Group, *, page: int = 100, before: Message | None = None
+        self, conv: Address, *, page: int = 100, before: Message | None = None
     ) -> AsyncIterator[Message]:
         """Every message of the conversation, newest first, fetched a page at a time
         (``TIMMsgGetMsgList``)::
@@ -1349,7 +1357,7 @@ class Messages(Domain):
     def new_messages(
         self,
         *,
-        conv: C2C | Group | None = None,
+        conv: Address | None = None,
         sender: str | None = None,
         text: str | re.Pattern[str] | None = None,
         where: Callable[[Message], bool] | None = None,
@@ -1376,7 +1384,7 @@ class Messages(Domain):
     def revokes(
         self,
         *,
-        conv: C2C | Group | None = None,
+        conv: Address | None = None,
         where: Callable[[MessageRevoked], bool] | None = None,
     ) -> Stream[MessageRevoked]:
         """Messages revoked by their sender or an admin, one event per message
@@ -1391,7 +1399,7 @@ class Messages(Domain):
     def read_receipts(
         self,
         *,
-        conv: C2C | Group | None = None,
+        conv: Address | None = None,
         where: Callable[[ReadReceiptReceived], bool] | None = None,
     ) -> Stream[ReadReceiptReceived]:
         """Read receipts: a C2C peer read the conversation, or a group message's read count
@@ -1406,7 +1414,7 @@ class Messages(Domain):
     def modified(
         self,
         *,
-        conv: C2C | Group | None = None,
+        conv: Address | None = None,
         where: Callable[[MessageModified], bool] | None = None,
     ) -> Stream[MessageModified]:
         """Messages modified in the cloud after they were sent (e.g. by a moderation hook)

@@ -6,14 +6,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from aiotim.models import C2C, Group, Message
+from aiotim.models import Message
+from aiotim.models.address import Address
 
 __all__ = ["conversation_key", "message_filter"]
 
 
 def message_filter(
     *,
-    conv: C2C | Group | None = None,
+    conv: Address | None = None,
     sender: str | None = None,
     text: str | re.Pattern[str] | None = None,
     where: Callable[[Message], bool] | None = None,

@@ -40,6 +40,7 @@ __all__ = [
     "ENV_ADDRESS",
     "ENV_APP_ID",
     "Cloud",
+    "Limits",
     "LoopbackAddressError",
     "LoopbackAppIdError",
     "LoopbackError",
@@ -49,6 +50,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from aiotim.client import Client
+    from aiotim.loopback.cloud.connection import Limits as Limits
     from aiotim.loopback.cloud.embedded import Cloud as Cloud
 
 #: where :func:`connect` (and the loopback SDK itself) finds the cloud's address
@@ -63,6 +65,10 @@ def __getattr__(name: str) -> Any:
         from aiotim.loopback.cloud.embedded import Cloud
 
         return Cloud
+    if name == "Limits":
+        from aiotim.loopback.cloud.connection import Limits
+
+        return Limits
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
