@@ -261,6 +261,9 @@ class TIMError(AioTIMError):
         if "by the loopback cloud" in self.desc:
             # the loopback lacks the function, not the app's plan: the desc says so already
             self.hint = "the loopback cloud does not serve this function yet; test it online"
+        elif self.desc.startswith("loopback: ") and self.code in _LOOPBACK_HINTS:
+            # the loopback SDK could not reach its cloud (aiotim/loopback/sdk/PROTOCOL.md)
+            self.hint = _LOOPBACK_HINTS[self.code]
         # One argument only: OSError-derived subclasses would read two as (errno, strerror).
         super().__init__(self._message())
 
@@ -486,6 +489,17 @@ _HINTS: dict[int, str] = {
     9523: "no network while the request waited: " + _NETWORK,
     9508: _NETWORK,
     9512: _NETWORK,
+    70020: "the SDKAppID is unknown there: check it in the IM console",
+}
+
+# The loopback SDK's "cannot reach the cloud" codes (desc "loopback: ..."), what to do.
+_SERVE = "`aiotim loopback serve` prints the address to use"
+_LOOPBACK_HINTS: dict[int, str] = {
+    9516: "export AIOTIM_LOOPBACK_ADDRESS=<address> (" + _SERVE + "), or use "
+    "aiotim.loopback.connect(address, app_id), or an aiotim.loopback.Cloud in this process",
+    9512: "start the cloud (aiotim loopback serve) or fix AIOTIM_LOOPBACK_ADDRESS: " + _SERVE,
+    9502: "point AIOTIM_LOOPBACK_ADDRESS at a loopback cloud: " + _SERVE,
+    70020: "pass the SDKAppID the cloud serves (its --app-id) to aiotim.Client",
 }
 
 _INVALID_USERSIG = {6206, 6226, 70001, 70002, 70003, 70005, 70009, 70013, 70014, 70016, 70052}

@@ -429,11 +429,16 @@ class TestConnection:
     def test_no_address_reports_connect_failed(
         self, make_sdk: object, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """No address at all: TIMInit returns 0, then connecting and connect-failed 9512."""
+        """No address at all: TIMInit returns 0, then connecting and connect-failed 9516
+        (ERR_SDK_NET_HOST_GETADDRINFO_FAILED); a login fails at once with it, saying what to
+        set."""
         monkeypatch.delenv("AIOTIM_LOOPBACK_ADDRESS", raising=False)
         sdk = make_sdk()  # type: ignore[operator]
         assert sdk.lib.TIMInit(APP_ID, b"") == 0
-        assert sdk.statuses(2) == [(2, 0), (3, 9512)]
+        assert sdk.statuses(2) == [(2, 0), (3, 9516)]
+        assert sdk.lib.TIMLogin(b"alice", b"sig", sdk.comm("login"), None) == 0
+        code, desc = sdk.next("login")[1:3]
+        assert code == 9516 and b"set AIOTIM_LOOPBACK_ADDRESS" in desc
 
     @pytest.mark.parametrize(
         "address",

@@ -28,6 +28,9 @@ from aiotim.errors import SDKNotFound, UnsupportedBySDK
 __all__ = ["SDKLibrary", "SDKSource", "open_sdk", "release_sdk", "resolve_source"]
 
 ENV_SDK_PATH = "AIOTIM_SDK_PATH"
+#: ``sdk=`` (or ``AIOTIM_SDK_PATH``) naming the loopback SDK built with this package; it finds
+#: its cloud at ``AIOTIM_LOOPBACK_ADDRESS``
+LOOPBACK = "loopback"
 
 log = logging.getLogger("aiotim._native")
 
@@ -54,11 +57,18 @@ class SDKSource:
 def resolve_source(sdk: SDKSource | str | os.PathLike[str] | None) -> SDKSource:
     """Turn the ``sdk=`` argument of :class:`aiotim.Client` into an :class:`SDKSource`.
 
+    ``"loopback"`` (as ``sdk=`` or as ``AIOTIM_SDK_PATH``) is the loopback SDK built with this
+    package, for a cloud at ``AIOTIM_LOOPBACK_ADDRESS`` (``aiotim loopback serve`` prints it).
+
     Raises:
         SDKNotFound: nothing given and ``AIOTIM_SDK_PATH`` unset, or the file does not exist.
     """
+    if sdk is None and os.environ.get(ENV_SDK_PATH) == LOOPBACK:
+        sdk = LOOPBACK
     if isinstance(sdk, SDKSource):
         source = sdk
+    elif sdk == LOOPBACK:
+        source = SDKSource(_loopback_library())
     elif sdk is not None:
         source = SDKSource(Path(sdk))
     elif os.environ.get(ENV_SDK_PATH):
@@ -74,6 +84,19 @@ def resolve_source(sdk: SDKSource | str | os.PathLike[str] | None) -> SDKSource:
             "libImSDK.so, or use aiotim.loopback for offline use"
         )
     return source
+
+
+def _loopback_library() -> Path:
+    # By path, not by import: aiotim.loopback is a layer above this one (tests/test_layers.py);
+    # the same glob as aiotim.loopback.sdk.loopback_library_path.
+    here = Path(__file__).resolve().parent.parent / "loopback" / "sdk"
+    found = sorted(here.glob("_libimsdk_loopback*.so"))
+    if not found:
+        raise SDKNotFound(
+            f"the loopback SDK is not built in {here}: reinstall aiotim with pip so that it is "
+            "compiled"
+        )
+    return found[0]
 
 
 class SDKLibrary:

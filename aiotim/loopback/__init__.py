@@ -122,12 +122,19 @@ def probe(address: str, sdk_app_id: int, *, timeout_s: float = 5.0) -> None:
             if head:
                 size = int.from_bytes(head, "big")
                 body = _recv_exactly(sock, size) if len(head) == 4 and size < 1 << 16 else b""
-                ftype, _ = decode_fields(body)
+                ftype, answer = decode_fields(body)
         except (TimeoutError, ProtocolError, OSError) as exc:
             raise LoopbackAddressError(
                 f"what listens at {address} does not answer as a loopback cloud ({exc}): check "
                 f"the address ({how})"
             ) from None
+        if head and ftype == "X":  # the cloud refused the hello: another SDKAppID
+            said = answer[1] if len(answer) > 1 and isinstance(answer[1], bytes) else b""
+            why = said.decode("utf-8", "replace") or "it serves another app"
+            raise LoopbackAppIdError(
+                f"the loopback cloud at {address} refused SDKAppID {sdk_app_id}: {why}; use "
+                "the --app-id it was started with"
+            )
         if not head:  # a cloud closes a well-formed hello only for another SDKAppID
             raise LoopbackAppIdError(
                 f"the loopback cloud at {address} refused SDKAppID {sdk_app_id}: it serves "

@@ -329,6 +329,10 @@ class CloudServer:
                 fields[1],
                 self.sdk_app_id,
             )
+            # An explicit refusal before the close, so that the SDK says why (PROTOCOL.md
+            # "When the cloud cannot be reached"). Source: TIMErrorCode.h, 70020
+            # ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND ("SDKAppID not found").
+            conn.send("X", [70020, f"this cloud serves SDKAppID {self.sdk_app_id}"])
             conn.close()
             return
         conn.greeted = True

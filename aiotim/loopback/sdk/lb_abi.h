@@ -52,10 +52,17 @@ enum {
     LB_ERR_SDK_NOT_INITIALIZED = 6013,
     LB_ERR_IO_OPERATION_FAILED = 6022,
     LB_ERR_SDK_SEND_MESSAGE_FAILED_WITH_CANCEL = 8021,
+    /* GUESS: "network data could not be decoded": what listens at the address is not a
+     * loopback cloud (it closed at the hello, or sent what is no frame). */
+    LB_ERR_SDK_NET_DECODE_FAILED = 9502,
     LB_ERR_SDK_NET_DISCONNECT = 9508,
     LB_ERR_SDK_NET_NET_UNREACH = 9512,
+    /* GUESS: "the IP address could not be resolved (config unreadable)": no cloud address. */
+    LB_ERR_SDK_NET_HOST_GETADDRINFO_FAILED = 9516,
     LB_ERR_SDK_NET_WAIT_ACK_TIMEOUT = 9520,
     LB_ERR_SDK_NET_WAIT_SEND_TIMEOUT_NO_NETWORK = 9523,
+    /* ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND (TIMErrorCode.h): the default of a refusal frame. */
+    LB_ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND = 70020,
 };
 
 /* Every callback pointer is stored as this type: casting any function pointer to it and back is

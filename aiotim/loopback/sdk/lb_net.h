@@ -80,6 +80,15 @@ struct lb_conn {
     char *login_user;
     char *cred_user, *cred_sig; /* the last TIMLogin's, for the re-login after a reconnect */
     int64_t time_offset_ms;
+    /* Why the cloud cannot be reached (PROTOCOL.md "When the cloud cannot be reached"): set
+     * by a failure that waiting would not cure (no address; before the first W: nothing
+     * listening, not a loopback cloud; a refused hello), cleared by W. While set, a TIMLogin
+     * fails with it at the next failed attempt, which it starts at once (retry_now; without an
+     * address, at once). ever_welcomed: a W came once (written by the network thread only). */
+    bool ever_welcomed;
+    atomic_bool retry_now;
+    int32_t fail_code;
+    char fail_desc[512];
 };
 
 /* Sets C up (unconnected, logged out) to produce callbacks on q; false when the eventfd cannot

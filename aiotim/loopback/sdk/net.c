@@ -43,6 +43,9 @@ struct net {
     unsigned char *rbuf;
     size_t rlen, rcap;
     struct lb_frame *wq, **wq_tail; /* frames being written, in order */
+    /* An X frame (the cloud refused the hello) on the current connection: 0 = none. */
+    int32_t refused_code;
+    char refused_desc[200];
 };
 
 /* ---- addresses ---- */
@@ -311,6 +314,35 @@ static void emit_status(struct lb_conn *C, enum TIMNetworkStatus st, int32_t cod
     lb_emit(C->q, job);
 }
 
+/* [mu] Fails the TIMLogin requests still waiting for a connection with C's verdict. */
+static void fail_waiting_logins(struct lb_conn *C)
+{
+    struct lb_req *r = C->reqs_head;
+    while (r) {
+        struct lb_req *next = r->next;
+        if (r->frame && r->fn == LB_FN_TIMLogin) {
+            req_fail(C, r, C->fail_code, C->fail_desc);
+            req_unlink(C, r);
+            req_free(r);
+        }
+        r = next;
+    }
+}
+
+/* The cloud cannot be reached and waiting would not cure it (PROTOCOL.md "When the cloud
+ * cannot be reached"): connect-failed with code and desc, then every TIMLogin that waits fails
+ * with them, and so will the next ones until a W comes. */
+static void unreachable(struct lb_conn *C, int32_t code, const char *desc)
+{
+    lb_log(C->q, kTIMLog_Error, "%s", desc);
+    emit_status(C, kTIMConnectFailed, code, desc);
+    pthread_mutex_lock(&lb_mu);
+    C->fail_code = code;
+    snprintf(C->fail_desc, sizeof C->fail_desc, "%s", desc);
+    fail_waiting_logins(C);
+    pthread_mutex_unlock(&lb_mu);
+}
+
 static void out_append(struct lb_conn *C, struct lb_frame *f)
 {
     *C->out_tail = f;
@@ -353,6 +385,8 @@ static void on_welcome(struct lb_conn *C, struct net *N, const struct lb_field *
     pthread_mutex_lock(&lb_mu);
     C->time_offset_ms = f[0].i - lb_wall_ms();
     C->welcomed = true;
+    C->ever_welcomed = true;
+    C->fail_code = 0;
     send_waiting(C);
     pthread_mutex_unlock(&lb_mu);
     N->backoff = BACKOFF_MIN_MS;
@@ -531,6 +565,22 @@ static void on_event(struct lb_conn *C, struct lb_job *job, const struct lb_fiel
     lb_emit(C->q, job);
 }
 
+/* X (PROTOCOL.md "When the cloud cannot be reached"): the cloud refused the hello; it closes
+ * the connection next, and the drop reports the refusal. */
+static void on_refused(struct lb_conn *C, struct net *N, const unsigned char *body,
+                       const struct lb_field *f, int nf)
+{
+    if (nf != 2 || f[0].tag != 'I' || f[1].tag != 'S') {
+        lb_log(C->q, kTIMLog_Error, "loopback: malformed X frame dropped");
+        return;
+    }
+    N->refused_code = f[0].i > 0 && f[0].i <= INT32_MAX ? (int32_t)f[0].i
+                                                         : LB_ERR_SVR_ACCOUNT_SDKAPPID_NOT_FOUND;
+    size_t n = f[1].len < sizeof N->refused_desc - 1 ? f[1].len : sizeof N->refused_desc - 1;
+    memcpy(N->refused_desc, body + f[1].off, n);
+    N->refused_desc[n] = '\0';
+}
+
 /* Returns false when the frame is malformed (the connection is then dropped). */
 static bool handle_frame(struct lb_conn *C, struct net *N, const unsigned char *body, size_t n,
                          int64_t now)
@@ -563,6 +613,8 @@ static bool handle_frame(struct lb_conn *C, struct net *N, const unsigned char *
         on_file(C, body + 1, f, nf, now);
     else if (type == 'L')
         on_login_state(C, body + 1, f, nf);
+    else if (type == 'X')
+        on_refused(C, N, body + 1, f, nf);
     else
         lb_log(C->q, kTIMLog_Warn, "loopback: unknown frame type 0x%02x ignored",
                (unsigned)body[0]);
@@ -578,16 +630,45 @@ static void set_idle(struct net *N, int64_t now)
     N->backoff = N->backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : N->backoff * 2;
 }
 
+/* An attempt failed before W. Until the first W of this instance, nothing listening is a
+ * verdict (a wrong or dead address: logins fail at once); after it, the cloud is away for a
+ * while (a restart) and requests wait for it, as the real SDK's do. */
 static void connect_failed(struct lb_conn *C, struct net *N, const char *why, int64_t now)
 {
-    char desc[256];
-    snprintf(desc, sizeof desc, "connect to %s failed: %s", C->addr.text, why);
+    char desc[300];
     if (N->fd >= 0)
         close(N->fd);
     N->fd = -1;
-    lb_log(C->q, kTIMLog_Warn, "loopback: %s", desc);
-    emit_status(C, kTIMConnectFailed, LB_ERR_SDK_NET_NET_UNREACH, desc);
+    if (!C->ever_welcomed) { /* written by this thread only */
+        snprintf(desc, sizeof desc, "loopback: nothing listens at %s (%s)", C->addr.text, why);
+        unreachable(C, LB_ERR_SDK_NET_NET_UNREACH, desc);
+    } else {
+        snprintf(desc, sizeof desc, "connect to %s failed: %s", C->addr.text, why);
+        lb_log(C->q, kTIMLog_Warn, "loopback: %s", desc);
+        emit_status(C, kTIMConnectFailed, LB_ERR_SDK_NET_NET_UNREACH, desc);
+    }
     set_idle(N, now);
+}
+
+/* The connection closed before W: a refused hello (X), else not a loopback cloud (before the
+ * first W), else the cloud going away (a restart). */
+static void hello_failed(struct lb_conn *C, struct net *N, const char *why, int64_t now)
+{
+    char desc[512];
+    if (N->refused_code) {
+        snprintf(desc, sizeof desc, "loopback: the cloud at %s refused SDKAppID %llu: %s",
+                 C->addr.text, (unsigned long long)C->app_id, N->refused_desc);
+        unreachable(C, N->refused_code, desc);
+        set_idle(N, now);
+    } else if (!C->ever_welcomed) {
+        snprintf(desc, sizeof desc,
+                 "loopback: what listens at %s is not a loopback cloud (%s at the hello)",
+                 C->addr.text, why);
+        unreachable(C, LB_ERR_SDK_NET_DECODE_FAILED, desc);
+        set_idle(N, now);
+    } else {
+        connect_failed(C, N, why, now);
+    }
 }
 
 static void queue_hello(struct lb_conn *C, struct net *N)
@@ -613,6 +694,7 @@ static void opened(struct lb_conn *C, struct net *N)
     }
     N->state = NET_OPEN;
     N->rlen = 0;
+    N->refused_code = 0;
     queue_hello(C, N);
 }
 
@@ -668,7 +750,7 @@ static void drop(struct lb_conn *C, struct net *N, const char *why, int64_t now)
         N->backoff = BACKOFF_MIN_MS;
         set_idle(N, now);
     } else {
-        connect_failed(C, N, why, now);
+        hello_failed(C, N, why, now);
     }
 }
 
@@ -908,6 +990,9 @@ static int poll_timeout(struct lb_conn *C, const struct net *N, int64_t now)
 static void net_step(struct lb_conn *C, struct net *N)
 {
     int64_t now = lb_now_ms();
+    if (atomic_load(&C->retry_now) && atomic_exchange(&C->retry_now, false) &&
+        N->state == NET_IDLE)
+        N->retry_at = now; /* a TIMLogin after a verdict: try again now, not after the backoff */
     if (N->state == NET_IDLE && now >= N->retry_at)
         start_connect(C, N, now);
     if (N->state == NET_OPEN)
@@ -949,13 +1034,14 @@ void lb_net_run(struct lb_conn *C, const atomic_bool *stopping)
     N.retry_at = lb_now_ms();
     lb_batch_this_thread();
     if (!C->has_addr) {
-        /* Like the real SDK offline: it tries, it fails; requests then time out. */
+        /* Like the real SDK offline: it tries, it fails; logins fail at once, other requests
+         * time out. */
         N.state = NET_NOADDR;
         emit_status(C, kTIMConnecting, 0, "");
-        lb_log(C->q, kTIMLog_Warn, "loopback: no address (json_sdk_config loopback_address or "
-                                   "AIOTIM_LOOPBACK_ADDRESS)");
-        emit_status(C, kTIMConnectFailed, LB_ERR_SDK_NET_NET_UNREACH,
-                    "no loopback address configured");
+        unreachable(C, LB_ERR_SDK_NET_HOST_GETADDRINFO_FAILED,
+                    "loopback: no cloud address: set AIOTIM_LOOPBACK_ADDRESS (the address "
+                    "`aiotim loopback serve` prints), or use aiotim.loopback.connect(address, "
+                    "app_id) or an aiotim.loopback.Cloud");
     }
     while (!atomic_load(stopping))
         net_step(C, &N);
@@ -1026,6 +1112,16 @@ bool lb_conn_submit(struct lb_conn *C, struct lb_req *r, struct lb_frame *f, boo
         wake(C);
     } else {
         r->frame = f;
+    }
+    if (r->frame && r->fn == LB_FN_TIMLogin && C->fail_code) {
+        /* The cloud cannot be reached (a verdict): fail now without an address, else on the
+         * outcome of an attempt made at once. */
+        if (!C->has_addr) {
+            req_fail(C, r, C->fail_code, C->fail_desc);
+            return false;
+        }
+        atomic_store(&C->retry_now, true);
+        wake(C);
     }
     bool keep = r->frame || any_cb;
     if (keep)
