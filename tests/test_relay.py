@@ -161,6 +161,23 @@ class TestConvert:
             seen += [t for _, t, _, _ in runs]
         assert seen == [0, 1, 2, 3, 4]
 
+    def test_byte_budget_ends_a_chunk_after_the_record_that_reaches_it(self, relay: Relay) -> None:
+        """convert(addr, 64, 10): a chunk ends once its strings hold 10 bytes (the record that
+        reaches the budget included; a record over it alone is still converted), in order."""
+        recv = tramp("TIMRecvNewMsgCallback")
+        for payload in (b"[1234]", b"[5678]", b"[0123456789abcdef]", b"[9]", NULL, b"[8]"):
+            recv(payload, relay.ud(0))
+        addr = int(ffi.cast("uintptr_t", lib.aiotim_relay_take(relay.slot)))
+        chunks = []
+        while addr:
+            runs, addr = records.convert(addr, 64, 10)
+            chunks.append([a for _, _, p, _ in runs for a in p])
+        assert chunks == [
+            [(b"[1234]",), (b"[5678]",)],
+            [(b"[0123456789abcdef]",)],
+            [(b"[9]",), (None,), (b"[8]",)],
+        ]
+
     def test_discard_frees_the_rest_and_counts_it(self, relay: Relay) -> None:
         """discard(addr) frees a chain without converting it and says how many it freed."""
         for i in range(4):

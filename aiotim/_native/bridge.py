@@ -44,6 +44,13 @@ _OUT_BUFFER_SIZE = 128  # the headers: "no smaller than 128 bytes"
 # firehose triggers almost no collection, at 4096 it did young, middle and full ones that cost
 # ~15% of the throughput. A checkpoint costs a loop iteration, ~0.1 us per record here.
 _CHUNK = 64
+# ... and at most about this many bytes of callback strings (records.c; one record at least). A
+# record can be one message or a JSON array of a thousand (offline messages, sync: ~0.9 MB): 64
+# of those were 64,000 messages decoded and queued (~150 MB) before the consumer ran, every
+# decode allocating fresh memory instead of reusing the last chunk's: 1,000 per callback ran at
+# 0.7x the rate of 1 per callback. A chunk of one such record costs a loop iteration per
+# thousand messages; 64 KiB keeps 64 single messages (~1 KB each) in one chunk.
+_CHUNK_BYTES = 64 * 1024
 _COMM = CALLBACKS["TIMCommCallback"].index
 _COMM_2 = len(CALLBACKS)  # the second TIMCommCallback trampoline (two-callback functions)
 _SETTER_OF_KIND = {cb.index: name for name, cb in CALLBACK_SETTERS.items()}
@@ -85,12 +92,13 @@ _discard_records = records.discard
 
 
 def _convert_chunk(head: int) -> tuple[list[tuple[int, int, Any, Any]], int]:
-    """Up to ``_CHUNK`` records from ``head`` converted and freed, and the next address.
+    """Up to ``_CHUNK`` records (``_CHUNK_BYTES`` of strings) from ``head`` converted and
+    freed, and the next address.
 
     Out of memory, records.c frees the rest of the batch and says how many were lost; the
     pump logs that and goes on (nothing is left to own)."""
     try:
-        return _convert_records(head, _CHUNK)  # type: ignore[no-any-return]
+        return _convert_records(head, _CHUNK, _CHUNK_BYTES)  # type: ignore[no-any-return]
     except MemoryError:
         log.exception("aiotim: relay records lost")
         return [], 0
@@ -374,10 +382,11 @@ class Bridge:
         """Forever: wait for the relay's eventfd, then dispatch each batch in SDK order, on the
         running backend (:func:`aiotim._backends.run_pump`).
 
-        Run it in the client's task group. Records are converted (and freed) ``_CHUNK`` at a
-        time, and the pump yields to the event loop between chunks, so a firehose cannot starve
-        other tasks; if the pump is cancelled in the middle of a batch, the rest of it is parked:
-        the next pump or :meth:`drain` delivers it first, and :meth:`close` frees it (counted in
+        Run it in the client's task group. Records are converted (and freed) a chunk at a time
+        (``_CHUNK`` records, ``_CHUNK_BYTES`` of strings at most), and the pump yields to the
+        event loop between chunks, so a firehose cannot starve other tasks; if the pump is
+        cancelled in the middle of a batch, the rest of it is parked: the next pump or
+        :meth:`drain` delivers it first, and :meth:`close` frees it (counted in
         ``dropped_at_close``). So the pump can be stopped and started again (the client's close
         runs its own for the logout) without losing or reordering a record.
         """

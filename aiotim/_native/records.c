@@ -5,7 +5,12 @@
  * convert() turns up to `limit` records into Python values and frees them, so that Python does
  * one call per chunk of records instead of a dozen cffi attribute reads per record:
  *
- *   convert(addr, limit) -> (runs, next_addr)
+ *   convert(addr, limit[, byte_budget]) -> (runs, next_addr)
+ *
+ * With a byte_budget (> 0), the chunk also ends once the string arguments converted so far hold
+ * that many bytes (at least one record is converted): a chunk's events stay alive until the
+ * consumers run, so its size is better counted in bytes than in records (one record can be one
+ * message or a JSON array of a thousand).
  *
  * `runs` is a list of 4-tuples, in record order:
  *   (kind, -1, [args, ...], [t_push_ns, ...])   consecutive notifications of one kind
@@ -167,16 +172,18 @@ static int append_run(PyObject *runs, long kind, long long token, PyObject *payl
 static PyObject *convert(PyObject *self, PyObject *args) {
     (void)self;
     unsigned long long addr;
-    Py_ssize_t limit;
-    if (!PyArg_ParseTuple(args, "Kn", &addr, &limit)) return NULL;
+    Py_ssize_t limit, budget = 0;
+    if (!PyArg_ParseTuple(args, "Kn|n", &addr, &limit, &budget)) return NULL;
     aiotim_rec *rec = (aiotim_rec *)(uintptr_t)addr;
     Py_ssize_t n = 0;
+    size_t bytes = 0, max_bytes = budget > 0 ? (size_t)budget : SIZE_MAX;
     PyObject *runs = PyList_New(0);
     if (!runs) goto fail;
     PyObject *cur_args = NULL, *cur_stamps = NULL; /* borrowed from the last run */
     int cur_kind = -1;
-    for (; rec && n < limit; n++) {
+    for (; rec && n < limit && bytes < max_bytes; n++) {
         int kind = rec->kind;
+        for (int i = 0; i < rec->nstr && i < AIOTIM_REC_MAX_STR; i++) bytes += rec->len[i];
         PyObject *stamp = PyLong_FromUnsignedLongLong(rec->t_push_ns);
         if (!stamp) goto fail;
         if (kind < 0 || kind >= MAX_KINDS || !has_plan[kind]) {
@@ -257,7 +264,8 @@ static PyObject *discard(PyObject *self, PyObject *arg) {
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(plans, result_kinds): set the plans."},
     {"convert", convert, METH_VARARGS,
-     "convert(addr, limit) -> (runs, next_addr): convert and free up to limit records."},
+     "convert(addr, limit[, byte_budget]) -> (runs, next_addr): convert and free up to limit "
+     "records (and about byte_budget bytes of strings)."},
     {"discard", discard, METH_O, "discard(addr) -> count: free a chain of records."},
     {NULL, NULL, 0, NULL},
 };
