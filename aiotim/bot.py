@@ -8,6 +8,7 @@ kept by the hub for the first stream of their kind).
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import os
@@ -15,7 +16,7 @@ import re
 import signal
 import sys
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -293,13 +294,20 @@ def run(
     received: list[int] = []
     results: list[T] = []
     errors: list[Exception] = []
+    # A signal the process ignores stays ignored (a shell starts background jobs with SIGINT
+    # ignored), and every handler is put back as it was when run() returns: the backends' signal
+    # receivers leave SIGINT at Python's default_int_handler, whatever it was before.
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    watched = [s for s, handler in saved.items() if handler is not signal.SIG_IGN]
 
     async def guarded() -> None:
         main_scope = anyio.CancelScope()
-        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        with contextlib.ExitStack() as stack:
+            # trio refuses a receiver of no signals: with both ignored, nothing is watched
+            signals = stack.enter_context(anyio.open_signal_receiver(*watched)) if watched else None
             async with anyio.create_task_group() as tg:
 
-                async def watch() -> None:
+                async def watch(signals: AsyncIterator[int]) -> None:
                     async for signum in signals:
                         if not received:  # the first: cancel main, let it clean up
                             received.append(signum)
@@ -310,7 +318,8 @@ def run(
                             sys.stderr.flush()
                             os._exit(128 + signum)
 
-                tg.start_soon(watch)
+                if signals is not None:
+                    tg.start_soon(watch, signals)
                 with main_scope:
                     try:
                         results.append(await main(*args))
@@ -322,6 +331,10 @@ def run(
         anyio.run(guarded, backend=backend, backend_options=backend_options)
     except KeyboardInterrupt:  # before the signal receiver was in place, or after it
         received.append(signal.SIGINT)
+    finally:
+        for sig, handler in saved.items():
+            if handler is not None:  # None: set from C, cannot be put back from Python
+                signal.signal(sig, handler)
     if received:
         signum = received[0]
         name = _SIGNAL_NAMES.get(signal.Signals(signum), f"signal {signum}")

@@ -513,6 +513,24 @@ def test_run_raises_mains_exception_as_itself(backend: str) -> None:
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
 
 
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_run_keeps_an_ignored_signal_ignored(backend: str) -> None:
+    """A process that ignores SIGINT (a shell's background job) still ignores it during and after
+    aiotim.run — the handlers are put back as they were, not left at Python's default."""
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+
+        async def main() -> object:
+            await anyio.lowlevel.checkpoint()
+            return signal.getsignal(signal.SIGINT)
+
+        during = aiotim.run(main, backend=backend)
+        assert during is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 _STUCK_CLEANUP = textwrap.dedent(
     """
     import sys
