@@ -261,6 +261,13 @@ class TIMError(AioTIMError):
         if "by the loopback cloud" in self.desc:
             # the loopback lacks the function, not the app's plan: the desc says so already
             self.hint = "the loopback cloud does not serve this function yet; test it online"
+        elif "loopback Cloud(plan=" in self.desc:
+            # a loopback cloud run as a lower plan refused it, as the real service would
+            self.hint = (
+                "the loopback cloud runs a plan without this function: "
+                "aiotim.loopback.Cloud(plan=...) / `aiotim loopback serve --plan NAME` "
+                "(the default, the highest plan, serves it)"
+            )
         elif self.desc.startswith("loopback: ") and self.code in _LOOPBACK_HINTS:
             # the loopback SDK could not reach its cloud (aiotim/loopback/sdk/PROTOCOL.md)
             self.hint = _LOOPBACK_HINTS[self.code]
@@ -482,8 +489,12 @@ _HINTS: dict[int, str] = {
     70016: "no key to verify UserSigs: check the SDKAppID and its key in the IM console",
     70052: _USERSIG_EXPIRED,
     70101: _USERSIG_EXPIRED,
-    7013: "your IM plan does not include this API (it needs the Ultimate edition)",
-    60020: "the IM plan is not bought or not active yet: check the IM console",
+    # Source: TIMErrorCode.h:44 (7013: the plan lacks the API, upgrade to 旗舰版, today "Pro"),
+    # :204 (60020); cloud search without Pro Plus answers 60020 (trtc.io/document/67834).
+    7013: "your IM plan does not include this API: it needs the Pro edition (旗舰版, formerly "
+    "Ultimate) or higher; upgrade in the IM console",
+    60020: "the IM plan or value-added service is not bought or not active yet (cloud message "
+    "search needs Pro Plus or Enterprise): check the IM console",
     6012: "no answer in time: check the network and retry",
     9520: "no answer in time: check the network and retry",
     9523: "no network while the request waited: " + _NETWORK,

@@ -35,6 +35,7 @@ from aiotim.loopback.cloud.address import (
     LoopbackError,
     parse_address,
 )
+from aiotim.loopback.cloud.plan import Plan
 
 __all__ = [
     "ENV_ADDRESS",
@@ -44,6 +45,7 @@ __all__ = [
     "LoopbackAddressError",
     "LoopbackAppIdError",
     "LoopbackError",
+    "Plan",
     "connect",
     "probe",
 ]

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 from aiotim.enums import TIMConvEvent, TIMLoginStatus
 from aiotim.loopback.cloud.connection import Connection
+from aiotim.loopback.cloud.plan import Plan
 from aiotim.loopback.cloud.state import C2C, Store, StoredConversation, StoredMessage
 
 __all__ = ["App"]
@@ -36,6 +37,9 @@ class App:
         #: connection dropped, was kicked (Cloud.kick) or its UserSig expired. Set by the
         #: server (the user status of people state); a logout is reported by its handler.
         self.on_offline: Callable[[App, str], None] | None = None
+        #: The IM edition the app runs as: a lower one refuses the functions it does not
+        #: include (:mod:`aiotim.loopback.cloud.plan`); default the highest.
+        self.plan = Plan.ENTERPRISE
 
     # -- login bindings ----------------------------------------------------------------------
 

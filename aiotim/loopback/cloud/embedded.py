@@ -24,6 +24,7 @@ import anyio
 from aiotim.loopback.cloud import officialstate
 from aiotim.loopback.cloud.address import Address, parse_address
 from aiotim.loopback.cloud.connection import Limits
+from aiotim.loopback.cloud.plan import Plan
 from aiotim.loopback.cloud.server import CloudServer, validate_event_args
 from aiotim.usersig import gen_user_sig
 
@@ -68,9 +69,14 @@ class Cloud:
             talks to the bot (:attr:`console_url`; needs the ``console`` extra, see
             docs/console.md).
         console_port: the console's TCP port (0: a free one).
+        plan: the IM edition the cloud runs as (:class:`aiotim.loopback.Plan`): on a lower
+            one than the default (the highest), the functions that edition does not include
+            are refused with the real service's code (7013, or 60020 for cloud search) and a
+            message naming the edition they need (docs/loopback.md).
 
     Raises:
         ValueError: a malformed address or one that is not a loopback address.
+        TypeError: ``plan`` is not a :class:`aiotim.loopback.Plan`.
         aiotim.loopback.console.ConsoleUnavailable: ``console=True`` without aiohttp.
     """
 
@@ -85,6 +91,7 @@ class Cloud:
         console_port: int = 0,
         fsync: bool = False,
         limits: Limits | None = None,
+        plan: Plan = Plan.ENTERPRISE,
     ) -> None:
         if isinstance(sdk_app_id, bool) or not isinstance(sdk_app_id, int) or sdk_app_id <= 0:
             raise ValueError(f"sdk_app_id must be a positive int, got {sdk_app_id!r}")
@@ -97,11 +104,21 @@ class Cloud:
         self._console: Any = None  # aiotim.loopback.console.server.Console when running
         self._fsync = fsync
         self._limits = limits
+        if not isinstance(plan, Plan):
+            raise TypeError(
+                f"plan must be an aiotim.loopback.Plan (such as Plan.STANDARD), got {plan!r}"
+            )
+        self._plan = plan
         self._delay = 0.0
         self._tmpdir: str | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: CloudServer | None = None
+
+    @property
+    def plan(self) -> Plan:
+        """The IM edition the cloud runs as (``Cloud(plan=...)``)."""
+        return self._plan
 
     def __repr__(self) -> str:
         where = self.address if self._server is not None else "not running"
@@ -151,6 +168,7 @@ class Cloud:
             )
             try:
                 server.delay = self._delay
+                server.app.plan = self._plan
                 await server.start()
             except BaseException:
                 await server.close()

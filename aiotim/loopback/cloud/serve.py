@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from aiotim.loopback.cloud.address import Address, parse_address
 from aiotim.loopback.cloud.connection import Limits
+from aiotim.loopback.cloud.plan import Plan
 from aiotim.loopback.cloud.server import CloudServer
 
 if TYPE_CHECKING:
@@ -39,16 +40,19 @@ async def serve(
     stop: asyncio.Event | None = None,
     console: bool = False,
     console_port: int = 0,
+    plan: Plan = Plan.ENTERPRISE,
 ) -> CloudServer:
     """Serve until ``stop`` is set (or SIGINT/SIGTERM when ``stop`` is ``None``).
 
-    Prints the address once listening (flushed, so a parent process can read it).
+    Prints the address once listening (flushed, so a parent process can read it). ``plan``:
+    the IM edition the cloud runs as (:class:`aiotim.loopback.Plan`; default the highest).
 
     Raises:
         ValueError / OSError / sqlite3.Error: the cloud could not start.
     """
     console_server: Console | None = None
     server = CloudServer(sdk_app_id, secret_key, address, db=db, fsync=fsync, limits=limits)
+    server.app.plan = plan
     try:
         await server.start()
         print(server.address, flush=True)
@@ -81,8 +85,16 @@ async def _start_console(server: CloudServer, secret_key: str, port: int) -> Con
     return console
 
 
+def _plan_arg(text: str) -> Plan:
+    try:
+        return Plan.parse(text)
+    except ValueError as exc:  # argparse shows only this error type's message
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: ``--app-id N --secret-key K [--address A] [--db FILE [--fsync]]``;
+    """Entry point: ``--app-id N --secret-key K [--address A] [--db FILE [--fsync]]
+    [--plan NAME]``;
     returns 0.
 
     The secret key may also come from the environment variable ``AIOTIM_SECRET_KEY`` (so that
@@ -127,6 +139,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--console-port", type=int, default=0, help="the console's port (default: a free one)"
     )
+    parser.add_argument(
+        "--plan",
+        type=_plan_arg,
+        default=Plan.ENTERPRISE,
+        metavar="NAME",
+        help="the IM edition to run as: " + ", ".join(p.label for p in Plan) + "; a lower one "
+        "refuses what that edition does not include, with the real code (default: enterprise)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log protocol problems")
     args = parser.parse_args(list(argv) if argv is not None else None)
     if not args.secret_key:
@@ -156,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 limits=limits,
                 console=args.console,
                 console_port=args.console_port,
+                plan=args.plan,
             )
         )
     except (OSError, ValueError) as exc:

@@ -5,11 +5,12 @@ Layers, lowest first: :mod:`._call` (the :class:`Call`, :class:`CallError`, the
 domain modules (:mod:`.session`, :mod:`.messages`, :mod:`.conversations`, each with a
 ``HANDLERS`` table), and this registry, which merges them and dispatches.
 
-``dispatch`` checks a ``C`` frame against the ABI, enforces login, and runs the handler of the
-function. A handler returns the ``json_params`` of a successful ``TIMCommCallback`` (or ``None``
-when it answered itself) and raises :class:`CallError` for an error result. Functions without a
-handler are answered with 7013 and "<name> is not supported by the loopback cloud", as
-PROTOCOL.md says.
+``dispatch`` checks a ``C`` frame against the ABI, enforces login and the app's IM plan
+(:mod:`aiotim.loopback.cloud.plan`: a function the plan does not include is refused with the
+real code), and runs the handler of the function. A handler returns the ``json_params`` of a
+successful ``TIMCommCallback`` (or ``None`` when it answered itself) and raises
+:class:`CallError` for an error result. Functions without a handler are answered with 7013 and
+"<name> is not supported by the loopback cloud", as PROTOCOL.md says.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from aiotim._abi import FUNCTIONS
 from aiotim.enums import TIMErrCode
 from aiotim.loopback.cloud.app import App
 from aiotim.loopback.cloud.connection import Connection
+from aiotim.loopback.cloud.plan import refusal
 from aiotim.loopback.cloud.protocol import Field
 from aiotim.loopback.handlers import (
     community,
@@ -112,6 +114,10 @@ def dispatch(app: App, conn: Connection, fields: list[Field]) -> None:
         return
     if conn.user is None and name not in _NO_LOGIN:
         call.reply(E.ERR_SDK_NOT_LOGGED_IN, "not logged in", "")
+        return
+    refused = refusal(name, app.plan)  # the app's IM edition does not include it
+    if refused is not None:
+        call.reply(*refused, "")
         return
     handler = _HANDLERS.get(name)
     if handler is None:
