@@ -44,6 +44,7 @@ from aiotim.events.catalog import EVENT_KINDS
 from aiotim.events.hub import EventHub
 from aiotim.events.session import KickedOffline, NetworkStatusChanged, UserSigExpired
 from aiotim.events.stream import OverflowPolicy, Stream
+from aiotim.models.message import mark_at_me
 
 __all__ = ["Client"]
 
@@ -210,6 +211,9 @@ class Client:
         self._dir_lock: int | None = None  # a held flock on the default data directory
         self._bridge: Bridge | None = None
         self._hub = EventHub(unclaimed_limit=unclaimed_limit)
+        # Message.is_at_me: new messages that mention the user logged in here (set at login)
+        self._me: str | None = None
+        self._hub.finish("TIMAddRecvNewMsgCallback", lambda msgs: mark_at_me(msgs, self._me))
         self._tg: TaskGroup | None = None
         # The pump's own scope, cancelled by __aexit__ (the task group's scope also covers the
         # body of `async with client`, so it cannot be cancelled while the client closes).
@@ -552,6 +556,7 @@ class Client:
                 "aiotim.usersig.gen_user_sig on your server)"
             )
         await self.call_raw("TIMLogin", user_id, user_sig)
+        self._me = user_id
 
     async def logout(self) -> None:
         """Log out (``TIMLogout``)."""

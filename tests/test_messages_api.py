@@ -542,6 +542,30 @@ class TestMentions:
             assert isinstance(got, Message)
             assert got.at_users == (AT_ALL,) and got.is_at_all and got.is_at("carol")
 
+    async def test_is_at_me_per_recipient(self) -> None:
+        """msg.is_at_me is per recipient: true for the mentioned member's copy (new message and
+        history), false for the others' and for the sender's own; @all marks every member but
+        the sender."""
+        async with cloud_and_clients("alice", "bob", "carol") as (_, (alice, bob, carol)):
+            group = await alice.groups.create("team", members=["bob", "carol"])
+            inboxes = {
+                c: c.messages.new_messages(conv=group, where=lambda m: m.text is not None)
+                for c in (bob, carol)
+            }
+            sent = await alice.messages.send(group, Text("@bob look"), at=["bob"])
+            assert not sent.is_at_me
+            seen = {c: await next_item(inbox) for c, inbox in inboxes.items()}
+            assert [m.is_at_me for m in seen.values() if isinstance(m, Message)] == [True, False]
+            (bob_copy,) = [m for m in await bob.messages.history(group) if m.text == "@bob look"]
+            (carol_copy,) = [m for m in await carol.messages.history(group) if m.text]
+            assert bob_copy.is_at_me and not carol_copy.is_at_me
+            (own,) = [m for m in await alice.messages.history(group) if m.text]
+            assert not own.is_at_me
+            await alice.messages.send(group, Text("all hands"), at=[AT_ALL])
+            for inbox in inboxes.values():
+                got = await next_item(inbox)
+                assert isinstance(got, Message) and got.is_at_me
+
 
 class TestExtensionsReactions:
     async def test_extensions(self) -> None:

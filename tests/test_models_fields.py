@@ -89,7 +89,7 @@ class TestTables:
             ("elems", ("message_elem_array",), ("list",), True),
         ]
         keys = [k for _, ks, _, _, _ in columns for k in ks]
-        assert len(keys) == len(set(keys)) == 21
+        assert len(keys) == len(set(keys)) == 22  # 21 SDK keys and message_is_at_me (ours)
 
     def test_fast_decoder_fills_absent_keys(self) -> None:
         """A message without its optional keys (as the loopback cloud renders one: no

@@ -30,6 +30,11 @@ class Core(Protocol):
         """Call a TIM function; its decoded JSON result (see :meth:`aiotim.Client.call_raw`)."""
         ...
 
+    @property
+    def user_id(self) -> str | None:
+        """The logged-in user's id, or ``None``."""
+        ...
+
     def _stream(
         self,
         kind: str,

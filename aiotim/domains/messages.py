@@ -47,6 +47,7 @@ from aiotim.models.message import (
     SoundElem,
     Video,
     VideoElem,
+    mark_at_me,
     reply_ref,
 )
 from aiotim.models.message_info import (
@@ -1334,7 +1335,9 @@ class Messages(Domain):
             return []
         if not isinstance(result, list):
             raise PayloadError("TIMMsgGetMsgList", "expected a JSON array of messages")
-        return [Message.from_json(m) for m in result]
+        msgs = [Message.from_json(m) for m in result]
+        mark_at_me(msgs, self._core.user_id)
+        return msgs
 
     async def iter_history(
         self, conv: Address, *, page: int = 100, before: Message | None = None

@@ -58,11 +58,18 @@ class EventHub:
         self.payload_errors: dict[str, int] = {}
         #: internal consumers (e.g. the SDK log → logging) that see a kind before any stream
         self._taps: dict[str, Callable[[tuple[Any, ...]], None]] = {}
+        #: per kind, a step run on each run of decoded items before any stream sees them (the
+        #: client marks the messages that mention its user: ``Message.is_at_me``)
+        self._finish: dict[str, Callable[[list[Any]], None]] = {}
 
     def tap(self, kind: str, fn: Callable[[tuple[Any, ...]], None]) -> None:
         """Send every ``kind`` notification's raw args to ``fn`` (and claim the kind)."""
         self._taps[kind] = fn
         self._claimed.add(kind)
+
+    def finish(self, kind: str, fn: Callable[[list[Any]], None]) -> None:
+        """Run ``fn`` on every run of decoded ``kind`` items before the streams get them."""
+        self._finish[kind] = fn
 
     def publish(self, kind: str, args: tuple[Any, ...], t_ns: int = 0) -> None:
         """One notification (see :meth:`publish_many`)."""
@@ -104,6 +111,9 @@ class EventHub:
             finally:
                 if paused:
                     _gc_enable()
+            finish = self._finish.get(kind)
+            if finish is not None:
+                finish(items)
             for ref in refs:
                 stream = ref()
                 if stream is not None:
@@ -181,9 +191,11 @@ class EventHub:
         self._claimed.add(kind)
         backlog = self._unclaimed.pop(kind, None)
         if backlog:
-            stream.put_many(
-                self._decode_each(kind, CATALOG[kind].decode, [args for args, _ in backlog])
-            )
+            items = self._decode_each(kind, CATALOG[kind].decode, [args for args, _ in backlog])
+            finish = self._finish.get(kind)
+            if finish is not None:
+                finish(items)
+            stream.put_many(items)
         return stream
 
     def _unsubscribe(self, stream: Stream[Any]) -> None:

@@ -83,6 +83,7 @@ def _message(
             message_is_online_msg = g("message_is_online_msg", False)
             message_custom_int = g("message_custom_int", 0)
             message_custom_str = g("message_custom_str", "")
+            message_is_at_me = g("message_is_at_me", False)
             if (
                 type(message_msg_id) is str
                 and type(message_conv_id) is str
@@ -105,6 +106,7 @@ def _message(
                 and type(message_is_online_msg) is bool
                 and type(message_custom_int) is int
                 and type(message_custom_str) is str
+                and type(message_is_at_me) is bool
             ):
                 return new(
                     message_msg_id,
@@ -126,6 +128,7 @@ def _message(
                     message_is_online_msg,
                     message_custom_int,
                     message_custom_str,
+                    message_is_at_me,
                     value,
                 )
         return checked(value)
@@ -143,5 +146,5 @@ FACTORIES: dict[str, Callable[..., Callable[[Any], Any]]] = {
 PLANS: dict[str, str] = {
     "TextElem": "f5343cfeed5d3683",
     "CustomElem": "ec4522b91beed78f",
-    "Message": "64fd64b4defbfe71",
+    "Message": "c81db1624fdfcb2b",
 }

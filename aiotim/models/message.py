@@ -601,7 +601,9 @@ class Message(Model):
     ``at_users``: the user ids a group message mentions (:data:`AT_ALL` for everyone);
     ``reply_to``: what it replies to (the UI kits' ``messageReply`` in ``cloud_custom_data``);
     ``is_peer_read``: the C2C peer read it (conversation or message receipt);
-    ``local_custom_int``/``local_custom_str``: this device's data on it (never sent).
+    ``local_custom_int``/``local_custom_str``: this device's data on it (never sent);
+    ``is_at_me``: it mentions the logged-in user of the client that received it (by name or
+    @all; never one's own message) — set on new messages and history by that client.
     """
 
     # Neither key is required: the SDK's own JSON examples of received messages have no
@@ -628,6 +630,10 @@ class Message(Model):
     is_online_only: Annotated[bool, Key("message_is_online_msg")]
     local_custom_int: Annotated[int, Key("message_custom_int")]
     local_custom_str: Annotated[str, Key("message_custom_str")]
+    # Not a key of the SDK's JSON (a message does not say who received it): the client that
+    # received the message sets it (aiotim.Client marks new messages and history), so decoding
+    # SDK JSON gives False.
+    is_at_me: Annotated[bool, Key("message_is_at_me")]
     raw: JSONObject = field(repr=False, compare=False)
 
     @property
@@ -650,6 +656,16 @@ class Message(Model):
     def is_at(self, user_id: str) -> bool:
         """Whether the message mentions ``user_id`` (by name or by @all)."""
         return any(u == user_id or u in _AT_ALL for u in self.at_users)
+
+
+def mark_at_me(msgs: list[Any], user_id: str | None) -> None:
+    """Set ``is_at_me`` on the messages of ``msgs`` that mention ``user_id`` (by name or @all)
+    and were not sent by that user; other items are left alone."""
+    if not user_id:
+        return
+    for m in msgs:
+        if type(m) is Message and m.at_users and not m.is_self and m.is_at(user_id):
+            object.__setattr__(m, "is_at_me", True)  # frozen: set once, before anyone sees it
 
 
 # -- element constructors (what a sender writes) ---------------------------------------------
