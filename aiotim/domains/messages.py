@@ -362,21 +362,20 @@ class Messages(Domain):
 
         Raises:
             TypeError: ``msg`` is not a Message, or ``retry`` not a :class:`Retry`.
-            ValueError: ``msg`` has no id, or is not of a C2C or group conversation.
+            ValueError: ``msg`` has no id, or is of the system conversation.
             TIMError: the SDK or the server refused it.
         """
         msg = _check_message("resend()", msg)
         if not msg.id:
             raise ValueError("resend() needs a message with an id (from compose() or send())")
-        if not isinstance(msg.conv, C2C | Group):
-            raise ValueError("resend() needs a message of a C2C or group conversation")
+        conv = check_address(msg.conv)
         param = {k: msg.raw[k] for k in _RESEND_KEYS if k in msg.raw}
         param["message_msg_id"] = msg.id
         if retry is None:
-            return await self._send_once(msg.conv, param)
+            return await self._send_once(conv, param)
         if not isinstance(retry, Retry):
             raise TypeError(f"retry= takes an aiotim.Retry, got {type(retry).__name__}")
-        return await self._send_retrying(msg.conv, param, retry)
+        return await self._send_retrying(conv, param, retry)
 
     async def send(
         self,
@@ -500,8 +499,7 @@ class Messages(Domain):
             quote: a quote (reference) rather than a reply: no thread root.
         """
         msg = _check_message("reply()", msg)
-        if not isinstance(msg.conv, C2C | Group):
-            raise ValueError("reply() needs a message of a C2C or group conversation")
+        conv = check_address(msg.conv)
         parent = reply_ref(msg.cloud_custom_data) if msg.cloud_custom_data else None
         ref: dict[str, Any] = {
             "messageID": msg.id,
@@ -528,7 +526,7 @@ class Messages(Domain):
             pass
         data["messageReply"] = ref
         sent = await self.send(
-            msg.conv,
+            conv,
             *elems,
             at=at,
             need_read_receipt=need_read_receipt,

@@ -1167,12 +1167,9 @@ def _decrease(call: Call) -> bytes:
 _MAX_KEYWORDS = 5  # GM:580, 1123
 
 
-@HANDLERS.on("TIMGroupSearchGroups")
-def _search_groups(call: Call) -> bytes:
-    """Search the caller's joined groups (the SDK searches locally, GM:1123): a group matches
-    when any keyword is a case-insensitive substring of a searched field (GUESS)."""
-    p = _obj(call, 0)
-    words = p.get("group_search_params_keyword_list")
+def _keywords(p: dict[str, Any], key: str) -> list[str]:
+    """A search's keyword list: 1 to 5 non-empty strings (ERR_INVALID_PARAMETERS otherwise)."""
+    words = p.get(key)
     if (
         not isinstance(words, list)
         or not words
@@ -1180,6 +1177,15 @@ def _search_groups(call: Call) -> bytes:
         or not all(isinstance(w, str) and w for w in words)
     ):
         raise CallError(E.ERR_INVALID_PARAMETERS, "keyword_list: 1 to 5 non-empty strings")
+    return words
+
+
+@HANDLERS.on("TIMGroupSearchGroups")
+def _search_groups(call: Call) -> bytes:
+    """Search the caller's joined groups (the SDK searches locally, GM:1123): a group matches
+    when any keyword is a case-insensitive substring of a searched field (GUESS)."""
+    p = _obj(call, 0)
+    words = _keywords(p, "group_search_params_keyword_list")
     fields = p.get("group_search_params_field_list") or [1]
     if not isinstance(fields, list):
         raise CallError(E.ERR_INVALID_PARAMETERS, "field_list must be an array")
@@ -1349,14 +1355,7 @@ def _search_members(call: Call) -> bytes:
     (GM:1168): ``[{group_search_member_result_groupid, …_member_info_list}]``, groups with a
     match only."""
     p = _obj(call, 0)
-    words = p.get("group_search_member_params_keyword_list")
-    if (
-        not isinstance(words, list)
-        or not words
-        or len(words) > _MAX_KEYWORDS
-        or not all(isinstance(w, str) and w for w in words)
-    ):
-        raise CallError(E.ERR_INVALID_PARAMETERS, "keyword_list: 1 to 5 non-empty strings")
+    words = _keywords(p, "group_search_member_params_keyword_list")
     fields = p.get("group_search_member_params_field_list") or [1]
     if not isinstance(fields, list) or not set(fields) <= _MEMBER_FIELDS:
         raise CallError(E.ERR_INVALID_PARAMETERS, "field_list: values of 1, 2, 4, 8")

@@ -888,6 +888,15 @@ def _ext_items(ext: dict[str, str]) -> list[dict[str, str]]:
     return [{"message_extension_key": k, "message_extension_value": v} for k, v in ext.items()]
 
 
+def _ext_result(key: str, value: str) -> dict[str, object]:
+    """One successful item of a set/delete extensions result."""
+    return {
+        "message_extension_result_code": 0,
+        "message_extension_result_info": "",
+        "message_extension_item": {"message_extension_key": key, "message_extension_value": value},
+    }
+
+
 @HANDLERS.on("TIMMsgSetMessageExtensions")
 @_persisted
 def _set_extensions(call: Call) -> bytes:
@@ -910,16 +919,7 @@ def _set_extensions(call: Call) -> bytes:
         if key not in ext and len(ext) >= 300:
             raise CallError(E.ERR_INVALID_PARAMETERS, "at most 300 extensions per message")
         ext[key] = changed[key] = value
-        out.append(
-            {
-                "message_extension_result_code": 0,
-                "message_extension_result_info": "",
-                "message_extension_item": {
-                    "message_extension_key": key,
-                    "message_extension_value": value,
-                },
-            }
-        )
+        out.append(_ext_result(key, value))
     _tell_participants(
         call,
         msg,
@@ -950,16 +950,7 @@ def _delete_extensions(call: Call) -> bytes:
     out = []
     for key in keys:
         value = ext.pop(key)
-        out.append(
-            {
-                "message_extension_result_code": 0,
-                "message_extension_result_info": "",
-                "message_extension_item": {
-                    "message_extension_key": key,
-                    "message_extension_value": value,
-                },
-            }
-        )
+        out.append(_ext_result(key, value))
     _tell_participants(
         call,
         msg,
