@@ -346,7 +346,8 @@ class CloudProcess:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
-def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
+def run(quick: bool, which: list[str] | None = None, only: str | None = None) -> dict[str, Any]:
+    """The comparison; ``only``: ``"events"`` or ``"calls"`` to measure just those shapes."""
     reason = unavailable()
     if reason is not None:
         return {"skipped": reason}
@@ -369,7 +370,7 @@ def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
     cloud = CloudProcess()
     try:
         for r in range(rounds):
-            for per in BATCHES:
+            for per in BATCHES if only in (None, "events") else ():
                 data = payload(per).decode()
                 callbacks = max(1, messages // per)
                 spec = {
@@ -390,7 +391,7 @@ def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
                     ratios.setdefault(f"{b}_events_vs_floor_b{per}", []).append(
                         a["rate"] / a["floor"]
                     )
-            for fn in FUNCTIONS:
+            for fn in FUNCTIONS if only in (None, "calls") else ():
                 short = "convlist" if fn == "TIMConvGetConvList" else "send"
                 for conc in CONCURRENCY:
                     spec = {
@@ -453,8 +454,15 @@ def main() -> None:
         spec = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
         print(json.dumps(child(spec)), flush=True)
         return
+    only = None
+    if "--only" in sys.argv:  # --only events | calls (not a common option of the suite)
+        at = sys.argv.index("--only")
+        only = sys.argv[at + 1]
+        if only not in ("events", "calls"):
+            raise SystemExit("--only takes events or calls")
+        del sys.argv[at : at + 2]
     args = parse_args(__doc__)
-    result = run(args.quick, args.backend)
+    result = run(args.quick, args.backend, only)
     if "skipped" in result:
         print(f"node peer skipped: {result['skipped']}")
     else:
