@@ -33,7 +33,15 @@ records = Extension(
     extra_compile_args=[*STRICT, "-Wno-missing-field-initializers"],
 )
 
+# The SDK's message JSON straight to Message objects (what every new-message callback carries):
+# a CPython extension for the same reason.
+cmessage = Extension(
+    "aiotim.models._cmessage",
+    sources=["aiotim/models/_cmessage.c"],
+    extra_compile_args=[*STRICT, "-Wno-missing-field-initializers"],
+)
+
 setup(
     cffi_modules=["native_build/build_relay.py:ffibuilder"],
-    ext_modules=[loopback, records],
+    ext_modules=[loopback, records, cmessage],
 )

@@ -12,6 +12,7 @@ import orjson
 from aiotim.events import _decode as d
 from aiotim.events.base import Event
 from aiotim.models import Message
+from aiotim.models._cmessage import decode as _c_decode
 from aiotim.models._json import JSONObject, get_str, obj
 from aiotim.models.group import GroupMemberInfo
 from aiotim.models.message_info import MessageLocator, ReactionChange, ReadReceipt, ReceiveOptInfo
@@ -119,7 +120,18 @@ class GroupMessagePinned(Event):
 
 def _new_messages(args: d.Args) -> list[Message]:
     # a message without its id or conversation is dropped and counted, the others go on
-    return d.each(d.array(args[0], "TIMAddRecvNewMsgCallback"), Message.from_json)
+    payload = args[0]
+    if type(payload) is bytes:
+        got = _c_decode(payload)  # built in C; None: malformed or unusual, decoded below
+        if got is not None:
+            items, slow = got
+            return d.each(items, _bytes_or_message) if slow else items
+    return d.each(d.array(payload, "TIMAddRecvNewMsgCallback"), Message.from_json)
+
+
+def _bytes_or_message(item: Message | bytes) -> Message:
+    """An item of the C decoder's list: a Message, or the JSON of one it left to Python."""
+    return _message(_loads(item)) if isinstance(item, bytes) else item
 
 
 _loads = orjson.loads
@@ -127,10 +139,20 @@ _message = Message.from_json
 
 
 def _new_messages_batch(batch: list[d.Args]) -> list[Message]:
-    # Every payload a JSON array of message objects: anything else raises here (not iterable,
-    # or Message.from_json's PayloadError on a non-object) and the hub decodes the run again
-    # with _new_messages, one payload at a time, which names the problem.
-    return [_message(m) for (payload,) in batch for m in _loads(payload)]
+    # Every payload a JSON array of message objects, built in C (aiotim/models/_cmessage.c);
+    # anything else raises here (a payload that is not bytes, malformed JSON, or
+    # Message.from_json's PayloadError) and the hub decodes the run again with _new_messages,
+    # one payload at a time, which names the problem.
+    out: list[Message] = []
+    for (payload,) in batch:
+        got = _c_decode(payload)
+        if got is None:
+            out += map(_message, _loads(payload))
+        elif got[1]:
+            out += map(_bytes_or_message, got[0])
+        else:
+            out += got[0]
+    return out
 
 
 def _revoked(args: d.Args) -> list[Event]:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import enum
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Annotated, Any, ClassVar
 
 import orjson
 
 from aiotim.enums import MsgStatus
 from aiotim.errors import PayloadError
+from aiotim.models._cmessage import configure as _c_configure
+from aiotim.models._cmessage import decode as _c_decode
+from aiotim.models._cmessage import decode_one as _c_decode_one
 from aiotim.models._fields import Key, Model, encode, model
 from aiotim.models._json import JSONObject, get_int, obj
 from aiotim.models.address import _CACHE as _ADDRESSES
@@ -639,7 +642,11 @@ class Message(Model):
     @property
     def text(self) -> str | None:
         """The text elements joined, or ``None`` when the message has no text element."""
-        texts = [e.text for e in self.elems if isinstance(e, TextElem)]
+        elems = self.elems
+        if len(elems) == 1:  # most messages
+            one = elems[0]
+            return one.text if isinstance(one, TextElem) else None
+        texts = [e.text for e in elems if isinstance(e, TextElem)]
         return "".join(texts) if texts else None
 
     @property
@@ -666,6 +673,77 @@ def mark_at_me(msgs: list[Any], user_id: str | None) -> None:
     for m in msgs:
         if type(m) is Message and m.at_users and not m.is_self and m.is_at(user_id):
             object.__setattr__(m, "is_at_me", True)  # frozen: set once, before anyone sees it
+
+
+# -- decoding in C (aiotim/models/_cmessage.c) ------------------------------------------------
+
+
+class _RawJSON:
+    """``Message.raw``, the message's JSON object. A message built by the C decoder keeps its
+    JSON as the bytes it came in; this decodes them on first use (few readers need them: the
+    typed fields are already there) and keeps the result in the slot."""
+
+    __slots__ = ("_slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self._slot = slot
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = self._slot.__get__(obj, owner)
+        if type(value) is bytes:
+            value = orjson.loads(value)
+            self._slot.__set__(obj, value)
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self._slot.__set__(obj, value)
+
+
+def _install_c_decoder() -> None:
+    slots = {f.name: Message.__dict__[f.name] for f in fields(Message)}
+    _c_configure(
+        Message, slots, TextElem, TextElem.__dict__["text"], address, _STATUSES, _PRIORITIES
+    )
+    setattr(Message, "raw", _RawJSON(slots["raw"]))  # noqa: B010 - the slot, wrapped
+
+
+_install_c_decoder()
+_loads = orjson.loads
+
+
+def messages_from_bytes(payload: bytes) -> list[Message]:
+    """The messages of a JSON array of message objects, as ``Message.from_json`` decodes each
+    (built in C where it can; the other objects through ``from_json``).
+
+    Raises:
+        PayloadError: a message object that ``from_json`` refuses.
+        orjson.JSONDecodeError: malformed JSON. TypeError: not an array (of objects).
+    """
+    got = _c_decode(payload)
+    if got is None:
+        return [_from_json(m) for m in _loads(payload)]
+    items, slow = got
+    if slow:
+        return [_from_json(_loads(m)) if type(m) is bytes else m for m in items]
+    return items
+
+
+def message_from_bytes(payload: bytes) -> Message:
+    """One message object's JSON, as ``Message.from_json(orjson.loads(payload))`` gives it
+    (built in C where it can).
+
+    Raises:
+        PayloadError: what ``from_json`` refuses. orjson.JSONDecodeError: malformed JSON.
+    """
+    got = _c_decode_one(payload)
+    if type(got) is Message:
+        return got
+    return _from_json(_loads(payload))
+
+
+_from_json = Message.from_json
 
 
 # -- element constructors (what a sender writes) ---------------------------------------------
