@@ -1,8 +1,9 @@
 """Event throughput: TIMLoopbackFirehose → new-message callbacks → an ``async for`` consumer.
 
-Every consumer does the same work per event: copy the payload out of C, ``orjson.loads`` it,
-build the :class:`aiotim.Message` and read ``.text``. Variants, measured in the same run, best of
-``rounds``:
+Every consumer does the same work per event: copy the payload out of C, decode it into
+:class:`aiotim.Message` objects with the decoder aiotim's streams use
+(``aiotim.models.message.messages_from_bytes``, in C) and read ``.text``. Variants, measured
+in the same run, best of ``rounds``:
 
 - ``aiotim``: ``async for msg in client.new_messages()`` (relay → pump → hub → stream);
 - ``naive``: a ctypes callback per event on the SDK thread, ``call_soon_threadsafe(q.put_nowait,

@@ -331,3 +331,44 @@ def test_c_built_messages_are_freed() -> None:
     finally:
         tracemalloc.stop()
     assert grown < 200_000, grown
+
+
+def test_gc_untracked_until_raw_becomes_a_dict() -> None:
+    """Messages built in C are left out of the cyclic GC (immutable values only) and put back
+    in once their raw is a dict: a cycle through raw is still collected."""
+    import weakref
+
+    (m,) = messages_from_bytes(orjson.dumps([{"message_conv_id": "a", "message_seq": 1}]))
+    assert not gc.is_tracked(m) and not gc.is_tracked(m.elems)
+    raw = m.raw
+    assert gc.is_tracked(m)
+
+    class Canary:
+        pass
+
+    canary = Canary()
+    probe = weakref.ref(canary)
+    raw["canary"] = canary
+    raw["cycle"] = m  # m -> raw -> m
+    del m, raw, canary
+    gc.collect()
+    assert probe() is None
+
+
+def test_run_of_callbacks_decoded_at_once_like_one_by_one() -> None:
+    """The hub's batch decoder (one C call per run of callbacks) gives what decoding each
+    payload gives, with fast, slow and refused messages mixed; a malformed payload in the run
+    makes it raise (the hub then goes payload by payload and names it)."""
+    from aiotim.events.messages import _new_messages, _new_messages_batch
+
+    payloads = [orjson.dumps([{"message_conv_id": "a", "message_seq": i}]) for i in range(3)] + [
+        orjson.dumps([{"message_conv_id": "b", "message_elem_array": [{"elem_type": 3}]}]),
+        b"[]",
+        orjson.dumps([{"message_conv_id": "c", "message_seq": 9}] * 2),
+    ]
+    batch = [(p,) for p in payloads]
+    one_by_one = [m for args in batch for m in _new_messages(args)]
+    assert_same(_new_messages_batch(batch), one_by_one)
+    assert [m.conv.id for m in one_by_one] == ["a", "a", "a", "b", "c", "c"]
+    with pytest.raises(orjson.JSONDecodeError):
+        _new_messages_batch([*batch, (b"[{",)])

@@ -13,6 +13,7 @@ from aiotim.events import _decode as d
 from aiotim.events.base import Event
 from aiotim.models import Message
 from aiotim.models._cmessage import decode as _c_decode
+from aiotim.models._cmessage import decode_many as _c_decode_many
 from aiotim.models._json import JSONObject, get_str, obj
 from aiotim.models.group import GroupMemberInfo
 from aiotim.models.message_info import MessageLocator, ReactionChange, ReadReceipt, ReceiveOptInfo
@@ -143,6 +144,9 @@ def _new_messages_batch(batch: list[d.Args]) -> list[Message]:
     # anything else raises here (a payload that is not bytes, malformed JSON, or
     # Message.from_json's PayloadError) and the hub decodes the run again with _new_messages,
     # one payload at a time, which names the problem.
+    got = _c_decode_many(batch)  # the whole run in one call
+    if got is not None:
+        return got[0] if not got[1] else list(map(_bytes_or_message, got[0]))
     out: list[Message] = []
     for (payload,) in batch:
         got = _c_decode(payload)

@@ -19,6 +19,9 @@
  *       reading by orjson it does not reproduce: exponents, numbers of over 20 digits, nesting
  *       deeper than 64) -- the caller decodes it the checked way, which names any problem.
  *   decode_one(payload: bytes) -> Message | bytes | None   one object, same rules
+ *   decode_many(batch: list[tuple]) -> (list, slow) | None  the payloads (each tuple's first
+ *       item) of a run of callbacks at once, same rules; None if any one is not vouched for
+ *   track(obj)   back in the cyclic GC (the objects built here are left out of it: see below)
  *
  * Whatever is accepted is valid JSON by RFC 8259 as orjson reads it (strict UTF-8, no lone
  * surrogates, no control characters in strings, no trailing commas or content); the values
@@ -567,6 +570,7 @@ static PyObject *build_elems(P p, P end) {
             goto fail;
         }
         SLOT(elem, text_offset) = t;
+        PyObject_GC_UnTrack(elem); /* holds a str: no cycle can go through it */
         int rc = PyList_Append(items, elem);
         Py_DECREF(elem);
         if (rc < 0) goto fail;
@@ -577,6 +581,7 @@ static PyObject *build_elems(P p, P end) {
 done: {
     PyObject *out = PyList_AsTuple(items);
     Py_DECREF(items);
+    if (out && PyObject_GC_IsTracked(out)) PyObject_GC_UnTrack(out); /* of untracked items */
     return out;
 }
 slow:
@@ -727,6 +732,10 @@ static PyObject *build_message(P start, P stop, P end, const Val *v) {
         SLOT(m, offsets[i]) = f[i];
         f[i] = NULL;
     }
+    /* Left out of the cyclic GC: a message of immutable values (its raw is bytes) cannot be in
+     * a cycle, and the collector need not scan the thousands a run of callbacks queues. It is
+     * tracked again when a dict (mutable) takes its raw's place: see track(). */
+    PyObject_GC_UnTrack(m);
     out = m;
 done:
     for (int i = 0; i < N_FIELDS; i++) Py_XDECREF(f[i]);
@@ -820,7 +829,67 @@ static PyObject *decode_one(PyObject *self, PyObject *arg) {
     return item;
 }
 
+/* decode_many(batch): the messages of a run of callbacks, batch a list of argument tuples whose
+ * first item is the payload; (list, slow) over all of them, or None when a payload is not
+ * vouched for (the caller then goes payload by payload). One call per run, no per-payload
+ * list or tuple. */
+static PyObject *decode_many(PyObject *self, PyObject *arg) {
+    (void)self;
+    if (check_ready() < 0) return NULL;
+    if (!PyList_Check(arg)) return PyErr_Format(PyExc_TypeError, "decode_many() takes a list");
+    PyObject *list = PyList_New(0);
+    if (!list) return NULL;
+    Py_ssize_t slow = 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arg); i++) {
+        PyObject *args = PyList_GET_ITEM(arg, i);
+        if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 1 ||
+            !PyBytes_Check(PyTuple_GET_ITEM(args, 0)))
+            goto unvouched;
+        PyObject *payload = PyTuple_GET_ITEM(args, 0);
+        P p = (P)PyBytes_AS_STRING(payload), end = p + PyBytes_GET_SIZE(payload);
+        p = ws(p, end);
+        if (p >= end || *p != '[') goto unvouched;
+        p = ws(p + 1, end);
+        if (p < end && *p == ']') {
+            p++;
+        } else {
+            for (;;) {
+                PyObject *item;
+                p = one_object(p, end, &item, &slow);
+                if (!item) goto unvouched;
+                int rc = PyList_Append(list, item);
+                Py_DECREF(item);
+                if (rc < 0) goto unvouched;
+                p = ws(p, end);
+                if (p >= end) goto unvouched;
+                if (*p == ']') {
+                    p++;
+                    break;
+                }
+                if (*p != ',') goto unvouched;
+                p = ws(p + 1, end);
+            }
+        }
+        if (ws(p, end) != end) goto unvouched;
+    }
+    return Py_BuildValue("(Nn)", list, slow);
+unvouched:
+    Py_DECREF(list);
+    if (PyErr_Occurred()) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* track(obj): put an object this module left out of the cyclic GC back in (Message.raw does
+ * when a dict replaces the bytes). */
+static PyObject *track(PyObject *self, PyObject *obj) {
+    (void)self;
+    if (PyObject_IS_GC(obj) && !PyObject_GC_IsTracked(obj)) PyObject_GC_Track(obj);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
+    {"decode_many", decode_many, METH_O, "decode_many(batch) -> (list, slow) | None"},
+    {"track", track, METH_O, "track(obj): back in the cyclic GC"},
     {"configure", configure, METH_VARARGS, "configure(message_type, slots, text_elem_type, "
                                            "text_slot, address, statuses, priorities)"},
     {"decode", decode, METH_O, "decode(payload) -> (list, slow) | None"},

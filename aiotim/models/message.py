@@ -19,6 +19,7 @@ from aiotim.errors import PayloadError
 from aiotim.models._cmessage import configure as _c_configure
 from aiotim.models._cmessage import decode as _c_decode
 from aiotim.models._cmessage import decode_one as _c_decode_one
+from aiotim.models._cmessage import track as _c_track
 from aiotim.models._fields import Key, Model, encode, model
 from aiotim.models._json import JSONObject, get_int, obj
 from aiotim.models.address import _CACHE as _ADDRESSES
@@ -694,10 +695,13 @@ class _RawJSON:
         value = self._slot.__get__(obj, owner)
         if type(value) is bytes:
             value = orjson.loads(value)
-            self._slot.__set__(obj, value)
+            self.__set__(obj, value)
         return value
 
     def __set__(self, obj: Any, value: Any) -> None:
+        # the C decoder leaves its messages out of the cyclic GC (immutable values only); one
+        # holding a dict could be in a cycle: the collector must see it again
+        _c_track(obj)
         self._slot.__set__(obj, value)
 
 
