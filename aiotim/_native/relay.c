@@ -193,11 +193,17 @@ static void relay_push(const void *user_data, int32_t kind, int nstr, const char
 
 /* A burst at least this long ended (a firehose, an offline sync): give the memory it held back
  * to the system. glibc keeps freed heap memory of a thread's arena mapped otherwise, so RSS would
- * stay at the burst's peak. */
+ * stay at the burst's peak. Only when that is worth it: at least TRIM_MIN_FREE bytes are free in
+ * the arenas. A firehose that the consumer keeps up with "ends" at every poll that finds the
+ * inbox empty, with little memory free; trimming there gave back pages that the next records
+ * faulted in again (1 message per callback: 266-294k msg/s with it, 405-457k without). */
 #define TRIM_AFTER_RECORDS 4096
+#define TRIM_MIN_FREE (16u << 20)
 
 static void trim(void) {
-#ifdef __GLIBC__
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    if (mallinfo2().fordblks >= TRIM_MIN_FREE) malloc_trim(0);
+#elif defined(__GLIBC__)
     malloc_trim(0);
 #endif
 }
