@@ -1,23 +1,27 @@
 """One SDK connection: reads frames in order, writes results and events in order, batched.
 
-Everything a connection sends goes through one ordered outbox drained by one writer task, so the
-SDK sees results and events in exactly the order the cloud produced them. Notifications that pile
-up while the writer is busy are coalesced (that is where the speed is): consecutive new messages
-become one ``TIMAddRecvNewMsgCallback`` array, repeated updates of one conversation become one
-entry of a ``TIMSetConvEventCallback`` array, and the total unread count is sent once, with its
-latest value. Any other frame closes the current batch first, so ordering is never violated.
+A connection is an :class:`asyncio.Protocol`: the frames of one read are handled as they are
+received, and what they produced is written at the end of that same callback (one loop
+iteration per request, no task switches); notifications for a connection that is not reading
+are written at the loop's next turn. Everything a connection sends goes through one ordered
+outbox, so the SDK sees results and events in exactly the order the cloud produced them.
+Notifications that pile up until the next write are coalesced (that is where the speed
+is): consecutive new messages become one ``TIMAddRecvNewMsgCallback`` array, repeated updates
+of one conversation become one entry of a ``TIMSetConvEventCallback`` array, and the total
+unread count is sent once, with its latest value. Any other frame closes the current batch
+first, so ordering is never violated.
 
 A connection knows the :class:`~aiotim.loopback.cloud.state.Store` (to render what it sends) and
-nothing above it: what its frames mean is decided by the ``handle`` callback of :meth:`run`
-(the server's), and who is logged in on it by :class:`~aiotim.loopback.cloud.app.App`.
+nothing above it: what its frames mean is decided by its ``handle`` callback (the
+server's), and who is logged in on it by :class:`~aiotim.loopback.cloud.app.App`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -42,7 +46,6 @@ _ADD = int(TIMConvEvent.kTIMConvEvent_Add)
 _UPDATE = int(TIMConvEvent.kTIMConvEvent_Update)
 #: Messages per new-message event: big enough to amortise, small enough to keep frames modest.
 _MAX_BATCH = 1000
-_READ_SIZE = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,28 +96,33 @@ class _Batch:
         self.unread = False
 
 
-class Connection:
+class Connection(asyncio.Protocol):
     """The cloud side of one SDK connection."""
 
     def __init__(
         self,
         store: Store,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
+        handle: Callable[[Connection, str, list[Field]], None],
+        gone: Callable[[Connection], None],
         *,
         delay: Callable[[], float] = lambda: 0.0,
         before_write: Callable[[], None] | None = None,
         limits: Limits = Limits(),
+        made: Callable[[Connection], None] | None = None,
     ) -> None:
         """Serve one accepted socket; ``store`` is the state its notifications are rendered from.
 
         Args:
+            handle: gets every frame, in order.
+            gone: called as soon as the connection is known to be over (before its last
+                flush), so that nothing more is routed to it; may be called more than once.
             delay: seconds to wait before handling each frame, asked again for every frame (the
                 cloud's simulated network latency may change while the SDK is connected).
             before_write: called before each write; the server commits the state there, so
                 that nothing is acknowledged (or delivered) before it is durable. When it
                 raises, the connection is dropped unwritten.
             limits: the connection's limits (frame size before login, outbound bytes).
+            made: called once the socket is attached (:meth:`connection_made`).
         """
         self.store = store
         self._user: str | None = None
@@ -125,21 +133,36 @@ class Connection:
         self._out_bytes = 0
         #: bytes received and not yet decoded (at most one frame before login)
         self._in_bytes = 0
-        self._drained = asyncio.Event()
-        self._drained.set()
         self.greeted = False
         self.expiry: asyncio.TimerHandle | None = None
         #: the server's check for a connection left without a logged-in user
         self.login_watch: asyncio.TimerHandle | None = None
-        self._reader = reader
-        self._writer = writer
+        self.transport: asyncio.Transport | None = None
+        self._loop = asyncio.get_running_loop()
+        #: resolved once the connection is over (the socket closed)
+        self.closed: asyncio.Future[None] = self._loop.create_future()
         self._out: list[bytes] = []
         self._batch: _Batch | None = None
-        self._wake = asyncio.Event()
         self._closing = False
         self._aborted = False
         self._delay = delay
         self._before_write = before_write
+        self._handle = handle
+        self._gone = gone
+        self._made = made
+        self._decoder = FrameDecoder()
+        #: a flush is due (at the end of the read being handled, or at the loop's next turn)
+        self._flush_due = False
+        self._flush_handle: asyncio.Handle | None = None
+        self._in_read = False
+        #: the socket's buffer is full (pause_writing): nothing is written until it drains
+        self._write_paused = False
+        self._stall: asyncio.TimerHandle | None = None
+        #: reading paused because the answers pile up unread
+        self._read_paused = False
+        #: frames waiting for their simulated network delay (handled by _backlog_task)
+        self._backlog: deque[tuple[str, list[Field]]] = deque()
+        self._backlog_task: asyncio.Task[None] | None = None
 
     @property
     def user(self) -> str | None:
@@ -152,15 +175,22 @@ class Connection:
             self.unauth_since = time.monotonic()
         self._user = value
 
+    @property
+    def _writer(self) -> Connection:
+        # what the writer of the streams version offered: ``conn._writer.transport``
+        return self
+
     def buffered(self) -> int:
         """Bytes this connection holds: received and not yet decoded, and queued to send."""
-        transport = self._writer.transport
-        queued = 0 if transport.is_closing() else transport.get_write_buffer_size()
+        transport = self.transport
+        queued = (
+            0 if transport is None or transport.is_closing() else transport.get_write_buffer_size()
+        )
         return self._in_bytes + self._out_bytes + queued
 
     def _over(self, limit: int) -> bool:
-        transport = self._writer.transport
-        if transport.is_closing():
+        transport = self.transport
+        if transport is None or transport.is_closing():
             return False
         return self._out_bytes + transport.get_write_buffer_size() > limit
 
@@ -184,12 +214,13 @@ class Connection:
         """Queue one frame, after everything queued before it."""
         if self._closing:
             return
-        self._seal()
+        if self._batch is not None:
+            self._seal()
         frame = encode_frame(ftype, fields)
         self._out.append(frame)
         self._out_bytes += len(frame)
-        self._wake.set()
-        if ftype != "R":  # results are back-pressured (the read loop waits), events are not
+        self._want_flush()
+        if ftype != "R":  # results are back-pressured (reading pauses), events are not
             self._check_outbound()
 
     def result(
@@ -230,8 +261,17 @@ class Connection:
     def _open_batch(self) -> _Batch:
         if self._batch is None:
             self._batch = _Batch()
-            self._wake.set()
+            self._want_flush()
         return self._batch
+
+    def _want_flush(self) -> None:
+        """A flush is due: at the end of the read being handled, else at the loop's next turn
+        (so that what the other connections' calls of this turn produce is written at once)."""
+        if self._flush_due:
+            return
+        self._flush_due = True
+        if not self._in_read:
+            self._flush_handle = self._loop.call_soon(self._flush)
 
     def _seal(self, budget: int | None = None) -> None:
         """Render the pending batch into the outbox, so that later frames follow it.
@@ -255,7 +295,6 @@ class Connection:
             if budget is not None and self._out_bytes >= budget and rest < len(msgs):
                 batch.msgs = msgs[rest:]
                 self._batch = batch
-                self._wake.set()
                 return
         for kind in (_ADD, _UPDATE):
             convs = [
@@ -283,115 +322,194 @@ class Connection:
         msgs, batch.msgs = batch.msgs, []
         return msgs
 
+    def _flush(self) -> None:
+        """Write what is due: the outbox, then the pending batch (a budget's worth at a time
+        while the socket keeps up). Nothing is written while the socket's buffer is full; the
+        state is committed first (``before_write``)."""
+        self._flush_due = False
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        transport = self.transport
+        # Render nothing into a dead transport: what stays in the batch is re-queued.
+        if self._aborted or transport is None or transport.is_closing() or self._write_paused:
+            return
+        self._seal(self.limits.outbound_pause)
+        if self._out:
+            if self._before_write is not None:
+                try:
+                    self._before_write()
+                except Exception:
+                    log.exception("loopback cloud: dropping a connection: commit failed")
+                    self._aborted = True
+                    self._closing = True
+                    transport.abort()
+                    return
+            data = b"".join(self._out) if len(self._out) > 1 else self._out[0]
+            self._out.clear()
+            self._out_bytes = 0
+            transport.write(data)  # may call pause_writing
+        if self._batch is not None and not self._write_paused:
+            self._want_flush()  # the rest of a big batch, at the next turn
+        if self._read_paused:
+            self._maybe_resume_reading()
+
+    # -- asyncio.Protocol --------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        if self._made is not None:
+            self._made(self)
+
+    def data_received(self, data: bytes) -> None:
+        if self._closing:
+            return
+        decoder = self._decoder
+        # Before login a frame is small: a larger length closes the connection at once,
+        # before anything of it is buffered (the frames of one read are judged together).
+        decoder.max_frame = self.limits.pre_login_max_frame if self._user is None else MAX_FRAME
+        try:
+            frames = decoder.feed(data)
+        except ProtocolError as exc:
+            log.warning("closing a loopback connection: %s", exc)
+            self.close()
+            return
+        self._in_bytes = decoder.pending
+        if not frames:
+            return
+        self._in_read = True
+        try:
+            if self._backlog_task is not None:
+                self._backlog.extend(frames)
+            else:
+                handle = self._handle
+                delay = self._delay
+                for i, (ftype, fields) in enumerate(frames):
+                    if self._closing:
+                        break
+                    if delay() > 0:  # the rest waits for its simulated latency
+                        self._backlog.extend(frames[i:])
+                        self._backlog_task = self._loop.create_task(self._handle_backlog())
+                        self._pause_reading()
+                        break
+                    handle(self, ftype, fields)
+        finally:
+            self._in_read = False
+        self._after_frames()
+
+    def _after_frames(self) -> None:
+        if self._closing:  # closed by a handler: it is over (close() or abort() took care)
+            return
+        if self._flush_due:
+            self._flush()
+        # Back-pressure: read no more requests while the answers pile up unread.
+        if self._over(self.limits.outbound_pause):
+            self._pause_reading()
+
+    async def _handle_backlog(self) -> None:
+        backlog = self._backlog
+        try:
+            while backlog and not self._closing:
+                delay = self._delay()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                if self._closing:
+                    break
+                ftype, fields = backlog.popleft()
+                self._handle(self, ftype, fields)
+                self._after_frames()
+        finally:
+            self._backlog_task = None
+            backlog.clear()
+            if not self._closing:
+                self._maybe_resume_reading()
+
+    def _pause_reading(self) -> None:
+        transport = self.transport
+        if not self._read_paused and transport is not None and not transport.is_closing():
+            self._read_paused = True
+            transport.pause_reading()
+
+    def _maybe_resume_reading(self) -> None:
+        transport = self.transport
+        if (
+            self._read_paused
+            and self._backlog_task is None
+            and transport is not None
+            and not transport.is_closing()
+            and not self._over(self.limits.outbound_pause)
+        ):
+            self._read_paused = False
+            transport.resume_reading()
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+        self._stall = self._loop.call_later(self.limits.stall_timeout_s, self._stalled)
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        if self._stall is not None:
+            self._stall.cancel()
+            self._stall = None
+        self._flush()
+
+    def _stalled(self) -> None:
+        self._stall = None
+        if self._write_paused and not self._closing:
+            log.warning(
+                "dropping a loopback connection (%s): it read nothing for %s s",
+                self.user or "not logged in",
+                self.limits.stall_timeout_s,
+            )
+            self._drop()
+
+    def eof_received(self) -> bool:
+        # An SDK never half-closes: once its side is closed it reads nothing more, so the
+        # connection is detached now and its unwritten messages go back to the inbox.
+        self.close()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._closing = True
+        self._gone(self)
+        if self._stall is not None:
+            self._stall.cancel()
+            self._stall = None
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        if self._backlog_task is not None:
+            self._backlog_task.cancel()
+        if not self.closed.done():
+            self.closed.set_result(None)
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close after writing what is queued (a polite close: the SDK sees EOF)."""
+        """Close after writing what is queued (a polite close: the SDK sees EOF).
+
+        The connection is detached first (``gone``): what was rendered is written, the
+        messages not rendered yet go back to the inbox."""
+        if self._closing:
+            return
+        self._gone(self)
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            self._closing = True
+            return
+        # Write what is queued; the socket's buffer goes out before the close.
+        self._write_paused = False
+        self._flush()
+        while self._batch is not None and self.user is not None and not self._aborted:
+            self._flush()
         self._closing = True
-        self._wake.set()
+        if not self._aborted:
+            transport.close()
 
     def abort(self) -> None:
         """Drop the connection at once, like a network failure."""
         self._closing = True
         self._aborted = True
-        self._writer.transport.abort()
-        self._wake.set()
-
-    async def run(
-        self,
-        handle: Callable[[Connection, str, list[Field]], None],
-        gone: Callable[[Connection], None],
-    ) -> None:
-        """Serve the connection until either side closes it.
-
-        ``handle`` gets every frame; ``gone`` is called as soon as the connection is known to be
-        over (before the writer's last flush), so that nothing more is routed to it.
-        """
-        writer_task = asyncio.create_task(self._write_loop())
-        try:
-            await self._read_loop(handle)
-        finally:
-            # An SDK never half-closes: once its side is closed it reads nothing more, so the
-            # connection is detached now and its unwritten messages go back to the inbox.
-            gone(self)
-            self._closing = True
-            self._wake.set()
-            await writer_task
-            with contextlib.suppress(OSError):
-                await self._writer.wait_closed()
-
-    async def _read_loop(self, handle: Callable[[Connection, str, list[Field]], None]) -> None:
-        decoder = FrameDecoder()
-        limits = self.limits
-        while not self._closing:
-            try:
-                data = await self._reader.read(_READ_SIZE)
-            except OSError:
-                return
-            if not data:
-                return
-            # Before login a frame is small: a larger length closes the connection at once,
-            # before anything of it is buffered (the frames of one read are judged together).
-            decoder.max_frame = limits.pre_login_max_frame if self._user is None else MAX_FRAME
-            try:
-                frames = decoder.feed(data)
-            except ProtocolError as exc:
-                log.warning("closing a loopback connection: %s", exc)
-                return
-            self._in_bytes = decoder.pending
-            for ftype, fields in frames:
-                if self._closing:
-                    return
-                delay = self._delay()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                handle(self, ftype, fields)
-            # Back-pressure: read no more requests while the answers pile up unread.
-            while not self._closing and self._over(limits.outbound_pause):
-                self._drained.clear()
-                await self._drained.wait()
-
-    async def _write_loop(self) -> None:
-        writer = self._writer
-        try:
-            while True:
-                await self._wake.wait()
-                self._wake.clear()
-                # Render nothing into a dead transport: what stays in the batch is re-queued.
-                if self._aborted or writer.transport.is_closing():
-                    return
-                self._seal(self.limits.outbound_pause)
-                if self._out:
-                    if self._before_write is not None:
-                        try:
-                            self._before_write()
-                        except Exception:
-                            log.exception("loopback cloud: dropping a connection: commit failed")
-                            self._aborted = True
-                            return
-                    data = b"".join(self._out)
-                    self._out.clear()
-                    self._out_bytes = 0
-                    writer.write(data)
-                    try:
-                        await asyncio.wait_for(writer.drain(), self.limits.stall_timeout_s)
-                    except TimeoutError:
-                        log.warning(
-                            "dropping a loopback connection (%s): it read nothing for %s s",
-                            self.user or "not logged in",
-                            self.limits.stall_timeout_s,
-                        )
-                        self._drop()
-                        return
-                    self._drained.set()
-                if self._closing and self._batch is None and not self._out:
-                    return
-        except (OSError, RuntimeError):  # the peer is gone; the read loop sees it too
-            self._closing = True
-        finally:
-            self._drained.set()
-            # Closing the transport also ends the read loop (EOF) when we are the ones closing.
-            if self._aborted:
-                writer.transport.abort()
-            else:
-                writer.close()
+        if self.transport is not None:
+            self.transport.abort()

@@ -144,7 +144,8 @@ class CloudServer:
                 load(self.app, data)
         self.connections: set[Connection] = set()
         self._server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        #: the ``closed`` futures of the connections not over yet
+        self._closing_conns: set[asyncio.Future[None]] = set()
         self._flush_handle: asyncio.TimerHandle | None = None
         #: function name -> how many more calls of it drop their connection (fault injection)
         self._drop_after: dict[bytes, int] = {}
@@ -166,14 +167,15 @@ class CloudServer:
         if self._server is not None:
             return
         addr = self.address
+        loop = asyncio.get_running_loop()
         if addr.kind == "unix":
             # A stale socket file of an earlier run would make bind fail.
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(addr.path)
-            self._server = await asyncio.start_unix_server(self._serve, path=addr.path)
+            self._server = await loop.create_unix_server(self._new_connection, path=addr.path)
         else:
-            self._server = await asyncio.start_server(
-                self._serve, host=addr.host, port=addr.port, reuse_address=True
+            self._server = await loop.create_server(
+                self._new_connection, host=addr.host, port=addr.port, reuse_address=True
             )
             if addr.port == 0:
                 port = self._server.sockets[0].getsockname()[1]
@@ -208,38 +210,41 @@ class CloudServer:
         return self._server is not None
 
     async def _join_connections(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        while self._closing_conns:
+            await asyncio.gather(*list(self._closing_conns), return_exceptions=True)
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        sock = writer.get_extra_info("socket")
-        if sock is not None and sock.family != socket.AF_UNIX:
-            # Results and events are small frames written as they come: no Nagle delay.
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn = Connection(
+    def _new_connection(self) -> Connection:
+        return Connection(
             self.store,
-            reader,
-            writer,
+            self.handle_frame,
+            self.detach,
             delay=self._current_delay,
             before_write=self._commit if self.store.persistent else None,
             limits=self.limits,
+            made=self._made,
         )
+
+    def _made(self, conn: Connection) -> None:
+        transport = conn.transport
+        assert transport is not None
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family != socket.AF_UNIX:
+            # Results and events are small frames written as they come: no Nagle delay.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.connections.add(conn)
+        self._closing_conns.add(conn.closed)
         conn.login_watch = asyncio.get_running_loop().call_later(
             self.limits.login_timeout_s, self._login_watch, conn
         )
-        try:
-            await conn.run(self.handle_frame, self.detach)
-        finally:
-            if conn.login_watch is not None:
-                conn.login_watch.cancel()
-                conn.login_watch = None
-            self.detach(conn)
-            self.connections.discard(conn)
-            self._tasks.discard(task)
+        conn.closed.add_done_callback(lambda _: self._ended(conn))
+
+    def _ended(self, conn: Connection) -> None:
+        if conn.login_watch is not None:
+            conn.login_watch.cancel()
+            conn.login_watch = None
+        self.detach(conn)
+        self.connections.discard(conn)
+        self._closing_conns.discard(conn.closed)
 
     def _login_watch(self, conn: Connection) -> None:
         """Close a connection that has been without a logged-in user for the login timeout
