@@ -34,6 +34,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_DEPTH 64
 #define ADDRESS_CACHE_MAX 4096
@@ -98,7 +101,8 @@ static Py_ssize_t text_offset;
 static PyObject *address_fn;
 static PyObject *statuses;
 static PyObject *priorities;
-static PyObject *address_cache; /* {(conv_type, conv_id): Address}, bounded */
+#define MAX_CONV_TYPE 16
+static PyObject *address_cache[MAX_CONV_TYPE + 1]; /* per conv_type: {conv_id: Address} */
 static PyObject *empty_tuple;
 static int configured;
 
@@ -149,7 +153,8 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     Py_XSETREF(address_fn, Py_NewRef(addr));
     Py_XSETREF(statuses, Py_NewRef(st));
     Py_XSETREF(priorities, Py_NewRef(pr));
-    if (!address_cache && !(address_cache = PyDict_New())) return NULL;
+    for (int i = 0; i <= MAX_CONV_TYPE; i++)
+        if (!address_cache[i] && !(address_cache[i] = PyDict_New())) return NULL;
     if (!empty_tuple && !(empty_tuple = PyTuple_New(0))) return NULL;
     configured = 1;
     Py_RETURN_NONE;
@@ -162,6 +167,19 @@ typedef const unsigned char *P;
 static inline P ws(P p, P end) {
     while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
     return p;
+}
+
+/* a == b for n bytes (short keys: inline loads, no call) */
+static inline int same(const unsigned char *a, const char *b, size_t n) {
+    uint64_t x, y;
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y) return 0;
+    }
+    for (; n; a++, b++, n--)
+        if (*a != (unsigned char)*b) return 0;
+    return 1;
 }
 
 static inline int hex4(P p, unsigned *out) {
@@ -213,7 +231,23 @@ static P scan_string(P p, P end, Str *s) {
     s->start = p;
     s->escaped = 0;
     while (p < end) {
-        /* eight plain bytes at a time: none a quote, a backslash, a control or non-ASCII byte */
+        /* skip plain bytes (none a quote, a backslash, a control or non-ASCII byte) in bulk */
+#ifdef __SSE2__
+        while (end - p >= 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)p);
+            /* signed: bytes >= 0x80 are negative, so "< 0x20" also catches non-ASCII */
+            __m128i special = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                             _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+            int mask = _mm_movemask_epi8(special);
+            if (mask) {
+                p += __builtin_ctz((unsigned)mask);
+                break;
+            }
+            p += 16;
+        }
+#endif
         while (end - p >= 8) {
             uint64_t x;
             memcpy(&x, p, 8);
@@ -421,6 +455,34 @@ static PyObject *str_value(const Str *s) {
     return out;
 }
 
+/* Ids repeat from message to message (a conversation's id, its senders, the users a group
+ * message mentions): a small direct-mapped cache of such short strings saves decoding and
+ * allocating the same str again. Unescaped strings of at most ID_CACHE_LEN bytes only. */
+#define ID_CACHE_SIZE 256
+#define ID_CACHE_LEN 48
+static struct {
+    Py_ssize_t len;
+    unsigned char bytes[ID_CACHE_LEN];
+    PyObject *str;
+} id_cache[ID_CACHE_SIZE];
+
+static PyObject *id_value(const Str *s) {
+    Py_ssize_t len = s->end - s->start;
+    if (s->escaped || len > ID_CACHE_LEN || len == 0) return str_value(s);
+    uint32_t h = 2166136261u;
+    for (P p = s->start; p < s->end; p++) h = (h ^ *p) * 16777619u;
+    unsigned slot = (h ^ (h >> 16)) & (ID_CACHE_SIZE - 1);
+    if (id_cache[slot].str && id_cache[slot].len == len &&
+        same(s->start, (const char *)id_cache[slot].bytes, (size_t)len))
+        return Py_NewRef(id_cache[slot].str);
+    PyObject *v = str_value(s);
+    if (!v) return NULL;
+    Py_XSETREF(id_cache[slot].str, Py_NewRef(v));
+    id_cache[slot].len = len;
+    memcpy(id_cache[slot].bytes, s->start, (size_t)len);
+    return v;
+}
+
 static PyObject *int_value(const Num *n) {
     if (!n->negative) return PyLong_FromUnsignedLongLong(n->magnitude);
     if (n->magnitude == (uint64_t)INT64_MAX + 1) return PyLong_FromLongLong(INT64_MIN);
@@ -442,9 +504,7 @@ static inline int key_index(const Str *k) {
     size_t len = (size_t)(k->end - k->start);
     if (len > MAX_KEY) return -1;
     for (const signed char *i = by_len[len]; *i >= 0; i++)
-        if (!memcmp(k->start + 8, keys[(int)*i].name + 8, len - 8) &&
-            !memcmp(k->start, "message_", 8))
-            return *i;
+        if (same(k->start, keys[(int)*i].name, len)) return *i;
     return -1;
 }
 
@@ -457,7 +517,7 @@ typedef struct {
 /* Scans the object at p (on '{'), recording the known keys' values in v; sets *slow when a
  * known key has a JSON type Message.from_json does not take fast (or a key is escaped). */
 static P scan_message(P p, P end, Val *v, int *slow) {
-    memset(v, 0, sizeof(Val) * N_KEYS);
+    for (int i = 0; i < N_KEYS; i++) v[i].seen = 0;
     *slow = 0;
     p = ws(p + 1, end);
     if (p < end && *p == '}') return p + 1;
@@ -544,14 +604,14 @@ static PyObject *build_elems(P p, P end) {
                 q = ws(q + 1, end); /* ':' */
                 size_t len = (size_t)(k.end - k.start);
                 if (k.escaped) goto slow;
-                if (len == 9 && !memcmp(k.start, "elem_type", 9)) {
+                if (len == 9 && same(k.start, "elem_type", 9)) {
                     Num n;
                     if (!(*q == '-' || (*q >= '0' && *q <= '9'))) goto slow;
                     q = scan_number(q, end, &n);
                     if (!n.is_int || !n.fits) goto slow;
                     have_type = 1;
                     elem_type_zero = n.magnitude == 0;
-                } else if (len == 17 && !memcmp(k.start, "text_elem_content", 17)) {
+                } else if (len == 17 && same(k.start, "text_elem_content", 17)) {
                     if (*q != '"') goto slow;
                     q = scan_string(q, end, &text);
                     have_text = 1;
@@ -606,7 +666,7 @@ static PyObject *build_strings(P p, P end) {
             return Py_None;
         }
         p = scan_string(p, end, &s);
-        PyObject *v = str_value(&s);
+        PyObject *v = id_value(&s);
         if (!v || PyList_Append(items, v) < 0) {
             Py_XDECREF(v);
             Py_DECREF(items);
@@ -622,26 +682,20 @@ static PyObject *build_strings(P p, P end) {
     return out;
 }
 
+/* The Address of (conv_id, conv_type) (0 <= conv_type <= MAX_CONV_TYPE): what address()
+ * returns, kept per type by id (bounded). NULL with an error: refused (or out of memory). */
 static PyObject *conv_address(PyObject *conv_id, long long conv_type) {
-    PyObject *key = Py_BuildValue("(LO)", conv_type, conv_id);
-    if (!key) return NULL;
-    PyObject *found = PyDict_GetItemWithError(address_cache, key);
-    if (found) {
-        Py_DECREF(key);
-        return Py_NewRef(found);
-    }
-    if (PyErr_Occurred()) {
-        Py_DECREF(key);
-        return NULL;
-    }
+    PyObject *cache = address_cache[conv_type];
+    PyObject *found = PyDict_GetItemWithError(cache, conv_id);
+    if (found) return Py_NewRef(found);
+    if (PyErr_Occurred()) return NULL;
     PyObject *ct = PyLong_FromLongLong(conv_type);
     PyObject *addr = ct ? PyObject_CallFunctionObjArgs(address_fn, conv_id, ct, NULL) : NULL;
     Py_XDECREF(ct);
     if (addr) {
-        if (PyDict_GET_SIZE(address_cache) >= ADDRESS_CACHE_MAX) PyDict_Clear(address_cache);
-        if (PyDict_SetItem(address_cache, key, addr) < 0) Py_CLEAR(addr);
+        if (PyDict_GET_SIZE(cache) >= ADDRESS_CACHE_MAX) PyDict_Clear(cache);
+        if (PyDict_SetItem(cache, conv_id, addr) < 0) Py_CLEAR(addr);
     }
-    Py_DECREF(key);
     return addr;
 }
 
@@ -660,6 +714,10 @@ static PyObject *mapped(PyObject *table, PyObject *value) {
 
 static PyObject *str_or(const Val *x, const char *dflt) {
     return x->seen ? str_value(&x->s) : PyUnicode_FromString(dflt);
+}
+
+static PyObject *id_or_empty(const Val *x) {
+    return x->seen ? id_value(&x->s) : PyUnicode_FromStringAndSize("", 0);
 }
 
 static PyObject *int_or(const Val *x, long long dflt) {
@@ -686,12 +744,12 @@ static PyObject *build_message(P start, P stop, P end, const Val *v) {
         out = Py_None;
         goto done;
     }
-    PyObject *conv_id = str_or(&v[K_CONV_ID], "");
+    PyObject *conv_id = id_or_empty(&v[K_CONV_ID]);
     if (!conv_id) goto done;
     long long conv_type = 1;
     if (v[K_CONV_TYPE].seen) {
         const Num *n = &v[K_CONV_TYPE].n;
-        if (n->negative || n->magnitude > 16) { /* no such type: the model says why */
+        if (n->negative || n->magnitude > MAX_CONV_TYPE) { /* the model says why */
             Py_DECREF(conv_id);
             out = Py_None;
             goto done;
@@ -706,7 +764,7 @@ static PyObject *build_message(P start, P stop, P end, const Val *v) {
         goto done;
     }
     if (!(f[F_ID] = str_or(&v[K_MSG_ID], ""))) goto done;
-    if (!(f[F_SENDER] = str_or(&v[K_SENDER], ""))) goto done;
+    if (!(f[F_SENDER] = id_or_empty(&v[K_SENDER]))) goto done;
     if (!(f[F_SEQ] = int_or(&v[K_SEQ], 0))) goto done;
     if (!(f[F_RAND] = int_or(&v[K_RAND], 0))) goto done;
     if (!(f[F_SERVER_TIME] = int_or(&v[K_SERVER_TIME], 0))) goto done;
