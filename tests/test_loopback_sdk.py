@@ -548,6 +548,74 @@ class TestConnection:
         with pytest.raises(AssertionError):
             sdk.next("login", timeout=0.2)
 
+    def test_lone_request_after_idle_still_times_out(
+        self, make_sdk: object, cloud: FakeCloud
+    ) -> None:
+        """A request made while nothing is in flight is written by the calling thread and does
+        not wake the network thread: its deadline still fires (the thread never sleeps longer
+        than one timeout), also after an idle spell and an answered request."""
+        sdk = make_sdk()  # type: ignore[operator]
+        assert sdk.init(cloud.address, loopback_request_timeout_ms=200) == 0
+        sdk.statuses(2)
+        login(sdk, cloud)
+        time.sleep(0.3)  # idle past one timeout
+        assert sdk.lib.TIMConvGetConvList(sdk.comm("answered"), None) == 0
+        req, name = cloud.next_call()[:2]
+        assert name == b"TIMConvGetConvList"
+        cloud.send("R", [req, 0, True, 0, "", "[]"])
+        assert sdk.next("answered")[1] == 0
+        time.sleep(0.05)
+        assert sdk.lib.TIMConvGetConvList(sdk.comm("mute"), None) == 0
+        assert cloud.next_call()[1] == b"TIMConvGetConvList"
+        assert sdk.next("mute")[1] == 9520
+
+    def test_calls_from_many_threads_arrive_whole_and_in_order(
+        self, connected: tuple[Sdk, FakeCloud]
+    ) -> None:
+        """Calls written by their own threads (nothing in flight) and calls queued for the
+        network thread (a burst) never interleave: every frame arrives whole, each thread's
+        calls in the order it made them, and every answer reaches its callback."""
+        sdk, cloud = connected
+        login(sdk, cloud)
+        per, threads = 200, 4
+        cbs = [sdk.comm(f"t{k}") for k in range(threads)]
+
+        def caller(k: int) -> None:
+            for i in range(per):
+                assert (
+                    sdk.lib.TIMConvGetConversationListByFilter(
+                        f'{{"conversation_list_filter_mark_type":{k * per + i}}}'.encode(),
+                        ctypes.c_uint64(0),
+                        ctypes.c_uint32(1),
+                        cbs[k],
+                        None,
+                    )
+                    == 0
+                )
+                if i % 3 == 0:
+                    time.sleep(0.0005)  # now and then nothing in flight: a direct write
+
+        workers = [threading.Thread(target=caller, args=(k,)) for k in range(threads)]
+        for w in workers:
+            w.start()
+        seen: dict[int, list[int]] = {k: [] for k in range(threads)}
+        for _ in range(per * threads):
+            fields = cloud.next_call()
+            assert fields[1] == b"TIMConvGetConversationListByFilter"
+            n = int(fields[2].decode().rpartition(":")[2].rstrip("}"))  # type: ignore[union-attr]
+            seen[n // per].append(n % per)
+            cloud.send("R", [fields[0], 0, True, 0, "", ""])
+        for w in workers:
+            w.join()
+        assert seen == {k: list(range(per)) for k in range(threads)}
+        answered: dict[object, int] = {}
+        while sum(answered.values()) < per * threads:
+            ev = sdk.events.get(timeout=5)
+            if ev[0] != "log":
+                assert ev[1] == 0, ev
+                answered[ev[0]] = answered.get(ev[0], 0) + 1
+        assert answered == {f"t{k}": per for k in range(threads)}
+
     def test_init_uninit_cycles(self, make_sdk: object, cloud: FakeCloud) -> None:
         """Several TIMInit/TIMUninit cycles in one process; nothing fires after TIMUninit."""
         sdk = make_sdk()  # type: ignore[operator]

@@ -72,9 +72,18 @@ struct lb_conn {
     struct lb_req *reqs_head, *reqs_tail;
     struct lb_req *buckets[LB_REQ_BUCKETS];
     int64_t next_deadline_ms;
+    /* When the network thread's current (or next) poll ends at the latest: a request whose
+     * deadline is not before it needs no wake-up (the thread looks again by then). */
+    int64_t poll_until_ms;
     struct lb_frame *out_head, **out_tail; /* frames for the network thread to write */
     bool wake_pending;
     bool welcomed; /* connected and W received */
+    /* The socket while welcomed (else -1): an API call made while nothing else is in flight
+     * writes its frame itself (lb_conn_submit), saving the network thread's wake-up. */
+    int direct_fd;
+    /* The network thread has frames to write (its own queue is not empty): API calls queue
+     * theirs behind, never write themselves. Set and cleared by that thread. */
+    bool net_busy;
     atomic_bool cancel_pending; /* a request was cancelled (lb_conn_cancel_upload) */
     int login_status;
     char *login_user;

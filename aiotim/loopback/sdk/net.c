@@ -166,7 +166,8 @@ static void req_insert(struct lb_conn *C, struct lb_req *r)
     C->buckets[b] = r;
     if (r->deadline_ms < C->next_deadline_ms) {
         C->next_deadline_ms = r->deadline_ms;
-        wake(C); /* the network thread may be sleeping past this deadline */
+        if (r->deadline_ms < C->poll_until_ms)
+            wake(C); /* the network thread may be sleeping past this deadline */
     }
 }
 
@@ -385,6 +386,7 @@ static void on_welcome(struct lb_conn *C, struct net *N, const struct lb_field *
     pthread_mutex_lock(&lb_mu);
     C->time_offset_ms = f[0].i - lb_wall_ms();
     C->welcomed = true;
+    C->direct_fd = N->fd;
     C->ever_welcomed = true;
     C->fail_code = 0;
     send_waiting(C);
@@ -695,6 +697,9 @@ static void opened(struct lb_conn *C, struct net *N)
     N->state = NET_OPEN;
     N->rlen = 0;
     N->refused_code = 0;
+    pthread_mutex_lock(&lb_mu);
+    C->net_busy = true; /* the hello is queued */
+    pthread_mutex_unlock(&lb_mu);
     queue_hello(C, N);
 }
 
@@ -730,6 +735,10 @@ static void finish_connect(struct lb_conn *C, struct net *N, int64_t now)
 
 static void drop(struct lb_conn *C, struct net *N, const char *why, int64_t now)
 {
+    pthread_mutex_lock(&lb_mu);
+    C->direct_fd = -1; /* before the close: no API call writes to a closed (or reused) fd */
+    C->net_busy = false;
+    pthread_mutex_unlock(&lb_mu);
     close(N->fd);
     N->fd = -1;
     lb_frames_free(N->wq);
@@ -844,10 +853,14 @@ static void write_some(struct lb_conn *C, struct net *N, int64_t now)
         N->wq = f->next;
         free(f);
     }
-    if (!N->wq)
+    if (!N->wq) {
         N->wq_tail = &N->wq;
-    else
+        pthread_mutex_lock(&lb_mu);
+        C->net_busy = false;
+        pthread_mutex_unlock(&lb_mu);
+    } else {
         N->wq->off += left;
+    }
 }
 
 /* Moves what API calls queued onto the write queue; nothing is sent before W. */
@@ -859,6 +872,7 @@ static void take_out(struct lb_conn *C, struct net *N)
         N->wq_tail = C->out_tail;
         C->out_head = NULL;
         C->out_tail = &C->out_head;
+        C->net_busy = true;
     }
     pthread_mutex_unlock(&lb_mu);
 }
@@ -891,6 +905,7 @@ static void pump_upload(struct lb_conn *C, struct net *N, int64_t now)
     while (u && u->done)
         u = u->next;
     r->upload_started = true;
+    C->net_busy = true; /* its frames go on this thread's queue (cleared once written) */
     uint64_t id = r->id;
     pthread_mutex_unlock(&lb_mu);
     /* Only this thread frees requests: r stays valid while the file is read unlocked. */
@@ -976,13 +991,16 @@ static int poll_timeout(struct lb_conn *C, const struct net *N, int64_t now)
 {
     pthread_mutex_lock(&lb_mu);
     int64_t until = C->next_deadline_ms;
-    pthread_mutex_unlock(&lb_mu);
     if (N->state == NET_IDLE && N->retry_at < until)
         until = N->retry_at;
     if (N->state == NET_CONNECTING && N->connect_deadline < until)
         until = N->connect_deadline;
-    if (until == INT64_MAX)
-        return -1;
+    /* Never asleep for longer than one request timeout: a request made meanwhile has its
+     * deadline after that, so it need not wake this thread (req_insert). */
+    if (until - now > C->timeout_ms)
+        until = now + C->timeout_ms;
+    C->poll_until_ms = until;
+    pthread_mutex_unlock(&lb_mu);
     int64_t ms = until - now;
     return ms < 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
 }
@@ -995,8 +1013,11 @@ static void net_step(struct lb_conn *C, struct net *N)
         N->retry_at = now; /* a TIMLogin after a verdict: try again now, not after the backoff */
     if (N->state == NET_IDLE && now >= N->retry_at)
         start_connect(C, N, now);
-    if (N->state == NET_OPEN)
+    if (N->state == NET_OPEN) {
         take_out(C, N);
+        if (N->wq) /* write now rather than after one more poll (EAGAIN: poll for POLLOUT) */
+            write_some(C, N, now);
+    }
     sweep_cancelled(C);
     if (N->state == NET_OPEN && !N->wq)
         pump_upload(C, N, now);
@@ -1045,6 +1066,9 @@ void lb_net_run(struct lb_conn *C, const atomic_bool *stopping)
     }
     while (!atomic_load(stopping))
         net_step(C, &N);
+    pthread_mutex_lock(&lb_mu);
+    C->direct_fd = -1;
+    pthread_mutex_unlock(&lb_mu);
     if (N.fd >= 0)
         close(N.fd);
     lb_frames_free(N.wq);
@@ -1070,8 +1094,10 @@ bool lb_conn_init(struct lb_conn *C, struct lb_queue *q, uint64_t app_id, int64_
     C->app_id = app_id;
     C->timeout_ms = timeout_ms;
     C->out_tail = &C->out_head;
+    C->direct_fd = -1;
     C->next_req_id = 1;
     C->next_deadline_ms = INT64_MAX;
+    C->poll_until_ms = INT64_MAX;
     C->login_status = kTIMLoginStatus_UnLogined;
     return true;
 }
@@ -1108,8 +1134,22 @@ bool lb_conn_submit(struct lb_conn *C, struct lb_req *r, struct lb_frame *f, boo
         return true;
     }
     if (C->welcomed) {
-        out_append(C, f);
-        wake(C);
+        /* Nothing else in flight: write the frame now, on this thread (a lone call's round
+         * trip then wakes the network thread once, for the answer). Otherwise (calls in a
+         * burst, frames queued, the network thread writing) the frames go out together. */
+        if (C->direct_fd >= 0 && !C->reqs_head && !C->out_head && !C->net_busy) {
+            ssize_t n = send(C->direct_fd, f->data, f->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n == (ssize_t)f->len) {
+                free(f);
+                f = NULL;
+            } else if (n > 0) {
+                f->off = (size_t)n; /* the rest follows from the network thread */
+            }
+        }
+        if (f) {
+            out_append(C, f);
+            wake(C);
+        }
     } else {
         r->frame = f;
     }
