@@ -61,9 +61,11 @@ static void queue_push(struct lb_queue *Q, struct lb_job *head, struct lb_job **
     bool was_empty = Q->head == NULL;
     *Q->tail = head;
     Q->tail = tail;
+    pthread_mutex_unlock(&Q->mu);
+    /* After the unlock: the woken thread takes the mutex at once instead of blocking on it
+     * (one context switch less per wake-up). It re-checks the queue under the mutex. */
     if (was_empty)
         pthread_cond_signal(&Q->cond);
-    pthread_mutex_unlock(&Q->mu);
 }
 
 void lb_emit(struct lb_queue *Q, struct lb_job *job)
