@@ -372,3 +372,39 @@ def test_run_of_callbacks_decoded_at_once_like_one_by_one() -> None:
     assert [m.conv.id for m in one_by_one] == ["a", "a", "a", "b", "c", "c"]
     with pytest.raises(orjson.JSONDecodeError):
         _new_messages_batch([*batch, (b"[{",)])
+
+
+def test_mark_at_me_as_the_rule_says() -> None:
+    """mark_at_me (a C loop) sets is_at_me exactly on the messages that mention the user by
+    name or by either @all spelling and were not sent by the user, built in C or in Python;
+    other items are left alone."""
+    from aiotim.models.message import AT_ALL, AT_ALL_V2, mark_at_me
+
+    cases = [
+        ([], False, False),
+        (["bob"], False, True),
+        (["bob"], True, False),  # one's own message
+        (["carol"], False, False),
+        (["carol", AT_ALL], False, True),
+        ([AT_ALL_V2], False, True),
+        ([AT_ALL], True, False),
+        (["bo"], False, False),
+    ]
+    objs = [
+        {
+            "message_conv_id": "g",
+            "message_conv_type": 2,
+            "message_group_at_user_array": at,
+            "message_is_from_self": own,
+        }
+        for at, own, _ in cases
+    ]
+    for build in (
+        lambda: messages_from_bytes(orjson.dumps(objs)),
+        lambda: [Message.from_json(o) for o in objs],
+    ):
+        msgs: list[Any] = build()
+        assert not any(m.is_at_me for m in msgs)
+        mark_at_me([*msgs, "not a message", None], "bob")
+        assert [m.is_at_me for m in msgs] == [want for _, _, want in cases]
+        mark_at_me(msgs, None)  # no user logged in: nothing to do

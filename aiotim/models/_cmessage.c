@@ -22,6 +22,7 @@
  *   decode_many(batch: list[tuple]) -> (list, slow) | None  the payloads (each tuple's first
  *       item) of a run of callbacks at once, same rules; None if any one is not vouched for
  *   track(obj)   back in the cyclic GC (the objects built here are left out of it: see below)
+ *   mark_at_me(msgs, user_id, at_all)   Message.is_at_me set on the messages that mention user_id
  *
  * Whatever is accepted is valid JSON by RFC 8259 as orjson reads it (strict UTF-8, no lone
  * surrogates, no control characters in strings, no trailing commas or content); the values
@@ -937,6 +938,43 @@ unvouched:
     Py_RETURN_NONE;
 }
 
+/* mark_at_me(msgs, user_id, at_all): is_at_me = True on each Message of the list msgs that
+ * mentions user_id or one of the strings of the tuple at_all in its at_users and was not sent
+ * by the user (is_self false); other items are left alone. What models.message.mark_at_me
+ * says, without a Python step per message (a run of callbacks can hold thousands). */
+static PyObject *mark_at_me(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *msgs, *me, *at_all;
+    if (!PyArg_ParseTuple(args, "O!UO!", &PyList_Type, &msgs, &me, &PyTuple_Type, &at_all))
+        return NULL;
+    if (check_ready() < 0) return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(msgs); i++) {
+        PyObject *m = PyList_GET_ITEM(msgs, i);
+        if (Py_TYPE(m) != message_type) continue;
+        PyObject *at = SLOT(m, offsets[F_AT_USERS]);
+        if (!at || !PyTuple_Check(at) || PyTuple_GET_SIZE(at) == 0) continue;
+        PyObject *is_self = SLOT(m, offsets[F_IS_SELF]);
+        if (!is_self) continue;
+        int own = PyObject_IsTrue(is_self);
+        if (own < 0) return NULL;
+        if (own) continue;
+        int hit = 0;
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(at) && !hit; j++) {
+            PyObject *u = PyTuple_GET_ITEM(at, j);
+            int eq = PyObject_RichCompareBool(u, me, Py_EQ);
+            if (eq < 0) return NULL;
+            hit = eq;
+            for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(at_all) && !hit; k++) {
+                eq = PyObject_RichCompareBool(u, PyTuple_GET_ITEM(at_all, k), Py_EQ);
+                if (eq < 0) return NULL;
+                hit = eq;
+            }
+        }
+        if (hit) Py_XSETREF(SLOT(m, offsets[F_AT_ME]), Py_NewRef(Py_True));
+    }
+    Py_RETURN_NONE;
+}
+
 /* track(obj): put an object this module left out of the cyclic GC back in (Message.raw does
  * when a dict replaces the bytes). */
 static PyObject *track(PyObject *self, PyObject *obj) {
@@ -948,6 +986,7 @@ static PyObject *track(PyObject *self, PyObject *obj) {
 static PyMethodDef methods[] = {
     {"decode_many", decode_many, METH_O, "decode_many(batch) -> (list, slow) | None"},
     {"track", track, METH_O, "track(obj): back in the cyclic GC"},
+    {"mark_at_me", mark_at_me, METH_VARARGS, "mark_at_me(msgs, user_id, at_all)"},
     {"configure", configure, METH_VARARGS, "configure(message_type, slots, text_elem_type, "
                                            "text_slot, address, statuses, priorities)"},
     {"decode", decode, METH_O, "decode(payload) -> (list, slow) | None"},

@@ -19,6 +19,7 @@ from aiotim.errors import PayloadError
 from aiotim.models._cmessage import configure as _c_configure
 from aiotim.models._cmessage import decode as _c_decode
 from aiotim.models._cmessage import decode_one as _c_decode_one
+from aiotim.models._cmessage import mark_at_me as _c_mark_at_me
 from aiotim.models._cmessage import track as _c_track
 from aiotim.models._fields import Key, Model, encode, model
 from aiotim.models._json import JSONObject, get_int, obj
@@ -523,6 +524,7 @@ def _priority(value: int = 1) -> int:
 AT_ALL = "__kImSDK_MessageAtALL__"
 AT_ALL_V2 = "__kImSDK_MesssageAtALL__"
 _AT_ALL = frozenset((AT_ALL, AT_ALL_V2))
+_AT_ALL_TUPLE = (AT_ALL, AT_ALL_V2)
 
 #: C ``elem_type`` → the V2TIMElemType the UI kits write in ``messageReply.messageType``
 #: (Source: /tmp/research/messages.md §5, V2 headers)
@@ -669,11 +671,8 @@ class Message(Model):
 def mark_at_me(msgs: list[Any], user_id: str | None) -> None:
     """Set ``is_at_me`` on the messages of ``msgs`` that mention ``user_id`` (by name or @all)
     and were not sent by that user; other items are left alone."""
-    if not user_id:
-        return
-    for m in msgs:
-        if type(m) is Message and m.at_users and not m.is_self and m.is_at(user_id):
-            object.__setattr__(m, "is_at_me", True)  # frozen: set once, before anyone sees it
+    if user_id:  # frozen: set once, before anyone sees them (a C loop: runs are long)
+        _c_mark_at_me(msgs, user_id, _AT_ALL_TUPLE)
 
 
 # -- decoding in C (aiotim/models/_cmessage.c) ------------------------------------------------
