@@ -11,15 +11,23 @@ Most functions call their ``TIMCommCallback`` once. Three do not:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 import orjson
 
-from aiotim._backends import slot_factory
+from aiotim._backends import Slot, slot_factory
+from aiotim._native._ffi import ffi
 from aiotim._native.bridge import Bridge, function_info
+from aiotim._native.convert import arity_error, bad_int, c_bool, c_str, int_error
 from aiotim._native.pending import FinalCheck
-from aiotim.errors import error_from_code, remember_secret, scrub_exception
+from aiotim.errors import (
+    ClientClosed,
+    error_from_code,
+    error_from_result,
+    remember_secret,
+    scrub_exception,
+)
 
 __all__ = ["call_raw"]
 
@@ -58,6 +66,94 @@ _FINAL: dict[str, FinalCheck] = {
 
 # function name -> (has a callback, completes through the read-member-list typedef, final check)
 _FACTS: dict[str, tuple[bool, bool, FinalCheck | None]] = {}
+
+#: Starts a single-shot call with one output buffer: (args, slot factory) -> (call id, its
+#: slot, the buffer's text).
+OutStart = Callable[[Sequence[Any], Callable[[], Slot]], tuple[int, Slot, str]]
+#: the buffers the headers ask for: "no smaller than 128 bytes"
+_OUT_BUFFER_SIZE = 128
+_OUT_STARTS = "_aiotim_out_starts"
+
+
+def _out_starter(bridge: Bridge, function: str) -> OutStart | None:
+    """The fast starter of a function with one ``TIMCommCallback`` (single-shot) and exactly
+    one ``char*`` output buffer (``TIMMsgSendMessage``, ``TIMSignalingInvite``, ...), or
+    ``None``. Like the generated starters (:mod:`aiotim._native.starters`): the arguments are
+    checked and converted as :meth:`Bridge.start_call` does (same errors), without its
+    generic machinery; the buffer's text comes back with the slot."""
+    fn = function_info(function)
+    kinds = [p.kind for p in fn.params]
+    if (
+        function in _FINAL
+        or [p.ctype for p in fn.params if p.kind == "callback"] != ["TIMCommCallback"]
+        or kinds[-2:] != ["callback", "user_data"]
+        or kinds.count("out") != 1
+        or any(k not in ("str", "int", "bool", "out") for k in kinds[:-2])
+    ):
+        return None
+    cfn = bridge.sdk.fn(function)
+    params = [(p.kind, p.name) for p in fn.params[:-2]]
+    names = tuple(name for kind, name in params if kind != "out")
+    n_args = len(names)
+    pending = bridge.pending
+    calls = pending._calls
+    add = pending.add
+    tramp = bridge.comm_tramp
+    base = bridge.ud_base
+    new_buffer = ffi.new
+    cast = ffi.cast
+    string = ffi.string
+
+    def start(args: Sequence[Any], new: Callable[[], Slot]) -> tuple[int, Slot, str]:
+        if len(args) != n_args:
+            raise arity_error(function, names, len(args))
+        c_args: list[Any] = []
+        out: Any = None
+        i = 0
+        for kind, name in params:
+            if kind == "out":
+                out = new_buffer("char[]", _OUT_BUFFER_SIZE)
+                c_args.append(out)
+                continue
+            value = args[i]
+            i += 1
+            if kind == "str":
+                if value.__class__ is not bytes or b"\0" in value:
+                    value = c_str(value, function, name)
+            elif kind == "int":
+                if value.__class__ is not int and (
+                    isinstance(value, bool) or not isinstance(value, int)
+                ):
+                    raise bad_int(function, name, value)
+            else:
+                value = c_bool(value, function, name)
+            c_args.append(value)
+        if bridge.closed:
+            raise ClientClosed("the client is closed")
+        slot = new()
+        cid = add(slot, function)
+        try:
+            rc = cfn(*c_args, tramp, cast("void *", base | cid))
+        except OverflowError:
+            calls.pop(cid, None)
+            raise int_error(function, args) from None
+        except BaseException:
+            calls.pop(cid, None)
+            raise
+        if rc != 0:
+            calls.pop(cid, None)
+            raise error_from_result(rc, function=function)
+        return cid, slot, string(out).decode("utf-8", "replace")
+
+    return start
+
+
+def _out_starts(bridge: Bridge) -> dict[str, OutStart | None]:
+    starts: dict[str, OutStart | None] | None = getattr(bridge, _OUT_STARTS, None)
+    if starts is None:
+        starts = {}
+        setattr(bridge, _OUT_STARTS, starts)
+    return starts
 
 
 def _facts(function: str) -> tuple[bool, bool, FinalCheck | None]:
@@ -112,6 +208,20 @@ async def _call_raw(
             bridge.pending.discard(call_id)  # cancelled: a late result is dropped
             raise
         return _comm_value(function, cb_args)
+    starts = _out_starts(bridge)
+    try:
+        out_start = starts[function]
+    except KeyError:
+        out_start = starts[function] = _out_starter(bridge, function)
+    if out_start is not None:
+        # single-shot with one output buffer (a send): (the value, the buffer's text)
+        call_id, slot, text = out_start(args, slot_factory())
+        try:
+            cb_args = await slot
+        except BaseException:
+            bridge.pending.discard(call_id)
+            raise
+        return (_comm_value(function, cb_args), text)
     facts = _FACTS.get(function)
     if facts is None:
         facts = _facts(function)
