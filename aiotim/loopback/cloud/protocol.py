@@ -34,57 +34,87 @@ class ProtocolError(ValueError):
     """Raised when a frame is malformed or too large."""
 
 
+_u32 = _U32.unpack_from
+_i64 = _I64.unpack_from
+_STR_HEAD = struct.Struct(">cI").pack  # b"S" + u32 length
+_INT_FIELD = struct.Struct(">cq").pack  # b"I" + i64
+
+
 def encode_frame(ftype: str, fields: Iterable[Field | str]) -> bytes:
     """Encode one frame of type ``ftype`` (one ASCII letter) with ``fields``."""
-    parts = [ftype.encode("ascii")]
+    parts = [b"", ftype.encode("ascii")]
+    append = parts.append
+    size = 1
     for value in fields:
-        if value is None:
-            parts.append(b"N")
+        kind = value.__class__
+        if kind is bytes:
+            n = len(value)  # type: ignore[arg-type]
+            append(_STR_HEAD(b"S", n))
+            append(value)  # type: ignore[arg-type]
+            size += 5 + n
+        elif kind is int:
+            append(_INT_FIELD(b"I", value))
+            size += 9
+        elif kind is str:
+            data = value.encode("utf-8")  # type: ignore[union-attr]
+            n = len(data)
+            append(_STR_HEAD(b"S", n))
+            append(data)
+            size += 5 + n
+        elif value is None:
+            append(b"N")
+            size += 1
         elif isinstance(value, bool):  # before int: bool is an int
-            parts.append(b"B\x01" if value else b"B\x00")
-        elif isinstance(value, int):
-            parts.append(b"I" + _I64.pack(value))
+            append(b"B\x01" if value else b"B\x00")
+            size += 2
+        elif isinstance(value, int):  # an int subclass (an IntEnum)
+            append(_INT_FIELD(b"I", int(value)))
+            size += 9
         else:
-            data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
-            parts.append(b"S" + _U32.pack(len(data)) + data)
-    body = b"".join(parts)
-    if len(body) > MAX_FRAME:
-        raise ProtocolError(f"frame of {len(body)} bytes exceeds the {MAX_FRAME}-byte limit")
-    return _U32.pack(len(body)) + body
+            data = bytes(value)  # type: ignore[arg-type]
+            n = len(data)
+            append(_STR_HEAD(b"S", n))
+            append(data)
+            size += 5 + n
+    if size > MAX_FRAME:
+        raise ProtocolError(f"frame of {size} bytes exceeds the {MAX_FRAME}-byte limit")
+    parts[0] = _U32.pack(size)
+    return b"".join(parts)
 
 
 def decode_fields(body: bytes | memoryview) -> tuple[str, list[Field]]:
     """Decode a frame body (without its length prefix) into ``(type, fields)``."""
-    view = memoryview(body)
-    if not view:
+    data = body
+    if not data:
         raise ProtocolError("empty frame")
-    ftype = chr(view[0])
+    ftype = chr(data[0])
     fields: list[Field] = []
-    pos, end = 1, len(view)
+    append = fields.append
+    pos, end = 1, len(data)
     while pos < end:
-        tag = view[pos]
+        tag = data[pos]
         pos += 1
-        if tag == 0x4E:  # N
-            fields.append(None)
-        elif tag == 0x42:  # B
-            if pos + 1 > end:
-                raise ProtocolError("truncated bool field")
-            fields.append(view[pos] != 0)
-            pos += 1
-        elif tag == 0x49:  # I
-            if pos + 8 > end:
-                raise ProtocolError("truncated integer field")
-            fields.append(_I64.unpack_from(view, pos)[0])
-            pos += 8
-        elif tag == 0x53:  # S
+        if tag == 0x53:  # S
             if pos + 4 > end:
                 raise ProtocolError("truncated string length")
-            (n,) = _U32.unpack_from(view, pos)
+            n = _u32(data, pos)[0]
             pos += 4
             if pos + n > end:
                 raise ProtocolError("truncated string field")
-            fields.append(bytes(view[pos : pos + n]))
+            append(bytes(data[pos : pos + n]))
             pos += n
+        elif tag == 0x49:  # I
+            if pos + 8 > end:
+                raise ProtocolError("truncated integer field")
+            append(_i64(data, pos)[0])
+            pos += 8
+        elif tag == 0x4E:  # N
+            append(None)
+        elif tag == 0x42:  # B
+            if pos + 1 > end:
+                raise ProtocolError("truncated bool field")
+            append(data[pos] != 0)
+            pos += 1
         else:
             raise ProtocolError(f"unknown field tag {tag:#04x} at offset {pos - 1}")
     return ftype, fields
@@ -105,20 +135,30 @@ class FrameDecoder:
 
     def feed(self, data: bytes) -> Sequence[tuple[str, list[Field]]]:
         """Add received bytes; return every frame they complete, in order."""
-        self._buf += data
+        max_frame = self.max_frame
+        pending = self._buf
+        if pending:
+            pending += data
+            if len(pending) < 4:
+                return []
+            n = int.from_bytes(pending[:4], "big")
+            if n > max_frame:
+                raise ProtocolError(f"frame of {n} bytes exceeds the {max_frame}-byte limit")
+            if len(pending) - 4 < n:
+                return []  # the frame is still incomplete: no copy until it is whole
+            buf = bytes(pending)
+        else:
+            buf = data  # the common case: nothing pending, no copy
         frames: list[tuple[str, list[Field]]] = []
-        pos = 0
-        with memoryview(self._buf) as view:
-            while len(view) - pos >= 4:
-                (n,) = _U32.unpack_from(view, pos)
-                if n > self.max_frame:
-                    raise ProtocolError(
-                        f"frame of {n} bytes exceeds the {self.max_frame}-byte limit"
-                    )
-                if len(view) - pos - 4 < n:
-                    break
-                with view[pos + 4 : pos + 4 + n] as body:
-                    frames.append(decode_fields(body))
-                pos += 4 + n
-        del self._buf[:pos]
+        pos, end = 0, len(buf)
+        while end - pos >= 4:
+            n = int.from_bytes(buf[pos : pos + 4], "big")
+            if n > max_frame:
+                self._buf = bytearray(buf[pos:])
+                raise ProtocolError(f"frame of {n} bytes exceeds the {max_frame}-byte limit")
+            if end - pos - 4 < n:
+                break
+            frames.append(decode_fields(buf[pos + 4 : pos + 4 + n]))
+            pos += 4 + n
+        self._buf = bytearray(buf[pos:]) if pos < end else bytearray()
         return frames

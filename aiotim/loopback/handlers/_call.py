@@ -89,22 +89,42 @@ class Call:
 
     def reply(self, code: int, desc: str, json_params: str | bytes) -> None:
         """Answer with the function's final ``TIMCommCallback`` (defaults for other typedefs)."""
-        callbacks = self.fn.callbacks
-        if not callbacks:
+        final = _final_callback(self.fn)
+        if final is None:
             return
-        slot = len(callbacks) - 1
-        typedef = CALLBACKS[callbacks[slot].ctype]
-        if typedef.name == "TIMCommCallback":
-            fields: list[Field | str] = [code, desc, json_params]
-        else:  # no code to carry: empty values, "finished" (as the SDK's local failures)
-            fields = [
-                b"" if p.kind == "str" else True if p.kind == "bool" else 0 for p in typedef.args
-            ]
+        slot, defaults = final
+        fields: list[Field | str] = [code, desc, json_params] if defaults is None else defaults
         self.conn.result(self.req_id, fields, slot=slot, final=True)
 
     def ok(self, json_params: str | bytes = "") -> None:
         """Answer with success."""
         self.reply(0, "", json_params)
+
+
+#: function name -> its last callback's slot and, when that typedef is not TIMCommCallback, the
+#: values a failure carries (empty values, "finished", as the SDK's local failures); None for
+#: a function without callbacks
+_FINAL_CALLBACKS: dict[str, tuple[int, list[Field | str] | None] | None] = {}
+
+
+def _final_callback(fn: Function) -> tuple[int, list[Field | str] | None] | None:
+    try:
+        return _FINAL_CALLBACKS[fn.name]
+    except KeyError:
+        pass
+    callbacks = fn.callbacks
+    found: tuple[int, list[Field | str] | None] | None = None
+    if callbacks:
+        slot = len(callbacks) - 1
+        typedef = CALLBACKS[callbacks[slot].ctype]
+        defaults: list[Field | str] | None = None
+        if typedef.name != "TIMCommCallback":
+            defaults = [
+                b"" if p.kind == "str" else True if p.kind == "bool" else 0 for p in typedef.args
+            ]
+        found = (slot, defaults)
+    _FINAL_CALLBACKS[fn.name] = found
+    return found
 
 
 #: A handler returns the ``json_params`` of a successful ``TIMCommCallback``, or ``None`` when it
@@ -154,19 +174,28 @@ class HandlerTable:
         return register
 
 
+#: function name -> (kind, name) of each parameter a C frame carries
+_FRAME_PARAMS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
 def check_args(fn: Function, args: list[Field]) -> str | None:
     """Why ``args`` do not fit the parameters of ``fn`` (their number, their field types), or
     ``None`` when they do."""
-    params = [p for p in fn.params if p.kind not in ("callback", "user_data")]
+    params = _FRAME_PARAMS.get(fn.name)
+    if params is None:
+        params = _FRAME_PARAMS[fn.name] = tuple(
+            (p.kind, p.name) for p in fn.params if p.kind not in ("callback", "user_data")
+        )
     if len(args) != len(params):
         return f"{fn.name} takes {len(params)} parameters, the frame has {len(args)}"
-    for param, value in zip(params, args, strict=True):
-        if param.kind in ("str", "out"):
-            good = value is None or isinstance(value, bytes)
-        elif param.kind == "bool":
-            good = isinstance(value, bool)
+    for (kind, name), value in zip(params, args, strict=True):
+        cls = value.__class__
+        if kind in ("str", "out"):
+            good = value is None or cls is bytes or isinstance(value, bytes)
+        elif kind == "bool":
+            good = cls is bool
         else:
-            good = isinstance(value, int) and not isinstance(value, bool)
+            good = cls is int or (cls is not bool and isinstance(value, int))
         if not good:
-            return f"{fn.name}: parameter {param.name} has the wrong field type"
+            return f"{fn.name}: parameter {name} has the wrong field type"
     return None

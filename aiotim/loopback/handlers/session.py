@@ -37,7 +37,8 @@ def invalid_user_id(user_id: str) -> str | None:
         return "the user id is empty"
     if len(user_id.encode()) > MAX_USER_ID_BYTES:
         return f"the user id is {len(user_id.encode())} bytes, over {MAX_USER_ID_BYTES}"
-    if not all(" " <= c <= "~" for c in user_id):
+    # printable ASCII: str.isprintable() on ASCII is exactly 0x20-0x7e
+    if not (user_id.isascii() and user_id.isprintable()):
         return "the user id must be printable ASCII (0x20-0x7e)"
     return None
 
