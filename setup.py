@@ -41,7 +41,14 @@ cmessage = Extension(
     extra_compile_args=[*STRICT, "-Wno-missing-field-initializers"],
 )
 
+# The queue under aiotim.events.stream.Stream and its `async for` step (one per event).
+cstream = Extension(
+    "aiotim.events._cstream",
+    sources=["aiotim/events/_cstream.c"],
+    extra_compile_args=[*STRICT, "-Wno-missing-field-initializers"],
+)
+
 setup(
     cffi_modules=["native_build/build_relay.py:ffibuilder"],
-    ext_modules=[loopback, records, cmessage],
+    ext_modules=[loopback, records, cmessage, cstream],
 )

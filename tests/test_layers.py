@@ -51,7 +51,12 @@ def module_name(path: Path) -> str:
 
 MODULES = {module_name(p): p for p in sorted(PKG.rglob("*.py"))}
 #: the compiled extensions (leaves: they import nothing of aiotim), by their source's name
-EXTENSIONS = {"aiotim._native._relay", "aiotim._native._records", "aiotim.models._cmessage"}
+EXTENSIONS = {
+    "aiotim._native._relay",
+    "aiotim._native._records",
+    "aiotim.models._cmessage",
+    "aiotim.events._cstream",
+}
 
 
 def layer_of(module: str) -> int:

@@ -15,16 +15,17 @@ the point where it overflowed.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import anyio
 
 from aiotim._backends import Slot, new_slot, wake
 from aiotim.errors import StreamOverflow
+from aiotim.events._cstream import Queue as _Queue
+from aiotim.events._cstream import configure as _configure_markers
 
 __all__ = ["DEFAULT_HIGH_WATER", "Gap", "OverflowPolicy", "Stream"]
 
@@ -59,18 +60,24 @@ class _Overflowed:
 
 
 _OVERFLOWED = _Overflowed()
+_configure_markers((_GapMarker, _Overflowed))
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
 
 
-class Stream(Generic[T]):
-    """An async iterator over the events of one kind (optionally filtered)."""
+class Stream(_Queue, Generic[T]):
+    """An async iterator over the events of one kind (optionally filtered).
+
+    The queue, its counters ``_n`` and ``_dropped_front`` and the ``async for`` step are the C
+    base's (:mod:`aiotim.events._cstream`): the step hands a queued event over without a
+    coroutine, and falls back to :meth:`_anext_slow` to wait or to yield a gap or an overflow.
+    """
 
     __slots__ = (
         "__weakref__",
         "_closed",
-        "_dropped_front",
         "_high_water",
-        "_items",
-        "_n",
         "_on_close",
         "_policy",
         "_waiter",
@@ -104,7 +111,6 @@ class Stream(Generic[T]):
         self._policy = overflow
         self._high_water = high_water
         self._warned = False
-        self._items: deque[Any] = deque()
         self._n = 0  # events queued (markers excluded)
         self._dropped_front = 0  # drop_oldest: events dropped before the queue's head
         #: events dropped by this stream's overflow policy, in all
@@ -119,10 +125,9 @@ class Stream(Generic[T]):
         filter and the overflow policy, then wake the consumer."""
         if self._closed:
             return
-        queue = self._items
         where, maxsize = self.where, self.maxsize
         if where is None and maxsize is None:
-            queue.extend(items)  # the common case: one extension for the whole run
+            self._q_extend(items)  # the common case: one extension for the whole run
             self._n += len(items)
         else:
             for item in items:
@@ -133,7 +138,7 @@ class Stream(Generic[T]):
                 if maxsize is not None and self._n >= maxsize:
                     self._overflow(item)
                 else:
-                    queue.append(item)
+                    self._q_append(item)
                     self._n += 1
         if self._n > self._high_water and not self._warned and maxsize is None:
             self._warned = True
@@ -143,7 +148,7 @@ class Stream(Generic[T]):
                 self._n,
                 self.kind,
             )
-        if queue or self._dropped_front:
+        if self._q_size() or self._dropped_front:
             self._wake()
 
     def _wake(self) -> None:
@@ -153,31 +158,30 @@ class Stream(Generic[T]):
             wake(waiter)
 
     def _overflow(self, item: Any) -> None:
-        items = self._items
         if self._policy == "raise":
-            if not items or items[-1] is not _OVERFLOWED:
-                items.append(_OVERFLOWED)
+            if self._q_last() is not _OVERFLOWED:
+                self._q_append(_OVERFLOWED)
             self._forget()
             self._closed = True
             return
         self.dropped += 1
         if self._policy == "drop_newest":
-            last = items[-1] if items else None
+            last = self._q_last()
             if not isinstance(last, _GapMarker):
                 last = _GapMarker()
-                items.append(last)
+                self._q_append(last)
             last.count += 1
             return
         # drop_oldest: the oldest event goes; the gap is at the head of the queue
-        while items:
-            head = items.popleft()
+        while self._q_size():
+            head = self._q_popleft()
             if isinstance(head, _GapMarker):
                 self._dropped_front += head.count
                 continue
             self._dropped_front += 1
             self._n -= 1
             break
-        items.append(item)
+        self._q_append(item)
         self._n += 1
 
     def end(self) -> None:
@@ -208,18 +212,23 @@ class Stream(Generic[T]):
             gap = Gap(self._dropped_front)
             self._dropped_front = 0
             return gap  # type: ignore[return-value]  # lossy streams yield T | Gap
-        item = self._items.popleft()
+        item = self._q_popleft()
         if isinstance(item, _GapMarker):
             return Gap(item.count)  # type: ignore[return-value]
         if item is _OVERFLOWED:
-            self._items.clear()
+            self._q_clear()
             raise StreamOverflow(self.kind, self.maxsize or 0)
         self._n -= 1
         return item  # type: ignore[no-any-return]
 
-    async def __anext__(self) -> T:
-        items = self._items
-        while not items and not self._dropped_front:
+    if TYPE_CHECKING:  # at run time the C base's step (see the class docstring)
+
+        def __anext__(self) -> Awaitable[T]: ...
+
+    async def _anext_slow(self) -> T:
+        """``async for``'s step when no plain event is at the head of the queue: wait for one
+        (or the end), then yield it, or a gap, or raise the overflow."""
+        while not self._q_size() and not self._dropped_front:
             if self._closed:
                 raise StopAsyncIteration
             waiter = self._waiter = new_slot()
@@ -228,20 +237,11 @@ class Stream(Generic[T]):
             finally:
                 if self._waiter is waiter:
                     self._waiter = None
-        if self._dropped_front:
-            return self._pop()
-        item = items.popleft()  # _pop() inlined: this runs once per event
-        if item.__class__ is _GapMarker:
-            return Gap(item.count)  # type: ignore[return-value]  # lossy streams yield T | Gap
-        if item is _OVERFLOWED:
-            items.clear()
-            raise StreamOverflow(self.kind, self.maxsize or 0)
-        self._n -= 1
-        return item  # type: ignore[no-any-return]
+        return self._pop()
 
     def get_nowait(self) -> T:
         """The next queued event; ``anyio.WouldBlock`` when none is queued."""
-        if not self._items and not self._dropped_front:
+        if not self._q_size() and not self._dropped_front:
             raise anyio.WouldBlock
         return self._pop()
 
@@ -254,7 +254,7 @@ class Stream(Generic[T]):
         if not self._closed:
             self._forget()
             self.end()
-        self._items.clear()
+        self._q_clear()
         self._n = 0
         self._dropped_front = 0
 
