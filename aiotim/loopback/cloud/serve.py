@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -83,6 +84,18 @@ async def _start_console(server: CloudServer, secret_key: str, port: int) -> Con
     url = await asyncio.to_thread(console.start)
     print(f"console: {url}", flush=True)
     return console
+
+
+def _tune_gc() -> tuple[int, int, int]:
+    """The standalone cloud is a process of its own whose state lives in memory and grows with
+    every message: what was imported is frozen out of the cyclic collector, and a collection
+    runs every 50,000 allocations instead of 700 (the handlers allocate a few dozen small
+    objects per call, almost none of them in a cycle). Returns the thresholds before."""
+    before = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    return before
 
 
 def _plan_arg(text: str) -> Plan:
@@ -164,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             address = Address("unix", path=os.path.join(tmpdir, "cloud.sock"))
     except ValueError as exc:
         parser.error(str(exc))
+    gc_before = _tune_gc()
     try:
         limits = Limits(login_timeout_s=args.login_timeout)
         asyncio.run(
@@ -183,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"aiotim loopback serve: {exc}", file=sys.stderr)
         return 1
     finally:
+        gc.set_threshold(*gc_before)  # as it was, for a caller that ran main() in-process
+        gc.unfreeze()
         if tmpdir is not None:
             with contextlib.suppress(OSError):
                 os.rmdir(tmpdir)
