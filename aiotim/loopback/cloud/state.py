@@ -341,8 +341,9 @@ class Store:
         """A fresh ``message_unique_id`` (a u64, never reused, also across restarts)."""
         value = self.next_unique_id
         self.next_unique_id += 1
-        self._touch()
-        self._dirty.unique_id = True
+        if self._db is not None:
+            self._touch()
+            self._dirty.unique_id = True
         # A high bit keeps the ids in the magnitude of the real cloud's (large u64 values).
         return (1 << 62) | value
 
@@ -379,6 +380,8 @@ class Store:
 
     def changed(self, msg: StoredMessage) -> None:
         """Mark a stored message as modified (revoked, ...)."""
+        if self._db is None:  # in memory: nothing to write, nothing to remember
+            return
         self._touch()
         self._dirty.messages[id(msg)] = msg
 
@@ -423,11 +426,15 @@ class Store:
 
     def conv_changed(self, conv: StoredConversation) -> None:
         """Mark a conversation as modified."""
+        if self._db is None:
+            return
         self._touch()
         self._dirty.convs[id(conv)] = conv
 
     def deleted_conversation(self, conv: StoredConversation) -> None:
         """Record that ``conv`` was removed from its owner's list (its messages stay)."""
+        if self._db is None:
+            return
         self._touch()
         self._dirty.convs.pop(id(conv), None)
         self._dirty.deleted_convs.append((conv.owner, conv.conv_type, conv.conv_id))
@@ -441,6 +448,12 @@ class Store:
     def inbox_push(self, owner: str, msgs: Iterable[StoredMessage], *, front: bool = False) -> None:
         """Queue messages for ``owner``'s next login (``front``: before what is queued)."""
         box = self.inboxes.setdefault(owner, deque())
+        if self._db is None:
+            if front:
+                box.extendleft(reversed(list(msgs)))
+            else:
+                box.extend(msgs)
+            return
         self._touch()
         dirty = self._dirty
         if front:
@@ -458,6 +471,8 @@ class Store:
         box = self.inboxes.pop(owner, None)
         if not box:
             return []
+        if self._db is None:
+            return list(box)
         self._touch()
         self._dirty.inboxes.add(owner)
         self._dirty.appended.pop(owner, None)
