@@ -733,6 +733,7 @@ static PyObject *build_message(P start, P stop, P end, const Val *v) {
     PyObject *f[N_FIELDS] = {0};
     PyObject *out = NULL;
     f[F_ELEMS] = v[K_ELEMS].seen ? build_elems(v[K_ELEMS].at, end) : Py_NewRef(empty_tuple);
+    if (!f[F_ELEMS]) goto done; /* an error (out of memory) */
     if (f[F_ELEMS] == Py_None) {
         f[F_ELEMS] = NULL;
         out = Py_None;
@@ -740,6 +741,7 @@ static PyObject *build_message(P start, P stop, P end, const Val *v) {
     }
     f[F_AT_USERS] =
         v[K_AT_USERS].seen ? build_strings(v[K_AT_USERS].at, end) : Py_NewRef(empty_tuple);
+    if (!f[F_AT_USERS]) goto done;
     if (f[F_AT_USERS] == Py_None) {
         f[F_AT_USERS] = NULL;
         out = Py_None;
