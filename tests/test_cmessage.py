@@ -408,3 +408,48 @@ def test_mark_at_me_as_the_rule_says() -> None:
         mark_at_me([*msgs, "not a message", None], "bob")
         assert [m.is_at_me for m in msgs] == [want for _, _, want in cases]
         mark_at_me(msgs, None)  # no user logged in: nothing to do
+
+
+@pytest.mark.anyio
+async def test_through_the_pump_decoded_from_the_relay_record() -> None:
+    """New-message callbacks through the real pump (loopback SDK -> relay -> records.c): the
+    array is decoded in C straight from the relay's record (the callback's argument arrives as
+    the decoder's (list, slow)), a message left to Python (a custom element) still comes
+    through, one without its conversation is dropped and counted, a malformed payload arrives
+    as bytes and is counted; the rest flows in order."""
+    import anyio
+
+    from tests.helpers import cloud_and_clients, next_item
+
+    def text_msg(i: int) -> dict[str, Any]:
+        return {
+            "message_msg_id": f"m-{i}",
+            "message_conv_id": "alice",
+            "message_conv_type": 1,
+            "message_sender": "alice",
+            "message_seq": i,
+            "message_elem_array": [{"elem_type": 0, "text_elem_content": f"t{i}"}],
+        }
+
+    custom = {**text_msg(3), "message_elem_array": [{"elem_type": 3, "custom_elem_data": "d"}]}
+    no_conv = {**text_msg(4), "message_conv_id": ""}
+    async with cloud_and_clients("bob") as (cloud, (bob,)):
+        arg_types: list[str] = []
+        bob._hub.tap(
+            "TIMAddRecvNewMsgCallback", lambda args: arg_types.append(type(args[0]).__name__)
+        )
+        inbox = bob.new_messages()
+        await cloud.emit(
+            "bob", "TIMAddRecvNewMsgCallback", orjson.dumps([text_msg(1), text_msg(2)])
+        )
+        await cloud.emit("bob", "TIMAddRecvNewMsgCallback", orjson.dumps([custom, no_conv]))
+        await cloud.emit("bob", "TIMAddRecvNewMsgCallback", b"[{not json")
+        await cloud.emit("bob", "TIMAddRecvNewMsgCallback", orjson.dumps([text_msg(5)]))
+        got = [await next_item(inbox) for _ in range(4)]
+        with anyio.fail_after(5):
+            while len(arg_types) < 4:
+                await anyio.sleep(0.01)
+    assert [m.seq for m in got] == [1, 2, 3, 5]  # type: ignore[attr-defined]
+    assert [m.text for m in got] == ["t1", "t2", None, "t5"]  # type: ignore[attr-defined]
+    assert arg_types == ["tuple", "tuple", "bytes", "tuple"]
+    assert bob.stats()["payload_errors"]["TIMAddRecvNewMsgCallback"] == 2

@@ -22,6 +22,9 @@
  *   configure(plans, result_kinds)  plans[kind]: a string of 's' (string), 'i' (int64),
  *                                   'u' (uint64), 'b' (bool), one letter per argument
  *   discard(addr) -> count          free a chain of records without converting it
+ *   set_decoder(kind, capsule|None) the kind's first string argument decoded by the capsule's
+ *                                   C function (aiotim.models._cmessage: new-message arrays)
+ *                                   instead of copied to bytes; it may decline (bytes then)
  *
  * Records are malloc'ed by relay.c in the same process; they are freed here with free().
  */
@@ -36,6 +39,13 @@
 
 #define MAX_KINDS 128
 #define MAX_PLAN (AIOTIM_REC_MAX_STR + AIOTIM_REC_MAX_INT)
+
+/* A kind's decoder of its first string argument, set by a higher layer (set_decoder): it
+ * returns the decoded value, or NULL with no error set to have the bytes instead. */
+typedef PyObject *(*string_decoder)(const char *s, Py_ssize_t len);
+#define DECODER_CAPSULE "aiotim.json_array_decoder"
+static string_decoder decoders[MAX_KINDS];
+static PyObject *decoder_capsules[MAX_KINDS];
 
 static char plans[MAX_KINDS][MAX_PLAN + 1];
 static unsigned char has_plan[MAX_KINDS];
@@ -104,7 +114,7 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-static PyObject *record_args(const aiotim_rec *rec, const char *plan) {
+static PyObject *record_args(const aiotim_rec *rec, const char *plan, string_decoder dec) {
     Py_ssize_t n = (Py_ssize_t)strlen(plan);
     PyObject *t = PyTuple_New(n);
     if (!t) return NULL;
@@ -114,7 +124,17 @@ static PyObject *record_args(const aiotim_rec *rec, const char *plan) {
         switch (plan[k]) {
         case 's': {
             const char *p = rec->str[si];
-            v = p ? PyBytes_FromStringAndSize(p, (Py_ssize_t)rec->len[si]) : Py_NewRef(Py_None);
+            v = NULL;
+            if (p && si == 0 && dec) {
+                v = dec(p, (Py_ssize_t)rec->len[si]);
+                if (!v && PyErr_Occurred()) {
+                    Py_DECREF(t);
+                    return NULL;
+                }
+            }
+            if (!v)
+                v = p ? PyBytes_FromStringAndSize(p, (Py_ssize_t)rec->len[si])
+                      : Py_NewRef(Py_None);
             si++;
             break;
         }
@@ -192,7 +212,7 @@ static PyObject *convert(PyObject *self, PyObject *args) {
             if (rc < 0) goto fail;
             cur_kind = -1;
         } else {
-            PyObject *a = record_args(rec, plans[kind]);
+            PyObject *a = record_args(rec, plans[kind], decoders[kind]);
             if (!a) {
                 Py_DECREF(stamp);
                 goto fail;
@@ -254,6 +274,25 @@ fail:
     return NULL;
 }
 
+/* set_decoder(kind, capsule | None): decode the kind's first string argument with the C
+ * function of the capsule (named DECODER_CAPSULE) instead of handing over its bytes. */
+static PyObject *set_decoder(PyObject *self, PyObject *args) {
+    (void)self;
+    int kind;
+    PyObject *cap;
+    if (!PyArg_ParseTuple(args, "iO", &kind, &cap)) return NULL;
+    if (kind < 0 || kind >= MAX_KINDS)
+        return PyErr_Format(PyExc_ValueError, "kind %d out of range", kind);
+    string_decoder dec = NULL;
+    if (cap != Py_None) {
+        dec = (string_decoder)PyCapsule_GetPointer(cap, DECODER_CAPSULE);
+        if (!dec) return NULL;
+    }
+    decoders[kind] = dec;
+    Py_XSETREF(decoder_capsules[kind], dec ? Py_NewRef(cap) : NULL);
+    Py_RETURN_NONE;
+}
+
 static PyObject *discard(PyObject *self, PyObject *arg) {
     (void)self;
     unsigned long long addr = PyLong_AsUnsignedLongLong(arg);
@@ -267,6 +306,8 @@ static PyMethodDef methods[] = {
      "convert(addr, limit[, byte_budget]) -> (runs, next_addr): convert and free up to limit "
      "records (and about byte_budget bytes of strings)."},
     {"discard", discard, METH_O, "discard(addr) -> count: free a chain of records."},
+    {"set_decoder", set_decoder, METH_VARARGS,
+     "set_decoder(kind, capsule | None): decode the kind's first string argument in C."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -9,11 +9,14 @@ from typing import Any
 
 import orjson
 
+from aiotim._abi import CALLBACK_SETTERS
+from aiotim._native._records import set_decoder as _set_decoder
 from aiotim.events import _decode as d
 from aiotim.events.base import Event
 from aiotim.models import Message
 from aiotim.models._cmessage import decode as _c_decode
 from aiotim.models._cmessage import decode_many as _c_decode_many
+from aiotim.models._cmessage import decode_payload_capsule
 from aiotim.models._json import JSONObject, get_str, obj
 from aiotim.models.group import GroupMemberInfo
 from aiotim.models.message_info import MessageLocator, ReactionChange, ReadReceipt, ReceiveOptInfo
@@ -119,14 +122,22 @@ class GroupMessagePinned(Event):
 # -- decoders ---------------------------------------------------------------------------------
 
 
+# The pump decodes each new-message callback's JSON array in C straight from the relay's record
+# (aiotim/_native/records.c calls aiotim/models/_cmessage.c): no bytes copy of the payload, and
+# the callback's argument is then the decoder's (list, slow) instead of the bytes. A payload it
+# does not vouch for still arrives as bytes.
+_set_decoder(CALLBACK_SETTERS["TIMAddRecvNewMsgCallback"].index, decode_payload_capsule)
+
+
 def _new_messages(args: d.Args) -> list[Message]:
     # a message without its id or conversation is dropped and counted, the others go on
     payload = args[0]
-    if type(payload) is bytes:
-        got = _c_decode(payload)  # built in C; None: malformed or unusual, decoded below
-        if got is not None:
-            items, slow = got
-            return d.each(items, _bytes_or_message) if slow else items
+    # built in C: by the pump from the relay's record (a (list, slow) tuple), or here; None:
+    # malformed or unusual, decoded below
+    got = payload if type(payload) is tuple else _c_decode(payload) if payload else None
+    if got is not None:
+        items, slow = got
+        return d.each(items, _bytes_or_message) if slow else items
     return d.each(d.array(payload, "TIMAddRecvNewMsgCallback"), Message.from_json)
 
 
@@ -149,7 +160,7 @@ def _new_messages_batch(batch: list[d.Args]) -> list[Message]:
         return got[0] if not got[1] else list(map(_bytes_or_message, got[0]))
     out: list[Message] = []
     for (payload,) in batch:
-        got = _c_decode(payload)
+        got = payload if type(payload) is tuple else _c_decode(payload)
         if got is None:
             out += map(_message, _loads(payload))
         elif got[1]:

@@ -20,7 +20,11 @@
  *       deeper than 64) -- the caller decodes it the checked way, which names any problem.
  *   decode_one(payload: bytes) -> Message | bytes | None   one object, same rules
  *   decode_many(batch: list[tuple]) -> (list, slow) | None  the payloads (each tuple's first
- *       item) of a run of callbacks at once, same rules; None if any one is not vouched for
+ *       item) of a run of callbacks at once, same rules; None if any one is not vouched for; a
+ *       payload the pump decoded already (a (list, slow) tuple) is taken as it is
+ *   decode_payload_capsule   decode() for C callers, on raw memory (the pump's converter:
+ *       aiotim/_native/records.c decodes a new-message callback's string straight from the
+ *       relay's record, without a bytes copy of it)
  *   track(obj)   back in the cyclic GC (the objects built here are left out of it: see below)
  *   mark_at_me(msgs, user_id, at_all)   Message.is_at_me set on the messages that mention user_id
  *
@@ -40,6 +44,8 @@
 #endif
 
 #define MAX_DEPTH 64
+/* the capsule's name; its pointer: PyObject *decode_payload(const char *s, Py_ssize_t len) */
+#define DECODE_PAYLOAD_CAPSULE "aiotim.json_array_decoder"
 #define ADDRESS_CACHE_MAX 4096
 
 /* -- configuration ------------------------------------------------------------------------ */
@@ -831,43 +837,58 @@ static int check_ready(void) {
     return 0;
 }
 
-static PyObject *decode(PyObject *self, PyObject *arg) {
-    (void)self;
-    if (check_ready() < 0) return NULL;
-    if (!PyBytes_Check(arg)) return PyErr_Format(PyExc_TypeError, "decode() takes bytes");
-    P p = (P)PyBytes_AS_STRING(arg), end = p + PyBytes_GET_SIZE(arg);
+/* The messages of the JSON array [p, end) appended to list (slow ones counted in *slow): 0,
+ * or 1 when the array is not vouched for (nothing set), or -1 with an error set. Items already
+ * appended are the caller's to drop. */
+static int array_into(P p, P end, PyObject *list, Py_ssize_t *slow) {
     p = ws(p, end);
-    if (p >= end || *p != '[') Py_RETURN_NONE;
-    PyObject *list = PyList_New(0);
-    if (!list) return NULL;
-    Py_ssize_t slow = 0;
+    if (p >= end || *p != '[') return 1;
     p = ws(p + 1, end);
     if (p < end && *p == ']') {
         p++;
     } else {
         for (;;) {
             PyObject *item;
-            p = one_object(p, end, &item, &slow);
-            if (!item) goto unvouched;
+            p = one_object(p, end, &item, slow);
+            if (!item) return PyErr_Occurred() ? -1 : 1;
             int rc = PyList_Append(list, item);
             Py_DECREF(item);
-            if (rc < 0) goto unvouched;
+            if (rc < 0) return -1;
             p = ws(p, end);
-            if (p >= end) goto unvouched;
+            if (p >= end) return 1;
             if (*p == ']') {
                 p++;
                 break;
             }
-            if (*p != ',') goto unvouched;
+            if (*p != ',') return 1;
             p = ws(p + 1, end);
         }
     }
-    if (ws(p, end) != end) goto unvouched;
-    PyObject *out = Py_BuildValue("(Nn)", list, slow);
-    return out;
-unvouched:
-    Py_DECREF(list);
-    if (PyErr_Occurred()) return NULL;
+    return ws(p, end) == end ? 0 : 1;
+}
+
+/* (list, slow) of the JSON array [s, s + len), or NULL: not vouched for (no error set) or an
+ * error. What decode() returns, for C callers (the pump's record converter, through the
+ * capsule decode_payload_capsule): it decodes straight from the relay's record. */
+static PyObject *decode_payload(const char *s, Py_ssize_t len) {
+    if (!configured) return NULL;
+    PyObject *list = PyList_New(0);
+    if (!list) return NULL;
+    Py_ssize_t slow = 0;
+    int rc = array_into((P)s, (P)s + len, list, &slow);
+    if (rc != 0) {
+        Py_DECREF(list);
+        return NULL;
+    }
+    return Py_BuildValue("(Nn)", list, slow);
+}
+
+static PyObject *decode(PyObject *self, PyObject *arg) {
+    (void)self;
+    if (check_ready() < 0) return NULL;
+    if (!PyBytes_Check(arg)) return PyErr_Format(PyExc_TypeError, "decode() takes bytes");
+    PyObject *out = decode_payload(PyBytes_AS_STRING(arg), PyBytes_GET_SIZE(arg));
+    if (out || PyErr_Occurred()) return out;
     Py_RETURN_NONE;
 }
 
@@ -903,35 +924,22 @@ static PyObject *decode_many(PyObject *self, PyObject *arg) {
     Py_ssize_t slow = 0;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arg); i++) {
         PyObject *args = PyList_GET_ITEM(arg, i);
-        if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 1 ||
-            !PyBytes_Check(PyTuple_GET_ITEM(args, 0)))
-            goto unvouched;
+        if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 1) goto unvouched;
         PyObject *payload = PyTuple_GET_ITEM(args, 0);
-        P p = (P)PyBytes_AS_STRING(payload), end = p + PyBytes_GET_SIZE(payload);
-        p = ws(p, end);
-        if (p >= end || *p != '[') goto unvouched;
-        p = ws(p + 1, end);
-        if (p < end && *p == ']') {
-            p++;
-        } else {
-            for (;;) {
-                PyObject *item;
-                p = one_object(p, end, &item, &slow);
-                if (!item) goto unvouched;
-                int rc = PyList_Append(list, item);
-                Py_DECREF(item);
-                if (rc < 0) goto unvouched;
-                p = ws(p, end);
-                if (p >= end) goto unvouched;
-                if (*p == ']') {
-                    p++;
-                    break;
-                }
-                if (*p != ',') goto unvouched;
-                p = ws(p + 1, end);
-            }
+        if (PyTuple_CheckExact(payload)) { /* decoded by the pump already: (list, slow) */
+            Py_ssize_t n;
+            if (PyTuple_GET_SIZE(payload) != 2 || !PyList_Check(PyTuple_GET_ITEM(payload, 0)) ||
+                (n = PyLong_AsSsize_t(PyTuple_GET_ITEM(payload, 1))) < 0)
+                goto unvouched;
+            PyObject *items = PyTuple_GET_ITEM(payload, 0);
+            if (PyList_SetSlice(list, PY_SSIZE_T_MAX, PY_SSIZE_T_MAX, items) < 0) goto unvouched;
+            slow += n;
+            continue;
         }
-        if (ws(p, end) != end) goto unvouched;
+        if (!PyBytes_Check(payload)) goto unvouched;
+        int rc = array_into((P)PyBytes_AS_STRING(payload),
+                            (P)PyBytes_AS_STRING(payload) + PyBytes_GET_SIZE(payload), list, &slow);
+        if (rc != 0) goto unvouched;
     }
     return Py_BuildValue("(Nn)", list, slow);
 unvouched:
@@ -1002,4 +1010,14 @@ static struct PyModuleDef module = {
     NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit__cmessage(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__cmessage(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    PyObject *cap = PyCapsule_New((void *)decode_payload, DECODE_PAYLOAD_CAPSULE, NULL);
+    if (!cap || PyModule_AddObject(m, "decode_payload_capsule", cap) < 0) {
+        Py_XDECREF(cap);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
