@@ -498,11 +498,10 @@ class Connection(asyncio.Protocol):
         if transport is None or transport.is_closing():
             self._closing = True
             return
-        # Write what is queued; the socket's buffer goes out before the close.
+        # Write what was rendered (detached, nothing more is rendered); the socket's buffer
+        # goes out before the close.
         self._write_paused = False
         self._flush()
-        while self._batch is not None and self.user is not None and not self._aborted:
-            self._flush()
         self._closing = True
         if not self._aborted:
             transport.close()
