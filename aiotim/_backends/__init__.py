@@ -37,28 +37,32 @@ class Slot(Protocol):
 
 
 class PumpSource(Protocol):
-    """What the pump drains (the native bridge): an eventfd and the relay's batches."""
+    """What the pump drains (the native bridge): an eventfd and the relay's batches.
+
+    The eventfd stays readable for as long as the relay's signal is disarmed (records came
+    since a step found none), so a wait on it returns at once until a step re-arms the relay.
+    """
 
     @property
     def fd(self) -> int:
         """The relay's eventfd: readable when records wait and the signal was armed."""
         ...
 
-    def poll(self) -> int:
-        """The waiting batch's address, or 0 (then the signal is re-armed)."""
+    def step(self, repoll: bool, /) -> bool:
+        """Convert and deliver one chunk: of the batch under way, else of a fresh fetch.
+
+        True when there is more to deliver (that batch's rest, or with ``repoll`` records
+        that came after it): step again soon, after other work. False when there is nothing
+        more for now: with ``repoll`` the relay is re-armed (the eventfd signals the next
+        record); without, the next wait on the eventfd returns at once if records may have come
+        meanwhile (the signal still disarmed), and the step after it fetches them or re-arms.
+        """
         ...
 
-    def step(self, addr: int) -> int:
-        """Convert and deliver one chunk of the batch at ``addr``; the rest's address, or 0."""
-        ...
-
-    def park(self, addr: int) -> None:
-        """Keep the rest of a batch the pump was cancelled in the middle of: the next pump (or
-        drain) of the same relay delivers it first, so nothing is lost or reordered."""
-        ...
-
-    def parked(self) -> int:
-        """Take the batch a cancelled pump parked (0: none); a new pump delivers it first."""
+    def park(self) -> None:
+        """Keep the rest of the batch under way when the pump stops in the middle of it: the
+        next pump (or drain) of the same relay delivers it first, so nothing is lost or
+        reordered."""
         ...
 
 

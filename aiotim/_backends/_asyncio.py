@@ -13,27 +13,20 @@ __all__ = ["run_pump"]
 async def run_pump(loop: asyncio.AbstractEventLoop, source: PumpSource) -> None:
     """The pump on asyncio: the work is done in the eventfd's reader callback itself (one loop
     iteration from the wake-up to the consumers' wake-ups, instead of a second one to resume a
-    pump task); a long batch goes on chunk by chunk, and the poll after it, with ``call_soon``.
+    pump task); a long batch goes on chunk by chunk with ``call_soon``.
 
-    After a batch the relay is polled again at the loop's next iteration, and the pump goes
-    back to waiting for the eventfd only when a poll finds nothing: while events keep coming,
-    SDK threads append them without a system call.
+    A step makes no system call before it delivers: the eventfd is left readable while the
+    relay's signal is disarmed, so the next loop iteration (after the consumers woken by this
+    one) calls the reader again, whose step takes what came meanwhile or re-arms the relay.
+    While events keep coming, SDK threads append them without a system call.
     """
-    poll, step_chunk = source.poll, source.step
-    addr = source.parked()  # the rest of a batch a previous pump was cancelled in
+    step_chunk = source.step
     later: asyncio.Handle | None = None
 
     def step() -> None:
-        nonlocal addr, later
+        nonlocal later
         later = None
-        if not addr:
-            addr = poll()
-            if not addr:  # idle again; the signal is armed: the eventfd wakes on_readable
-                return
-        try:
-            addr = step_chunk(addr)
-        finally:
-            # the rest of the batch, or else the poll that follows every batch
+        if step_chunk(False):  # the rest of the batch, after what is due
             later = loop.call_soon(step)
 
     def on_readable() -> None:
@@ -42,8 +35,7 @@ async def run_pump(loop: asyncio.AbstractEventLoop, source: PumpSource) -> None:
 
     fd = source.fd
     loop.add_reader(fd, on_readable)
-    # First the parked batch, else a poll: a pump cancelled between a batch and the poll after
-    # it left the signal disarmed (records wait without a wake-up); a poll finding none re-arms.
+    # First the batch a previous pump parked, else a fetch (records may be waiting).
     later = loop.call_soon(step)
     try:
         await loop.create_future()  # until cancelled
@@ -51,5 +43,4 @@ async def run_pump(loop: asyncio.AbstractEventLoop, source: PumpSource) -> None:
         loop.remove_reader(fd)
         if later is not None:
             later.cancel()
-        if addr:
-            source.park(addr)
+        source.park()

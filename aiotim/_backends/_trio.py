@@ -25,6 +25,7 @@ _reschedule = trio.lowlevel.reschedule
 _current_task = trio.lowlevel.current_task
 _wait_task_rescheduled = trio.lowlevel.wait_task_rescheduled
 _checkpoint = trio.lowlevel.checkpoint
+_wait_readable = trio.lowlevel.wait_readable
 
 
 class TrioSlot:
@@ -81,25 +82,19 @@ class TrioSlot:
 
 
 async def run_pump(source: PumpSource) -> None:
-    """The pump on trio: wait for the eventfd, then deliver the batch chunk by chunk with a
-    checkpoint between chunks (a firehose cannot starve other tasks), polling again after each
-    batch until a poll finds nothing (see :func:`aiotim._backends._asyncio.run_pump`)."""
+    """The pump on trio: deliver a batch chunk by chunk with a checkpoint between chunks (a
+    firehose cannot starve other tasks); once a batch has ended, the same step re-arms the relay
+    unless more records wait (see :meth:`PumpSource.step`), and the pump waits for the eventfd:
+    the consumers it woke run in the next batch of tasks with no step of the pump's before
+    them."""
     fd = source.fd
-    poll, step = source.poll, source.step
-    # First the rest of a batch a previous pump was cancelled in, else a poll: a pump cancelled
-    # between a batch and the poll after it left the signal disarmed (records wait without a
-    # wake-up), and a poll that finds nothing re-arms it.
-    addr = source.parked() or poll()
+    step = source.step
     try:
         while True:
-            if not addr:
-                await trio.lowlevel.wait_readable(fd)
-                addr = poll()
-            while addr:
-                addr = step(addr)
+            # First the batch a previous pump parked, else a fetch (records may be waiting).
+            if step(True):
                 await _checkpoint()
-                if not addr:  # the batch is done: poll until nothing is left
-                    addr = poll()
+            else:
+                await _wait_readable(fd)
     finally:
-        if addr:
-            source.park(addr)
+        source.park()

@@ -89,6 +89,8 @@ def _configure_records() -> None:
 _configure_records()
 _convert_records = records.convert
 _discard_records = records.discard
+_fetch = lib.aiotim_relay_fetch
+_rearm = lib.aiotim_relay_rearm
 
 
 def _convert_chunk(head: int) -> tuple[list[tuple[int, int, Any, Any]], int]:
@@ -416,32 +418,43 @@ class Bridge:
 
 
 class _PumpSource:
-    """A bridge's relay as the backends' :class:`aiotim._backends.PumpSource`."""
+    """A bridge's relay as the backends' :class:`aiotim._backends.PumpSource`.
 
-    __slots__ = ("_bridge", "_sink", "fd")
+    It holds the batch under way (the address of its rest); records come from
+    ``aiotim_relay_fetch`` (relay.h), which leaves the eventfd readable for as long as the
+    relay's signal stays disarmed, and re-arms it when it finds nothing.
+    """
+
+    __slots__ = ("_addr", "_bridge", "_deliver", "_sink", "_slot", "fd")
 
     def __init__(self, bridge: Bridge, sink: NotificationSink) -> None:
         self._bridge = bridge
         self._sink = sink
+        self._deliver = bridge._deliver
+        self._slot = bridge._slot
         self.fd = bridge.fd
+        #: the rest of the batch under way (first, the one a cancelled pump parked)
+        self._addr = bridge._take_parked()
 
-    def poll(self) -> int:
-        """The waiting batch's address; the signal is re-armed only when it is 0 (none), so
-        after a batch the pump must poll again until it gets 0 (see relay.h)."""
-        return int(ffi.cast("uintptr_t", lib.aiotim_relay_poll(self._bridge._slot)))
-
-    def step(self, addr: int) -> int:
+    def step(self, repoll: bool) -> bool:
+        """Convert and deliver one chunk (see :class:`aiotim._backends.PumpSource`)."""
+        addr = self._addr or _fetch(self._slot)
+        if not addr:  # nothing was waiting: the relay is re-armed
+            return False
         runs, addr = _convert_chunk(addr)
-        self._bridge._deliver(runs, self._sink)
-        return addr
+        self._addr = addr  # before delivering: the records converted are freed already
+        self._deliver(runs, self._sink)
+        # The batch ended: with repoll, re-arm the relay now unless more records wait (they are
+        # fetched by the next step: more of them, the later it comes).
+        return addr != 0 or (repoll and not _rearm(self._slot))
 
-    def park(self, addr: int) -> None:
+    def park(self) -> None:
+        addr, self._addr = self._addr, 0
+        if not addr:
+            return
         bridge = self._bridge
         if bridge.closed or bridge._parked:  # closed: nothing will deliver it any more;
             # parked already: a second pump on one relay (a misuse) must not leak the first's
             bridge.dropped_at_close += _discard_records(addr)
         else:
             bridge._parked = addr
-
-    def parked(self) -> int:
-        return self._bridge._take_parked()

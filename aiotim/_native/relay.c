@@ -235,6 +235,46 @@ static aiotim_rec *take(int slot, bool rearm_always) {
 
 aiotim_rec *aiotim_relay_take(int slot) { return take(slot, true); }
 
+/* Nothing waiting (r->mu held): clear the eventfd and re-arm, both under the lock, so that the
+ * next push (which finds the signal armed) writes the eventfd again, and nothing read here can
+ * be a signal for a record still in the inbox. A write still in flight (its record taken by an
+ * earlier fetch) lands later: one spurious wake-up, cleared by the empty fetch it leads to (the
+ * read is not conditional on the signal). Returns whether a burst ended (see trim). */
+static bool rearm_locked(relay *r) {
+    if (r->efd >= 0) {
+        uint64_t v;
+        ssize_t n = read(r->efd, &v, sizeof v);
+        (void)n; /* EAGAIN: nothing signalled, fine */
+    }
+    r->signalled = false;
+    bool burst_over = r->stats.pushed - r->pushed_when_idle >= TRIM_AFTER_RECORDS;
+    r->pushed_when_idle = r->stats.pushed;
+    return burst_over;
+}
+
+uint64_t aiotim_relay_fetch(int slot) {
+    relay *r = slot_relay(slot);
+    if (!r) return 0;
+    pthread_mutex_lock(&r->mu);
+    aiotim_rec *head = r->head;
+    r->head = r->tail = NULL;
+    bool burst_over = !head && rearm_locked(r);
+    pthread_mutex_unlock(&r->mu);
+    if (burst_over) trim();
+    return (uint64_t)(uintptr_t)head;
+}
+
+int aiotim_relay_rearm(int slot) {
+    relay *r = slot_relay(slot);
+    if (!r) return 1;
+    pthread_mutex_lock(&r->mu);
+    bool empty = !r->head;
+    bool burst_over = empty && rearm_locked(r);
+    pthread_mutex_unlock(&r->mu);
+    if (burst_over) trim();
+    return empty;
+}
+
 aiotim_rec *aiotim_relay_poll(int slot) { return take(slot, false); }
 
 void aiotim_relay_free(aiotim_rec *batch) {

@@ -54,6 +54,20 @@ aiotim_rec *aiotim_relay_take(int slot);
  * batch on either side; an idle one is woken by the eventfd as before. The poll that finds the
  * inbox empty after a burst (4096 records or more) gives the freed memory back to the system. */
 aiotim_rec *aiotim_relay_poll(int slot);
+/* The pump's take: the address of every waiting record (oldest first; free them as a batch of
+ * aiotim_relay_take), leaving the signal disarmed and the eventfd untouched, so that the
+ * eventfd stays readable (or its write is in flight) for as long as the signal is disarmed:
+ * the consumer's next wait returns at once and it fetches again. No system call on either side
+ * while records keep coming, and none on the consumer's before it handles a batch. A fetch that
+ * finds nothing clears the eventfd and re-arms the signal (both under the relay's lock), and
+ * returns 0. The address is an integer: what the pump hands to records.convert. Not to be
+ * mixed with aiotim_relay_poll on one relay (poll clears the eventfd and leaves the signal
+ * disarmed). */
+uint64_t aiotim_relay_fetch(int slot);
+/* For a consumer of aiotim_relay_fetch that has handled a batch: re-arm the signal (clearing the
+ * eventfd) if nothing is waiting, and return 1; else return 0 and leave the signal disarmed
+ * (records wait: fetch them, later if more may come meanwhile). */
+int aiotim_relay_rearm(int slot);
 /* Free a batch returned by aiotim_relay_take. */
 void aiotim_relay_free(aiotim_rec *batch);
 /* Close: later records for this relay are dropped and counted; frees what was queued. */
