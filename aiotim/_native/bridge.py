@@ -89,7 +89,8 @@ def _configure_records() -> None:
 _configure_records()
 _convert_records = records.convert
 _discard_records = records.discard
-_fetch = lib.aiotim_relay_fetch
+records.bind(int(ffi.cast("uintptr_t", ffi.addressof(lib, "aiotim_relay_fetch"))))
+_pump_records = records.pump
 _rearm = lib.aiotim_relay_rearm
 
 
@@ -438,10 +439,14 @@ class _PumpSource:
 
     def step(self, repoll: bool) -> bool:
         """Convert and deliver one chunk (see :class:`aiotim._backends.PumpSource`)."""
-        addr = self._addr or _fetch(self._slot)
-        if not addr:  # nothing was waiting: the relay is re-armed
+        try:
+            got = _pump_records(self._slot, self._addr, _CHUNK, _CHUNK_BYTES)
+        except MemoryError:  # records.c freed the rest of the batch, and says how many
+            log.exception("aiotim: relay records lost")
+            got = [], 0
+        if got is None:  # nothing was waiting: the relay is re-armed
             return False
-        runs, addr = _convert_chunk(addr)
+        runs, addr = got
         self._addr = addr  # before delivering: the records converted are freed already
         self._deliver(runs, self._sink)
         # The batch ended: with repoll, re-arm the relay now unless more records wait (they are

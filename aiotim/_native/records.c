@@ -22,6 +22,12 @@
  *   configure(plans, result_kinds)  plans[kind]: a string of 's' (string), 'i' (int64),
  *                                   'u' (uint64), 'b' (bool), one letter per argument
  *   discard(addr) -> count          free a chain of records without converting it
+ *   pump(slot, addr, limit, byte_budget) -> (runs, next_addr) | None
+ *                                   the pump's step in one call: convert() of the batch at
+ *                                   addr, or (addr 0) of a fresh aiotim_relay_fetch(slot); None
+ *                                   when that found nothing (the relay is re-armed)
+ *   bind(fetch_addr)                the address of aiotim_relay_fetch (relay.c is built into
+ *                                   the other extension, the cffi one)
  *   set_decoder(kind, capsule|None) the kind's first string argument decoded by the capsule's
  *                                   C function (aiotim.models._cmessage: new-message arrays)
  *                                   instead of copied to bytes; it may decline (bytes then)
@@ -189,12 +195,8 @@ static int append_run(PyObject *runs, long kind, long long token, PyObject *payl
     return rc;
 }
 
-static PyObject *convert(PyObject *self, PyObject *args) {
-    (void)self;
-    unsigned long long addr;
-    Py_ssize_t limit, budget = 0;
-    if (!PyArg_ParseTuple(args, "Kn|n", &addr, &limit, &budget)) return NULL;
-    aiotim_rec *rec = (aiotim_rec *)(uintptr_t)addr;
+/* convert() of the chain at rec (not NULL) */
+static PyObject *convert_chain(aiotim_rec *rec, Py_ssize_t limit, Py_ssize_t budget) {
     Py_ssize_t n = 0;
     size_t bytes = 0, max_bytes = budget > 0 ? (size_t)budget : SIZE_MAX;
     PyObject *runs = PyList_New(0);
@@ -293,6 +295,42 @@ static PyObject *set_decoder(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+static PyObject *convert(PyObject *self, PyObject *args) {
+    (void)self;
+    unsigned long long addr;
+    Py_ssize_t limit, budget = 0;
+    if (!PyArg_ParseTuple(args, "Kn|n", &addr, &limit, &budget)) return NULL;
+    return convert_chain((aiotim_rec *)(uintptr_t)addr, limit, budget);
+}
+
+/* aiotim_relay_fetch (relay.c, in the cffi extension: its address is handed over by bind()) */
+typedef uint64_t (*fetch_fn)(int slot);
+static fetch_fn relay_fetch;
+
+static PyObject *bind(PyObject *self, PyObject *arg) {
+    (void)self;
+    unsigned long long addr = PyLong_AsUnsignedLongLong(arg);
+    if (addr == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    relay_fetch = (fetch_fn)(uintptr_t)addr;
+    Py_RETURN_NONE;
+}
+
+/* pump(slot, addr, limit, byte_budget) -> (runs, next_addr) | None */
+static PyObject *pump(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    (void)self;
+    if (nargs != 4) return PyErr_Format(PyExc_TypeError, "pump() takes 4 arguments");
+    long slot = PyLong_AsLong(args[0]);
+    unsigned long long addr = PyLong_AsUnsignedLongLong(args[1]);
+    Py_ssize_t limit = PyLong_AsSsize_t(args[2]), budget = PyLong_AsSsize_t(args[3]);
+    if (PyErr_Occurred()) return NULL;
+    if (!addr) {
+        if (!relay_fetch) return PyErr_Format(PyExc_RuntimeError, "records.bind() was not called");
+        addr = relay_fetch((int)slot);
+        if (!addr) Py_RETURN_NONE;
+    }
+    return convert_chain((aiotim_rec *)(uintptr_t)addr, limit, budget);
+}
+
 static PyObject *discard(PyObject *self, PyObject *arg) {
     (void)self;
     unsigned long long addr = PyLong_AsUnsignedLongLong(arg);
@@ -306,6 +344,10 @@ static PyMethodDef methods[] = {
      "convert(addr, limit[, byte_budget]) -> (runs, next_addr): convert and free up to limit "
      "records (and about byte_budget bytes of strings)."},
     {"discard", discard, METH_O, "discard(addr) -> count: free a chain of records."},
+    {"bind", bind, METH_O, "bind(fetch_addr): the address of aiotim_relay_fetch (relay.c)."},
+    {"pump", (PyCFunction)(void (*)(void))pump, METH_FASTCALL,
+     "pump(slot, addr, limit, byte_budget) -> (runs, next_addr) | None: convert() of the batch "
+     "at addr, or (addr 0) of what aiotim_relay_fetch takes; None when that is nothing."},
     {"set_decoder", set_decoder, METH_VARARGS,
      "set_decoder(kind, capsule | None): decode the kind's first string argument in C."},
     {NULL, NULL, 0, NULL},
