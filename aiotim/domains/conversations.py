@@ -25,7 +25,7 @@ from aiotim.events.conversations import (
 )
 from aiotim.events.stream import Stream
 from aiotim.models import C2C, Conversation, Group
-from aiotim.models.conversation import ConversationPage, OperationResult
+from aiotim.models.conversation import ConversationPage, OperationResult, decode_conversation
 
 __all__ = ["ConversationFilter", "Conversations"]
 
@@ -113,7 +113,7 @@ class Conversations(Domain):
             return []
         if not isinstance(result, list):
             raise PayloadError("TIMConvGetConvList", "expected a JSON array of conversations")
-        return [Conversation.from_json(c) for c in result]
+        return [decode_conversation(c) for c in result]
 
     async def page(
         self,
@@ -163,7 +163,7 @@ class Conversations(Domain):
             return []
         if not isinstance(result, list):
             raise PayloadError("TIMConvGetConvInfo", "expected a JSON array of conversations")
-        return [Conversation.from_json(c) for c in result]
+        return [decode_conversation(c) for c in result]
 
     async def delete(self, conv: C2C | Group) -> None:
         """Delete a conversation and its history for the logged-in user, irreversibly
