@@ -30,8 +30,9 @@ async def run_pump(loop: asyncio.AbstractEventLoop, source: PumpSource) -> None:
             later = loop.call_soon(step)
 
     def on_readable() -> None:
-        if later is None:  # else a step is due: it takes the new records
-            step()
+        nonlocal later
+        if later is None and step_chunk(False):  # else a step is due: it takes the new records
+            later = loop.call_soon(step)
 
     fd = source.fd
     loop.add_reader(fd, on_readable)

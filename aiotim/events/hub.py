@@ -7,7 +7,6 @@ offline messages the SDK delivered during the login.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
 import weakref
@@ -104,8 +103,10 @@ class EventHub:
             try:
                 items = None
                 if decode_batch is not None:
-                    with contextlib.suppress(Exception):  # the checked decoder names the problem
+                    try:
                         items = decode_batch(batch)
+                    except Exception:  # the checked decoder (below) names the problem
+                        items = None
                 if items is None:
                     items = self._decode_each(kind, decode, batch)
             finally:
