@@ -83,18 +83,22 @@ class TrioSlot:
 
 async def run_pump(source: PumpSource) -> None:
     """The pump on trio: deliver a batch chunk by chunk with a checkpoint between chunks (a
-    firehose cannot starve other tasks); once a batch has ended, the same step re-arms the relay
-    unless more records wait (see :meth:`PumpSource.step`), and the pump waits for the eventfd:
-    the consumers it woke run in the next batch of tasks with no step of the pump's before
-    them."""
+    firehose cannot starve other tasks); once a batch has ended, let the consumers it woke run
+    before the pump fetches again, or re-arms the relay and waits for the eventfd (see
+    :meth:`PumpSource.step`)."""
     fd = source.fd
     step = source.step
     try:
         while True:
             # First the batch a previous pump parked, else a fetch (records may be waiting).
-            if step(True):
+            if step(False):  # the rest of the batch, after other tasks
                 await _checkpoint()
-            else:
+                continue
+            # The batch ended: the consumers it woke run first (two checkpoints: trio runs a
+            # batch of tasks in either order), then fetch again, or re-arm and wait.
+            await _checkpoint()
+            await _checkpoint()
+            if not step(True):
                 await _wait_readable(fd)
     finally:
         source.park()
