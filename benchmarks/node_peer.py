@@ -367,7 +367,7 @@ def run(quick: bool, which: list[str] | None = None, only: str | None = None) ->
     bks = which or backends()
     rounds = 2 if quick else 3
     messages = 20_000 if quick else 100_000
-    calls = {1: 1_000 if quick else 3_000, 100: 5_000 if quick else 20_000}
+    calls = {1: 2_000 if quick else 6_000, 100: 10_000 if quick else 40_000}
     rates: dict[str, float] = {}
     ratios: dict[str, list[float]] = {}
     rss: dict[str, list[float]] = {}
