@@ -290,16 +290,18 @@ def main() -> int:
         "aiotim's run at the same rate: the least latency a consumer that sleeps between",
         "events gets on this machine; `latency_p99_vs_floor_10k` is aiotim's p99 over it.",
         "`latency_10k_*`: the 10k/s idle latency in three parts: `to_hub` the wake-up and the",
-        "pump up to the hub (relay polled, records converted), `in_hub` decoding and queueing,",
-        "`to_consumer` from there to the consumer (a loop iteration, the task resumed).",
-        "`decode_one_*`: decoding one message (what every consumer does per event) back to",
-        "back (`hot`) and right after a 100 µs sleep, as a thread does between events at 10k/s.",
+        "pump up to the hub (relay polled, records converted: a new-message array is decoded",
+        "there, in C, straight from the relay's record), `in_hub` the hub's fan-out and",
+        "queueing, `to_consumer` from there to the consumer (a loop iteration, the task",
+        "resumed). `decode_one_*`: decoding one message (what every consumer does per event)",
+        "back to back (`hot`) and right after a 100 µs sleep, as a thread does between events",
+        "at 10k/s. Every consumer and floor decodes with aiotim's decoder",
+        "(`aiotim.models.message.messages_from_bytes`, in C), so a ratio to the floor or to a",
+        "naive consumer measures the pipe alone.",
         "",
         *node_notes(raw["node_peer"]),
         "",
-        "The machine is shared: other engineers' test runs were using its 2 CPUs during this",
-        f"run (load average {os.getloadavg()[0]:.1f} at its end), which depresses absolute",
-        "figures and widens the latency tails more than the side-by-side ratios.",
+        *load_note(os.getloadavg()[0]),
         "",
     ]
     from benchmarks.accounts import results_section
@@ -323,6 +325,17 @@ def main() -> int:
     return 0
 
 
+def load_note(load: float) -> list[str]:
+    """What the machine's load said about this run (its 1-minute load average at the end)."""
+    if load < 1.0:
+        return [f"The machine was otherwise idle (load average {load:.1f} at the run's end)."]
+    return [
+        "The machine is shared: other test runs were using its CPUs during this run (load",
+        f"average {load:.1f} at its end), which depresses absolute figures and widens the",
+        "latency tails more than the side-by-side ratios.",
+    ]
+
+
 def node_notes(node: dict[str, Any]) -> list[str]:
     if "skipped" in node:
         return [f"Node.js peer: skipped ({node['skipped']})."]
@@ -333,8 +346,9 @@ def node_notes(node: dict[str, Any]) -> list[str]:
         "messages at that many per callback (both decode the JSON and read each text);",
         "`convlist`/`send` TIMConvGetConvList / TIMMsgSendMessage through a loopback cloud in",
         "its own process, `calls_c*` the lower of the two; `vs_node_rss` RSS after the calls;",
-        "`events_vs_floor_b1000` aiotim over one thread decoding the same 1,000-message",
-        f"callbacks. Node ran without network: {'yes (netless)' if node['netless'] else 'no'};",
+        "`events_vs_floor_b1000` aiotim over one thread copying the same 1,000-message",
+        "callbacks out of a C buffer and decoding them (best of three).",
+        f"Node ran without network: {'yes (netless)' if node['netless'] else 'no'};",
         "it loaded the loopback only (hash checked before, /proc/self/maps after).",
     ]
 
