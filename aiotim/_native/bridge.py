@@ -89,7 +89,10 @@ def _configure_records() -> None:
 _configure_records()
 _convert_records = records.convert
 _discard_records = records.discard
-records.bind(int(ffi.cast("uintptr_t", ffi.addressof(lib, "aiotim_relay_fetch"))))
+records.bind(
+    int(ffi.cast("uintptr_t", ffi.addressof(lib, "aiotim_relay_fetch"))),
+    int(ffi.cast("uintptr_t", ffi.addressof(lib, "aiotim_relay_recycle"))),
+)
 _pump_records = records.pump
 _rearm = lib.aiotim_relay_rearm
 

@@ -26,13 +26,16 @@
  *                                   the pump's step in one call: convert() of the batch at
  *                                   addr, or (addr 0) of a fresh aiotim_relay_fetch(slot); None
  *                                   when that found nothing (the relay is re-armed)
- *   bind(fetch_addr)                the address of aiotim_relay_fetch (relay.c is built into
- *                                   the other extension, the cffi one)
+ *   bind(fetch_addr[, recycle_addr]) the addresses of aiotim_relay_fetch and
+ *                                   aiotim_relay_recycle (relay.c is built into the other
+ *                                   extension, the cffi one); converted records are handed
+ *                                   back to the relay for reuse (freed when no recycle_addr)
  *   set_decoder(kind, capsule|None) the kind's first string argument decoded by the capsule's
  *                                   C function (aiotim.models._cmessage: new-message arrays)
  *                                   instead of copied to bytes; it may decline (bytes then)
  *
- * Records are malloc'ed by relay.c in the same process; they are freed here with free().
+ * Records are malloc'ed by relay.c in the same process; converted ones go back to it
+ * (aiotim_relay_recycle), others are freed here with free().
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -162,6 +165,13 @@ static PyObject *record_args(const aiotim_rec *rec, const char *plan, string_dec
     return t;
 }
 
+/* aiotim_relay_fetch and aiotim_relay_recycle (relay.c, in the cffi extension: their
+ * addresses are handed over by bind()) */
+typedef uint64_t (*fetch_fn)(int slot);
+typedef void (*recycle_fn)(aiotim_rec *rec);
+static fetch_fn relay_fetch;
+static recycle_fn relay_recycle; /* converted records go back for reuse (NULL: free()) */
+
 static Py_ssize_t free_chain(aiotim_rec *rec) {
     Py_ssize_t n = 0;
     while (rec) {
@@ -248,7 +258,8 @@ static PyObject *convert_chain(aiotim_rec *rec, Py_ssize_t limit, Py_ssize_t bud
             if (rc < 0) goto fail;
         }
         aiotim_rec *next = rec->next;
-        free(rec);
+        if (relay_recycle) relay_recycle(rec);
+        else free(rec);
         rec = next;
     }
     PyObject *next_addr = PyLong_FromUnsignedLongLong((unsigned long long)(uintptr_t)rec);
@@ -303,15 +314,12 @@ static PyObject *convert(PyObject *self, PyObject *args) {
     return convert_chain((aiotim_rec *)(uintptr_t)addr, limit, budget);
 }
 
-/* aiotim_relay_fetch (relay.c, in the cffi extension: its address is handed over by bind()) */
-typedef uint64_t (*fetch_fn)(int slot);
-static fetch_fn relay_fetch;
-
-static PyObject *bind(PyObject *self, PyObject *arg) {
+static PyObject *bind(PyObject *self, PyObject *args) {
     (void)self;
-    unsigned long long addr = PyLong_AsUnsignedLongLong(arg);
-    if (addr == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
-    relay_fetch = (fetch_fn)(uintptr_t)addr;
+    unsigned long long fetch_addr, recycle_addr = 0;
+    if (!PyArg_ParseTuple(args, "K|K", &fetch_addr, &recycle_addr)) return NULL;
+    relay_fetch = (fetch_fn)(uintptr_t)fetch_addr;
+    relay_recycle = (recycle_fn)(uintptr_t)recycle_addr;
     Py_RETURN_NONE;
 }
 
@@ -344,7 +352,9 @@ static PyMethodDef methods[] = {
      "convert(addr, limit[, byte_budget]) -> (runs, next_addr): convert and free up to limit "
      "records (and about byte_budget bytes of strings)."},
     {"discard", discard, METH_O, "discard(addr) -> count: free a chain of records."},
-    {"bind", bind, METH_O, "bind(fetch_addr): the address of aiotim_relay_fetch (relay.c)."},
+    {"bind", bind, METH_VARARGS,
+     "bind(fetch_addr[, recycle_addr]): the addresses of aiotim_relay_fetch and "
+     "aiotim_relay_recycle (relay.c)."},
     {"pump", (PyCFunction)(void (*)(void))pump, METH_FASTCALL,
      "pump(slot, addr, limit, byte_budget) -> (runs, next_addr) | None: convert() of the batch "
      "at addr, or (addr 0) of what aiotim_relay_fetch takes; None when that is nothing."},

@@ -68,6 +68,9 @@ uint64_t aiotim_relay_fetch(int slot);
  * eventfd) if nothing is waiting, and return 1; else return 0 and leave the signal disarmed
  * (records wait: fetch them, later if more may come meanwhile). */
 int aiotim_relay_rearm(int slot);
+/* Hand a record the consumer is done with back for reuse by SDK threads (or free it): the
+ * consumer's free() of records allocated on SDK threads contends for their malloc arenas. */
+void aiotim_relay_recycle(aiotim_rec *rec);
 /* Free a batch returned by aiotim_relay_take. */
 void aiotim_relay_free(aiotim_rec *batch);
 /* Close: later records for this relay are dropped and counted; frees what was queued. */
