@@ -234,6 +234,7 @@ def main() -> int:
 
     if args.peer == "node":
         return peer_only(args.quick, args.json)
+    load_before = os.getloadavg()[0]  # before our own processes (the accounts run) add load
     t0 = time.perf_counter()
     raw = {name: run_script(name, args.quick) for name in SCRIPTS}
     raw["accounts"] = run_script("accounts", args.quick)  # its own section of RESULTS.md
@@ -301,7 +302,7 @@ def main() -> int:
         "",
         *node_notes(raw["node_peer"]),
         "",
-        *load_note(os.getloadavg()[0]),
+        *load_note(load_before),
         "",
     ]
     from benchmarks.accounts import results_section
@@ -326,13 +327,14 @@ def main() -> int:
 
 
 def load_note(load: float) -> list[str]:
-    """What the machine's load said about this run (its 1-minute load average at the end)."""
+    """What the machine's load said about this run (the 1-minute load average at its start:
+    at its end it counts the accounts benchmark's 50 processes)."""
     if load < 1.0:
-        return [f"The machine was otherwise idle (load average {load:.1f} at the run's end)."]
+        return [f"The machine was otherwise idle (load average {load:.1f} when the run began)."]
     return [
-        "The machine is shared: other test runs were using its CPUs during this run (load",
-        f"average {load:.1f} at its end), which depresses absolute figures and widens the",
-        "latency tails more than the side-by-side ratios.",
+        "The machine is shared: other test runs were using its CPUs when this run began (load",
+        f"average {load:.1f}), which depresses absolute figures and widens the latency tails",
+        "more than the side-by-side ratios.",
     ]
 
 
