@@ -7,7 +7,6 @@ offline messages the SDK delivered during the login.
 
 from __future__ import annotations
 
-import gc
 import logging
 import weakref
 from collections import deque
@@ -26,9 +25,6 @@ log = logging.getLogger("aiotim.events")
 T = TypeVar("T")
 
 Raw = tuple[tuple[Any, ...], int]  # (callback args, SDK-thread timestamp ns)
-
-
-_gc_isenabled, _gc_disable, _gc_enable = gc.isenabled, gc.disable, gc.enable
 
 
 def _nothing(args: tuple[Any, ...]) -> list[Any]:
@@ -91,30 +87,18 @@ class EventHub:
             )
         refs, decode, decode_batch = route
         if refs:
-            # Decoded once, shared by every stream of the kind, with the cyclic garbage collector
-            # paused: a run of messages allocates tens of thousands of acyclic objects that all
-            # stay alive (queued), and the collections they would trigger one after the other
-            # (every 700 allocations, each older generation every 10 of the younger) find
-            # nothing while they rescan the growing queue: 1,000-message callbacks decoded 2x
-            # slower with it on. The young objects are scanned once, at the next allocation.
-            paused = _gc_isenabled()
-            if paused:
-                _gc_disable()
-            try:
-                items = None
-                if decode_batch is not None:
-                    try:
-                        items = decode_batch(batch)
-                    except Exception:  # the checked decoder (below) names the problem
-                        items = None
-                if items is None:
-                    items = self._decode_each(kind, decode, batch)
-            finally:
-                if paused:
-                    _gc_enable()
-            finish = self._finish.get(kind)
-            if finish is not None:
-                finish(items)
+            # Decoded once, shared by every stream of the kind. (New messages arrive decoded
+            # already: the pump builds them in C, left out of the cyclic GC, so a run of
+            # thousands of them no longer triggers the collections that rescanned the queue.)
+            items = None
+            if decode_batch is not None:
+                try:
+                    items = decode_batch(batch)
+                except Exception:  # the checked decoder (below) names the problem
+                    items = None
+            if items is None:
+                items = self._decode_each(kind, decode, batch)
+            self._finished(kind, items)
             for ref in refs:
                 stream = ref()
                 if stream is not None:
@@ -134,6 +118,12 @@ class EventHub:
                             self.unclaimed_limit,
                         )
                 buf.append((args, t_ns))
+
+    def _finished(self, kind: str, items: list[Any]) -> None:
+        """The kind's finishing step (see :meth:`finish`) on a run of decoded items."""
+        finish = self._finish.get(kind)
+        if finish is not None:
+            finish(items)
 
     def _decode_each(
         self,
@@ -193,9 +183,7 @@ class EventHub:
         backlog = self._unclaimed.pop(kind, None)
         if backlog:
             items = self._decode_each(kind, CATALOG[kind].decode, [args for args, _ in backlog])
-            finish = self._finish.get(kind)
-            if finish is not None:
-                finish(items)
+            self._finished(kind, items)
             stream.put_many(items)
         return stream
 
