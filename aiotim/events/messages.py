@@ -19,6 +19,7 @@ from aiotim.models._cmessage import decode_many as _c_decode_many
 from aiotim.models._cmessage import decode_payload_capsule
 from aiotim.models._json import JSONObject, get_str, obj
 from aiotim.models.group import GroupMemberInfo
+from aiotim.models.message import messages_from_bytes
 from aiotim.models.message_info import MessageLocator, ReactionChange, ReadReceipt, ReceiveOptInfo
 
 __all__ = [
@@ -157,17 +158,17 @@ def _new_messages_batch(batch: list[d.Args]) -> list[Message]:
     # one payload at a time, which names the problem.
     got = _c_decode_many(batch)  # the whole run in one call
     if got is not None:
-        return got[0] if not got[1] else list(map(_bytes_or_message, got[0]))
+        return _built(got)
     out: list[Message] = []
-    for (payload,) in batch:
-        got = payload if type(payload) is tuple else _c_decode(payload)
-        if got is None:
-            out += map(_message, _loads(payload))
-        elif got[1]:
-            out += map(_bytes_or_message, got[0])
-        else:
-            out += got[0]
+    for (payload,) in batch:  # one of them is not vouched for by the C decoder
+        out += _built(payload) if type(payload) is tuple else messages_from_bytes(payload)
     return out
+
+
+def _built(got: tuple[list[Any], int]) -> list[Message]:
+    """The C decoder's (items, slow): the items, those it left to Python decoded."""
+    items, slow = got
+    return items if not slow else list(map(_bytes_or_message, items))
 
 
 def _revoked(args: d.Args) -> list[Event]:
