@@ -68,7 +68,7 @@ def resolve_source(sdk: SDKSource | str | os.PathLike[str] | None) -> SDKSource:
     if isinstance(sdk, SDKSource):
         source = sdk
     elif sdk == LOOPBACK:
-        source = SDKSource(_loopback_library())
+        source = SDKSource(loopback_library())
     elif sdk is not None:
         source = SDKSource(Path(sdk))
     elif os.environ.get(ENV_SDK_PATH):
@@ -86,9 +86,13 @@ def resolve_source(sdk: SDKSource | str | os.PathLike[str] | None) -> SDKSource:
     return source
 
 
-def _loopback_library() -> Path:
-    # By path, not by import: aiotim.loopback is a layer above this one (tests/test_layers.py);
-    # the same glob as aiotim.loopback.sdk.loopback_library_path.
+def loopback_library() -> Path:
+    """The loopback SDK shared library built with this package (found by path, not by
+    import: aiotim.loopback is a layer above this one; ``aiotim.loopback.sdk`` calls this).
+
+    Raises:
+        SDKNotFound: the package was installed without building it.
+    """
     here = Path(__file__).resolve().parent.parent / "loopback" / "sdk"
     found = sorted(here.glob("_libimsdk_loopback*.so"))
     if not found:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aiotim.errors import SDKNotFound
 
 __all__ = ["loopback_library_path"]
 
@@ -26,11 +25,6 @@ def loopback_library_path() -> Path:
     Raises:
         SDKNotFound: the package was installed without building it.
     """
-    here = Path(__file__).resolve().parent
-    found = sorted(here.glob("_libimsdk_loopback*.so"))
-    if not found:
-        raise SDKNotFound(
-            f"the loopback SDK is not built in {here}: reinstall aiotim with pip so that it is "
-            "compiled"
-        )
-    return found[0]
+    from aiotim._native.loader import loopback_library
+
+    return loopback_library()
