@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 __all__ = ["loopback_library_path"]
 
 
