@@ -190,3 +190,19 @@ def events_of(
         return event(item, raw=item.raw)
 
     return each(values, build)
+
+
+def per_group_id(kind: str, event: Callable[..., T]) -> Callable[[Args], list[T]]:
+    """The decoder of a ``(group_id, JSON array of ids)`` callback: one ``event(group_id, id,
+    raw=...)`` per id (see :func:`per_id`)."""
+
+    def decode(args: Args) -> list[T]:
+        group_id = an_id(args[0], kind)
+        return per_id(
+            args[1],
+            kind,
+            lambda ids: payload(kind, group_id, ids),
+            lambda i, raw: event(group_id, i, raw=raw),
+        )
+
+    return decode

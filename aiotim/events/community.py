@@ -165,19 +165,6 @@ def _pair(kind: str, event: Callable[..., Event]) -> d.Decoder:
     return decode
 
 
-def _per_id(kind: str, event: Callable[..., Event]) -> d.Decoder:
-    def decode(args: d.Args) -> list[Event]:
-        group_id = d.an_id(args[0], kind)
-        return d.per_id(
-            args[1],
-            kind,
-            lambda ids: d.payload(kind, group_id, ids),
-            lambda i, raw: event(group_id, i, raw=raw),
-        )
-
-    return decode
-
-
 def _topic_changed(args: d.Args) -> list[Event]:
     kind = "TIMSetCommunityChangeTopicInfoCallback"
     group_id, info = d.an_id(args[0], kind), d.obj(args[1], kind)
@@ -227,7 +214,7 @@ SPECS: dict[str, d.Spec] = {
     ),
     "TIMSetCommunityDeleteTopicCallback": (
         CommunityTopicDeleted,
-        _per_id("TIMSetCommunityDeleteTopicCallback", CommunityTopicDeleted),
+        d.per_group_id("TIMSetCommunityDeleteTopicCallback", CommunityTopicDeleted),
         True,
     ),
     "TIMSetCommunityChangeTopicInfoCallback": (CommunityTopicChanged, _topic_changed, False),
@@ -243,7 +230,7 @@ SPECS: dict[str, d.Spec] = {
     ),
     "TIMSetCommunityDeletePermissionGroupCallback": (
         PermissionGroupDeleted,
-        _per_id("TIMSetCommunityDeletePermissionGroupCallback", PermissionGroupDeleted),
+        d.per_group_id("TIMSetCommunityDeletePermissionGroupCallback", PermissionGroupDeleted),
         True,
     ),
     "TIMSetCommunityChangePermissionGroupInfoCallback": (

@@ -113,17 +113,6 @@ def _topic_created(args: d.Args) -> list[Event]:
     return [GroupTopicCreated(group_id, topic_id, raw=d.payload(kind, group_id, topic_id))]
 
 
-def _topic_deleted(args: d.Args) -> list[Event]:
-    kind = "TIMSetGroupTopicDeletedCallback"
-    group_id = d.an_id(args[0], kind)
-    return d.per_id(
-        args[1],
-        kind,
-        lambda topics: d.payload(kind, group_id, topics),
-        lambda t, raw: GroupTopicDeleted(group_id, t, raw=raw),
-    )
-
-
 def _topic_changed(args: d.Args) -> list[Event]:
     kind = "TIMSetGroupTopicChangedCallback"
     group_id, info = d.an_id(args[0], kind), d.obj(args[1], kind)
@@ -137,6 +126,10 @@ SPECS: dict[str, d.Spec] = {
     "TIMSetGroupAttributeChangedCallback": (GroupAttributesChanged, _attributes, False),
     "TIMSetGroupCounterChangedCallback": (GroupCounterChanged, _counter, False),
     "TIMSetGroupTopicCreatedCallback": (GroupTopicCreated, _topic_created, False),
-    "TIMSetGroupTopicDeletedCallback": (GroupTopicDeleted, _topic_deleted, True),
+    "TIMSetGroupTopicDeletedCallback": (
+        GroupTopicDeleted,
+        d.per_group_id("TIMSetGroupTopicDeletedCallback", GroupTopicDeleted),
+        True,
+    ),
     "TIMSetGroupTopicChangedCallback": (GroupTopicChanged, _topic_changed, False),
 }
