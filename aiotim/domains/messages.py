@@ -373,8 +373,6 @@ class Messages(Domain):
         param["message_msg_id"] = msg.id
         if retry is None:
             return await self._send_once(conv, param)
-        if not isinstance(retry, Retry):
-            raise TypeError(f"retry= takes an aiotim.Retry, got {type(retry).__name__}")
         return await self._send_retrying(conv, param, retry)
 
     async def send(
@@ -793,8 +791,6 @@ class Messages(Domain):
             NotLoggedIn / NotInitialized: not logged in.
             TIMError: the SDK or the server refused it.
         """
-        if not isinstance(text, str):
-            raise TypeError(f"send_text() needs a str, got {type(text).__name__}")
         return await self._send(conv, [TextElem(text).to_json()])
 
     async def send_custom(
