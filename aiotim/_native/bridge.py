@@ -22,7 +22,7 @@ from aiotim._abi import (
 )
 from aiotim._backends import new_slot, run_pump
 from aiotim._native._ffi import NULL, ffi, lib, records
-from aiotim._native.convert import FastStart, arity_error, c_bool, c_int, c_str
+from aiotim._native.convert import FastStart, OutStart, arity_error, c_bool, c_int, c_str
 from aiotim._native.loader import SDKLibrary
 from aiotim._native.pending import CallResult, FinalCheck, Interim, MultiShot, PendingCalls
 from aiotim._native.starters import SHAPES, shape_of
@@ -37,7 +37,7 @@ log = logging.getLogger("aiotim._native")
 NotificationSink = Callable[[str, list[tuple[Any, ...]], list[int]], None]
 
 _ALL_FUNCTIONS = {**FUNCTIONS, **LOOPBACK_FUNCTIONS}
-_OUT_BUFFER_SIZE = 128  # the headers: "no smaller than 128 bytes"
+OUT_BUFFER_SIZE = 128  # the headers: "no smaller than 128 bytes"
 # Records dispatched between two checkpoints of the pump. Small on purpose: the events of a chunk
 # stay alive (queued in streams) until the consumers run, and a few hundred live GC-tracked
 # objects are what the young generation holds before a collection (700 allocations): at 64 a
@@ -184,6 +184,8 @@ class Bridge:
         self.comm_tramp = self._tramp("TIMCommCallback", 0)
         #: function -> its fast starter, or None (no fast path); filled by call_raw
         self.fast_starts: dict[str, FastStart | None] = {}
+        #: the fast starters of single-shot calls with one output buffer (rawcalls)
+        self.out_starts: dict[str, OutStart | None] = {}
 
     # -- notifications ---------------------------------------------------------------------
 
@@ -334,7 +336,7 @@ class Bridge:
             elif kind == "bool":
                 c_args.append(c_bool(next(it), fn.name, name))
             elif kind == "out":
-                buf = ffi.new("char[]", _OUT_BUFFER_SIZE)
+                buf = ffi.new("char[]", OUT_BUFFER_SIZE)
                 outs.append(buf)
                 c_args.append(buf)
             elif kind == "callback":

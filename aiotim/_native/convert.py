@@ -16,6 +16,7 @@ from aiotim._native.pending import PendingCalls
 
 __all__ = [
     "FastStart",
+    "OutStart",
     "StarterHost",
     "arity_error",
     "bad_int",
@@ -28,6 +29,9 @@ __all__ = [
 #: Starts a fast call: (args, the running backend's slot factory) -> (call id, its slot, which
 #: receives the callback's ``(code, desc, json)``).
 FastStart = Callable[[Sequence[Any], Callable[[], Slot]], tuple[int, Slot]]
+#: Starts a single-shot call with one output buffer: (args, slot factory) -> (call id, its
+#: slot, the buffer's text).
+OutStart = Callable[[Sequence[Any], Callable[[], Slot]], tuple[int, Slot, str]]
 
 
 class StarterHost(Protocol):

@@ -18,8 +18,8 @@ import orjson
 
 from aiotim._backends import Slot, slot_factory
 from aiotim._native._ffi import ffi
-from aiotim._native.bridge import Bridge, function_info
-from aiotim._native.convert import arity_error, bad_int, c_bool, c_str, int_error
+from aiotim._native.bridge import OUT_BUFFER_SIZE, Bridge, function_info
+from aiotim._native.convert import OutStart, arity_error, bad_int, c_bool, c_str, int_error
 from aiotim._native.pending import FinalCheck
 from aiotim.errors import (
     ClientClosed,
@@ -67,13 +67,6 @@ _FINAL: dict[str, FinalCheck] = {
 # function name -> (has a callback, completes through the read-member-list typedef, final check)
 _FACTS: dict[str, tuple[bool, bool, FinalCheck | None]] = {}
 
-#: Starts a single-shot call with one output buffer: (args, slot factory) -> (call id, its
-#: slot, the buffer's text).
-OutStart = Callable[[Sequence[Any], Callable[[], Slot]], tuple[int, Slot, str]]
-#: the buffers the headers ask for: "no smaller than 128 bytes"
-_OUT_BUFFER_SIZE = 128
-_OUT_STARTS = "_aiotim_out_starts"
-
 
 def _out_starter(bridge: Bridge, function: str) -> OutStart | None:
     """The fast starter of a function with one ``TIMCommCallback`` (single-shot) and exactly
@@ -112,7 +105,7 @@ def _out_starter(bridge: Bridge, function: str) -> OutStart | None:
         i = 0
         for kind, name in params:
             if kind == "out":
-                out = new_buffer("char[]", _OUT_BUFFER_SIZE)
+                out = new_buffer("char[]", OUT_BUFFER_SIZE)
                 c_args.append(out)
                 continue
             value = args[i]
@@ -146,14 +139,6 @@ def _out_starter(bridge: Bridge, function: str) -> OutStart | None:
         return cid, slot, string(out).decode("utf-8", "replace")
 
     return start
-
-
-def _out_starts(bridge: Bridge) -> dict[str, OutStart | None]:
-    starts: dict[str, OutStart | None] | None = getattr(bridge, _OUT_STARTS, None)
-    if starts is None:
-        starts = {}
-        setattr(bridge, _OUT_STARTS, starts)
-    return starts
 
 
 def _facts(function: str) -> tuple[bool, bool, FinalCheck | None]:
@@ -208,7 +193,7 @@ async def _call_raw(
             bridge.pending.discard(call_id)  # cancelled: a late result is dropped
             raise
         return _comm_value(function, cb_args)
-    starts = _out_starts(bridge)
+    starts = bridge.out_starts
     try:
         out_start = starts[function]
     except KeyError:
