@@ -131,8 +131,6 @@ class Connection(asyncio.Protocol):
         self.limits = limits
         #: bytes rendered into the outbox and not yet handed to the socket
         self._out_bytes = 0
-        #: bytes received and not yet decoded (at most one frame before login)
-        self._in_bytes = 0
         self.greeted = False
         self.expiry: asyncio.TimerHandle | None = None
         #: the server's check for a connection left without a logged-in user
@@ -175,18 +173,13 @@ class Connection(asyncio.Protocol):
             self.unauth_since = time.monotonic()
         self._user = value
 
-    @property
-    def _writer(self) -> Connection:
-        # what the writer of the streams version offered: ``conn._writer.transport``
-        return self
-
     def buffered(self) -> int:
         """Bytes this connection holds: received and not yet decoded, and queued to send."""
         transport = self.transport
         queued = (
             0 if transport is None or transport.is_closing() else transport.get_write_buffer_size()
         )
-        return self._in_bytes + self._out_bytes + queued
+        return self._decoder.pending + self._out_bytes + queued
 
     def _over(self, limit: int) -> bool:
         transport = self.transport
@@ -216,9 +209,7 @@ class Connection(asyncio.Protocol):
             return
         if self._batch is not None:
             self._seal()
-        frame = encode_frame(ftype, fields)
-        self._out.append(frame)
-        self._out_bytes += len(frame)
+        self._put(encode_frame(ftype, fields))
         self._want_flush()
         if ftype != "R":  # results are back-pressured (reading pauses), events are not
             self._check_outbound()
@@ -375,7 +366,6 @@ class Connection(asyncio.Protocol):
             log.warning("closing a loopback connection: %s", exc)
             self.close()
             return
-        self._in_bytes = decoder.pending
         if not frames:
             return
         self._in_read = True
@@ -417,7 +407,11 @@ class Connection(asyncio.Protocol):
                 if self._closing:
                     break
                 ftype, fields = backlog.popleft()
-                self._handle(self, ftype, fields)
+                self._in_read = True  # as in data_received: one flush, after the frame
+                try:
+                    self._handle(self, ftype, fields)
+                finally:
+                    self._in_read = False
                 self._after_frames()
         finally:
             self._backlog_task = None
