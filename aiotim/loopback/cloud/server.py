@@ -145,7 +145,6 @@ class CloudServer:
         self.connections: set[Connection] = set()
         self._server: asyncio.Server | None = None
         #: the ``closed`` futures of the connections not over yet
-        self._closing_conns: set[asyncio.Future[None]] = set()
         self._flush_handle: asyncio.TimerHandle | None = None
         #: function name -> how many more calls of it drop their connection (fault injection)
         self._drop_after: dict[bytes, int] = {}
@@ -210,8 +209,8 @@ class CloudServer:
         return self._server is not None
 
     async def _join_connections(self) -> None:
-        while self._closing_conns:
-            await asyncio.gather(*list(self._closing_conns), return_exceptions=True)
+        while self.connections:  # each leaves the set once its closed future is done
+            await asyncio.gather(*[c.closed for c in self.connections], return_exceptions=True)
 
     def _new_connection(self) -> Connection:
         return Connection(
@@ -232,7 +231,6 @@ class CloudServer:
             # Results and events are small frames written as they come: no Nagle delay.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.connections.add(conn)
-        self._closing_conns.add(conn.closed)
         conn.login_watch = asyncio.get_running_loop().call_later(
             self.limits.login_timeout_s, self._login_watch, conn
         )
@@ -242,9 +240,8 @@ class CloudServer:
         if conn.login_watch is not None:
             conn.login_watch.cancel()
             conn.login_watch = None
-        self.detach(conn)
+        # (detached already: connection_lost calls gone, i.e. detach, before it resolves closed)
         self.connections.discard(conn)
-        self._closing_conns.discard(conn.closed)
 
     def _login_watch(self, conn: Connection) -> None:
         """Close a connection that has been without a logged-in user for the login timeout
