@@ -8,6 +8,7 @@ The lowest module of :mod:`aiotim.loopback.handlers`: it knows the ABI, the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -199,3 +200,24 @@ def check_args(fn: Function, args: list[Field]) -> str | None:
         if not good:
             return f"{fn.name}: parameter {name} has the wrong field type"
     return None
+
+
+_R = TypeVar("_R")
+
+
+def saving(save: Callable[[App], None]) -> Callable[[Callable[[Call], _R]], Callable[[Call], _R]]:
+    """A handler decorator: ``save(app)`` after the handler (whether it succeeded or not), with
+    the cloud's ``db=``; in memory nothing is kept, so nothing is done."""
+
+    def wrap(fn: Callable[[Call], _R]) -> Callable[[Call], _R]:
+        @functools.wraps(fn)
+        def handler(call: Call) -> _R:
+            try:
+                return fn(call)
+            finally:
+                if call.app.store.persistent:
+                    save(call.app)
+
+        return handler
+
+    return wrap

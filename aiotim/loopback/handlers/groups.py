@@ -9,10 +9,9 @@ what no source confirmed.
 
 from __future__ import annotations
 
-import functools
 import time
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import orjson
 
@@ -39,7 +38,7 @@ from aiotim.loopback.cloud.groupstate import (
 )
 from aiotim.loopback.cloud.state import StoredMessage
 from aiotim.loopback.handlers import group_messages
-from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
+from aiotim.loopback.handlers._call import Call, CallError, HandlerTable, saving
 from aiotim.loopback.handlers._compose import uint
 from aiotim.loopback.handlers.group_messages import (
     SYSTEM_SENDER,
@@ -51,7 +50,6 @@ from aiotim.loopback.handlers.group_messages import (
 __all__ = ["HANDLERS", "create_group", "info_view", "member_view"]
 
 E = TIMErrCode
-R = TypeVar("R")
 HANDLERS = HandlerTable()
 
 # TIMGroupTipType (GM:69)
@@ -82,17 +80,8 @@ _MAX_COUNTERS, _MAX_COUNTER_KEY = 20, 128  # trtc.io/document/53432
 _FOREVER = 4294967295
 
 
-def _saves(fn: Callable[[Call], R]) -> Callable[[Call], R]:
-    """Write the group state to the cloud's database after the handler (with ``db=``)."""
-
-    @functools.wraps(fn)
-    def handler(call: Call) -> R:
-        try:
-            return fn(call)
-        finally:
-            state_of(call.app).save()
-
-    return handler
+#: write the group state to the cloud's database after the handler (with ``db=``)
+_saves = saving(lambda app: state_of(app).save())
 
 
 def _now() -> int:

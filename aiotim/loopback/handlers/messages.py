@@ -9,12 +9,10 @@ One-to-one conversations (groups: :mod:`.group_messages`).
 
 from __future__ import annotations
 
-import functools
 import time
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 
@@ -23,7 +21,7 @@ from aiotim.loopback.cloud import jsonshapes, kvstate, peoplestate, views
 from aiotim.loopback.cloud.app import App
 from aiotim.loopback.cloud.state import C2C, GROUP, StoredMessage, c2c_key
 from aiotim.loopback.handlers import group_messages, session
-from aiotim.loopback.handlers._call import Call, CallError, HandlerTable
+from aiotim.loopback.handlers._call import Call, CallError, HandlerTable, saving
 from aiotim.loopback.handlers._compose import check_param, compose, uint
 from aiotim.loopback.handlers._reads import mark_read, recount, report_unread
 
@@ -31,7 +29,6 @@ __all__ = ["HANDLERS"]
 
 E = TIMErrCode
 HANDLERS = HandlerTable()
-R = TypeVar("R")
 
 _ADD = int(TIMConvEvent.kTIMConvEvent_Add)
 _UPDATE = int(TIMConvEvent.kTIMConvEvent_Update)
@@ -720,18 +717,13 @@ def _save_opts(app: App) -> None:
     )
 
 
-def _persisted(fn: Callable[[Call], R]) -> Callable[[Call], R]:
-    """Write the receive options, extensions and reactions after the handler (with db=)."""
+def _save_opts_and_extras(app: App) -> None:
+    _save_opts(app)
+    _save_extras(app)
 
-    @functools.wraps(fn)
-    def handler(call: Call) -> R:
-        try:
-            return fn(call)
-        finally:
-            _save_opts(call.app)
-            _save_extras(call.app)
 
-    return handler
+#: write the receive options, extensions and reactions after the handler (with db=)
+_persisted = saving(_save_opts_and_extras)
 
 
 def _opt(call: Call, index: int, *, allowed: tuple[int, ...] = (0, 1, 2, 3)) -> int:
