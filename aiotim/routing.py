@@ -46,11 +46,11 @@ from typing import Any
 
 from aiotim.bot import Handler, check_handler
 from aiotim.client import Client
+from aiotim.domains.messages import check_address
 from aiotim.events.catalog import CATALOG
 from aiotim.events.filters import message_filter
 from aiotim.events.wait import kind_for
 from aiotim.models import C2C, Group, Message
-from aiotim.models.address import Address
 from aiotim.models.message import Elem, Text
 
 __all__ = ["ArgumentError", "CallNext", "Context", "Middleware", "Router"]
@@ -113,11 +113,9 @@ class Context:
 
     @property
     def conv(self) -> C2C | Group:
-        """The message's conversation (``TypeError`` for a system message)."""
-        conv: Address = self.message.conv
-        if not isinstance(conv, C2C | Group):
-            raise TypeError(f"a {type(conv).__name__} conversation cannot be answered")
-        return conv
+        """The message's conversation (``ValueError`` for a system message, which cannot be
+        answered: :func:`aiotim.domains.messages.check_address`)."""
+        return check_address(self.message.conv)
 
     async def reply(self, *content: str | Elem, quote: bool = False) -> Message:
         """Reply to the message, as a reply the UI kits show as one (``client.reply``;
