@@ -7,8 +7,10 @@ condition on them.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import secrets
+import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +19,7 @@ from typing import Any
 import anyio
 import anyio.abc
 import orjson
+from anyio.abc import SocketAttribute
 
 from aiotim.loopback.cloud.address import parse_address
 from aiotim.loopback.cloud.protocol import PROTOCOL_NAME, Field, FrameDecoder, encode_frame
@@ -63,8 +66,16 @@ class FakeSDK:
                     await sdk.wait_until(lambda: sdk.welcome is not None or sdk.closed)
                 yield sdk
             finally:
-                tg.cancel_scope.cancel()
-                await stream.aclose()
+                # Shielded: an await in a cancelled scope would raise Cancelled in place of the
+                # body's exception (a failed assertion), and the task group would swallow it,
+                # so that the test passed. The read loop is ended by the socket's shutdown (it
+                # reads EOF), not cancelled in the middle of a receive: on asyncio, anyio's
+                # reader callback then races the cancelled receive (InvalidStateError).
+                with anyio.CancelScope(shield=True):
+                    with contextlib.suppress(OSError):
+                        stream.extra(SocketAttribute.raw_socket).shutdown(socket.SHUT_RDWR)
+                    await sdk.wait_until(lambda: sdk.closed)
+                    await stream.aclose()
 
     async def _read_loop(self) -> None:
         decoder = FrameDecoder()
