@@ -240,6 +240,65 @@ class TestOffline:
             await bob.wait_until(lambda: bob.total_unread() == n)
 
 
+class TestOneRead:
+    """Calls the SDK sent together (one read of the cloud): their conversation updates merge
+    into one event ahead of their results; new messages and logins keep their order."""
+
+    @staticmethod
+    def _send_frame(sdk: FakeSDK, to: str, content: str, n: int) -> tuple[int, bytes]:
+        param = {"message_elem_array": [{"elem_type": 0, "text_elem_content": content}]}
+        return sdk.call_frame("TIMMsgSendMessage", to, 1, orjson.dumps(param), f"one-read-{n}")
+
+    async def test_conversation_updates_merge_ahead_of_the_results(self, cloud: Cloud) -> None:
+        async with FakeSDK.connect(cloud.address, APP) as alice:
+            await _login(cloud, alice, "alice")
+            assert (await alice.send_text("bob", "first"))[0] == 0
+            start = len(alice.frames)
+            sent = [self._send_frame(alice, "bob", f"m{i}", i) for i in range(5)]
+            await alice.send_raw(b"".join(frame for _, frame in sent))
+            for req_id, _ in sent:
+                assert (await alice.result(req_id))[0] == 0
+            frames = alice.frames[start:]
+            assert [f[0] for f in frames] == ["E"] + ["R"] * 5, frames
+            assert [f[1][0] for f in frames[1:]] == [req_id for req_id, _ in sent]
+            setter, event, convs = frames[0][1]
+            assert text(setter) == "TIMSetConvEventCallback" and event == UPDATE
+            (conv,) = orjson.loads(text(convs))  # one entry: the latest state of the one conv
+            assert conv["conv_id"] == "bob"
+            assert _text_of(conv["conv_last_msg"]) == "m4"
+
+    async def test_new_messages_and_logins_keep_their_order(self, cloud: Cloud) -> None:
+        async with FakeSDK.connect(cloud.address, APP) as bob:
+            await _login(cloud, bob, "bob")
+            for i in range(2):
+                assert (await bob.send_text("carol", f"offline {i}"))[0] == 0
+        async with FakeSDK.connect(cloud.address, APP) as alice:
+            await _login(cloud, alice, "alice")
+            start = len(alice.frames)
+            send_id, send = self._send_frame(alice, "bob", "hi", 0)
+            logout_id, logout = alice.call_frame("TIMLogout")
+            login_id, login = alice.call_frame("TIMLogin", "carol", cloud.user_sig("carol"))
+            await alice.send_raw(send + logout + login)
+            assert (await alice.result(login_id))[0] == 0
+            await alice.wait_messages(2)
+            frames = alice.frames[start:]
+            kinds = [
+                (f[0], text(f[1][0]) if f[0] == "E" else f[1][0] if f[0] == "R" else None)
+                for f in frames
+            ]
+            where: dict[tuple[str, object], int] = {}
+            for i, k in enumerate(kinds):
+                where.setdefault(k, i)  # the first of each
+            conv = where[("E", "TIMSetConvEventCallback")]
+            msgs = where[("E", "TIMAddRecvNewMsgCallback")]
+            # alice's update is rendered for alice, before her results; carol's messages come
+            # after carol's login result
+            assert conv < where[("R", send_id)] < where[("R", logout_id)]
+            assert where[("R", logout_id)] < where[("R", login_id)] < msgs, kinds
+            convs = orjson.loads(text(frames[conv][1][2]))
+            assert [c["conv_id"] for c in convs] == ["bob"]
+
+
 class TestHistory:
     async def _fill(self, cloud: Cloud, n: int) -> None:
         async with FakeSDK.connect(cloud.address, APP) as alice:

@@ -9,7 +9,12 @@ Notifications that pile up until the next write are coalesced (that is where the
 is): consecutive new messages become one ``TIMAddRecvNewMsgCallback`` array, repeated updates
 of one conversation become one entry of a ``TIMSetConvEventCallback`` array, and the total
 unread count is sent once, with its latest value. Any other frame closes the current batch
-first, so ordering is never violated.
+first, with one exception: the results of the calls of one read wait for the end of that read
+(or for any other frame), so that the conversation and unread updates of all its calls merge into
+one batch ahead of them. Those updates are snapshots (a conversation's state, the unread total,
+rendered when written), so an update moving ahead of the result of an earlier call of the same
+read (calls the SDK sent together, none waiting for another) shows nothing that is not already
+true; new messages never move ahead of a result, and nothing moves across a login or logout.
 
 A connection knows the :class:`~aiotim.loopback.cloud.state.Store` (to render what it sends) and
 nothing above it: what its frames mean is decided by its ``handle`` callback (the
@@ -141,6 +146,8 @@ class Connection(asyncio.Protocol):
         self.closed: asyncio.Future[None] = self._loop.create_future()
         self._out: list[bytes] = []
         self._batch: _Batch | None = None
+        #: results of the read being handled, written after the batch (see the module's doc)
+        self._results: list[bytes] = []
         self._closing = False
         self._aborted = False
         self._delay = delay
@@ -171,6 +178,8 @@ class Connection(asyncio.Protocol):
     def user(self, value: str | None) -> None:
         if value is None and self._user is not None:
             self.unauth_since = time.monotonic()
+        if value != self._user and self._results:
+            self._settle()  # rendered for the user they were meant for, in order
         self._user = value
 
     def buffered(self) -> int:
@@ -207,9 +216,15 @@ class Connection(asyncio.Protocol):
         """Queue one frame, after everything queued before it."""
         if self._closing:
             return
-        if self._batch is not None:
-            self._seal()
-        self._put(encode_frame(ftype, fields))
+        frame = encode_frame(ftype, fields)
+        if ftype == "R" and self._in_read and (self._batch is not None or self._results):
+            # After the notifications of this read's other calls too (merged into the batch).
+            self._results.append(frame)
+            self._out_bytes += len(frame)
+            self._want_flush()
+            return
+        self._settle()
+        self._put(frame)
         self._want_flush()
         if ftype != "R":  # results are back-pressured (reading pauses), events are not
             self._check_outbound()
@@ -235,6 +250,8 @@ class Connection(asyncio.Protocol):
         and ``App.unbind`` re-queues what :meth:`take_undelivered` returns for the next login.
         """
         if msgs:
+            if self._results:  # a new message never moves ahead of a result
+                self._settle()
             self._open_batch().msgs.extend(msgs)
 
     def notify_conv(self, conv: StoredConversation, event: int) -> None:
@@ -263,6 +280,14 @@ class Connection(asyncio.Protocol):
         self._flush_due = True
         if not self._in_read:
             self._flush_handle = self._loop.call_soon(self._flush)
+
+    def _settle(self) -> None:
+        """Render the pending batch, then the results waiting behind it, into the outbox."""
+        if self._batch is not None:
+            self._seal()
+        if self._results:
+            self._out.extend(self._results)  # counted in _out_bytes already
+            self._results.clear()
 
     def _seal(self, budget: int | None = None) -> None:
         """Render the pending batch into the outbox, so that later frames follow it.
@@ -325,7 +350,10 @@ class Connection(asyncio.Protocol):
         # Render nothing into a dead transport: what stays in the batch is re-queued.
         if self._aborted or transport is None or transport.is_closing() or self._write_paused:
             return
-        self._seal(self.limits.outbound_pause)
+        if self._results:
+            self._settle()  # whole: the results wait for all of the batch
+        else:
+            self._seal(self.limits.outbound_pause)
         if self._out:
             if self._before_write is not None:
                 try:
