@@ -26,7 +26,7 @@ from anyio.abc import TaskGroup
 
 from aiotim._abi import CALLBACK_SETTERS
 from aiotim._native import Bridge, SDKLibrary, SDKSource, open_sdk, release_sdk, resolve_source
-from aiotim._native.rawcalls import call_raw
+from aiotim._native.rawcalls import call_bytes, call_raw
 from aiotim.bot import Bot
 from aiotim.domains._base import Shortcut
 from aiotim.domains.community import Community
@@ -540,6 +540,11 @@ class Client:
             KeyError: ``function`` is not part of the TIM ABI.
         """
         return await call_raw(self._native, function, args, on_interim)
+
+    async def _call_bytes(self, function: str, *args: Any) -> tuple[bytes, str]:
+        """``call_raw`` of a single-shot function with one output buffer (a send), its result's
+        JSON left undecoded for the caller's own decoder (the domains' :class:`Core`)."""
+        return await call_bytes(self._native, function, args)
 
     async def login(self, user_id: str, user_sig: str) -> None:
         """Log in as ``user_id`` (``TIMLogin``).

@@ -54,6 +54,26 @@ class TestCallRaw:
             assert message_id and message["message_msg_id"] == message_id
             assert alice.stats()["pending"] == 0
 
+    async def test_call_bytes_leaves_the_result_undecoded(self) -> None:
+        """The domains' _call_bytes (a send, decoded by the message decoder in C): the same
+        message as call_raw's, as JSON bytes, with the id; errors as call_raw raises them; a
+        function without one output buffer is refused, naming call_raw instead."""
+        async with cloud_and_clients("alice", "bob") as (_, (alice, _bob)):
+            param = orjson.dumps(
+                {"message_elem_array": [{"elem_type": 0, "text_elem_content": "as bytes"}]}
+            )
+            payload, message_id = await alice._call_bytes("TIMMsgSendMessage", "bob", 1, param)
+            assert isinstance(payload, bytes)
+            message = orjson.loads(payload)
+            assert message["message_msg_id"] == message_id
+            assert message["message_elem_array"][0]["text_elem_content"] == "as bytes"
+            with pytest.raises(aiotim.TIMError) as info:  # 20003: no such receiver
+                await alice._call_bytes("TIMMsgSendMessage", "", 1, param)
+            assert info.value.function == "TIMMsgSendMessage"
+            with pytest.raises(TypeError, match="use call_raw"):
+                await alice._call_bytes("TIMConvGetConvList")
+            assert alice.stats()["pending"] == 0
+
     async def test_loopback_echo_returns_its_json(self) -> None:
         """TIMLoopbackEcho (a loopback-only export) completes from the SDK's thread."""
         async with cloud_and_clients("alice") as (_, (alice,)):

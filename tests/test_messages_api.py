@@ -662,3 +662,33 @@ class TestLimits:
             assert (mine.local_custom_int, mine.local_custom_str) == (7, "seen")
             [sender_copy] = await alice.messages.find(msg.id)
             assert (sender_copy.local_custom_int, sender_copy.local_custom_str) == (0, "")
+
+
+def test_sent_message_decodes_like_from_json_and_names_the_call() -> None:
+    """A send's result (bytes, decoded in C): the message Message.from_json makes of it; not
+    an object (or not JSON) is a PayloadError naming TIMMsgSendMessage; an object from_json
+    refuses keeps from_json's own error."""
+    from aiotim.domains.messages import _sent_message
+    from aiotim.errors import PayloadError
+    from aiotim.models import Message
+
+    obj = {
+        "message_msg_id": "m1",
+        "message_conv_id": "bob",
+        "message_conv_type": 1,
+        "message_sender": "alice",
+        "message_seq": 7,
+        "message_is_from_self": True,
+        "message_elem_array": [{"elem_type": 0, "text_elem_content": "hi"}],
+    }
+    got = _sent_message(orjson.dumps(obj))
+    assert got == Message.from_json(obj)
+    assert got.text == "hi" and got.seq == 7
+    for bad in (b"", b"[1]", b"null", b"{not json"):
+        with pytest.raises(PayloadError) as info:
+            _sent_message(bad)
+        assert "TIMMsgSendMessage" in str(info.value), bad
+    refused = orjson.dumps({**obj, "message_elem_array": "not a list"})
+    with pytest.raises(PayloadError) as info:
+        _sent_message(refused)
+    assert "TIMMsgSendMessage" not in str(info.value)

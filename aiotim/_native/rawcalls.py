@@ -29,7 +29,7 @@ from aiotim.errors import (
     scrub_exception,
 )
 
-__all__ = ["call_raw"]
+__all__ = ["call_bytes", "call_raw"]
 
 Interim = Callable[[Any], None]
 
@@ -43,11 +43,15 @@ def _decode(json_bytes: bytes | None) -> Any:
         return json_bytes.decode("utf-8", "replace")
 
 
-def _comm_value(function: str, args: tuple[Any, ...]) -> Any:
+def _comm_bytes(function: str, args: tuple[Any, ...]) -> bytes:
     code, desc, json_bytes = args
     if code != 0:
         raise error_from_code(code, (desc or b"").decode("utf-8", "replace"), function=function)
-    return _decode(json_bytes)
+    return json_bytes or b""
+
+
+def _comm_value(function: str, args: tuple[Any, ...]) -> Any:
+    return _decode(_comm_bytes(function, args))
 
 
 def _download_final(slot: int, args: tuple[Any, ...]) -> bool:
@@ -141,6 +145,38 @@ def _out_starter(bridge: Bridge, function: str) -> OutStart | None:
     return start
 
 
+def _cached_out_starter(bridge: Bridge, function: str) -> OutStart | None:
+    starts = bridge.out_starts
+    try:
+        return starts[function]
+    except KeyError:
+        found = starts[function] = _out_starter(bridge, function)
+        return found
+
+
+async def call_bytes(bridge: Bridge, function: str, args: tuple[Any, ...]) -> tuple[bytes, str]:
+    """Call ``function``, a single-shot ``TIMCommCallback`` function with one ``char*`` output
+    buffer (a send), as :func:`call_raw` does; its result's JSON **undecoded** (``b""`` when
+    empty), for a caller with a faster decoder of its own, and the buffer's text.
+
+    Raises:
+        TypeError: ``function`` is not such a function.
+        TIMError: as :func:`call_raw`.
+    """
+    out_start = _cached_out_starter(bridge, function)
+    if out_start is None:
+        raise TypeError(
+            f"call_bytes: {function} is not a single-shot call with one output buffer; use call_raw"
+        )
+    call_id, slot, text = out_start(args, slot_factory())
+    try:
+        cb_args = await slot
+    except BaseException:
+        bridge.pending.discard(call_id)
+        raise
+    return _comm_bytes(function, cb_args), text
+
+
 def _facts(function: str) -> tuple[bool, bool, FinalCheck | None]:
     fn = function_info(function)
     found = _FACTS[function] = (
@@ -193,11 +229,7 @@ async def _call_raw(
             bridge.pending.discard(call_id)  # cancelled: a late result is dropped
             raise
         return _comm_value(function, cb_args)
-    starts = bridge.out_starts
-    try:
-        out_start = starts[function]
-    except KeyError:
-        out_start = starts[function] = _out_starter(bridge, function)
+    out_start = _cached_out_starter(bridge, function)
     if out_start is not None:
         # single-shot with one output buffer (a send): (the value, the buffer's text)
         call_id, slot, text = out_start(args, slot_factory())

@@ -2,8 +2,9 @@
 
 A domain (``client.messages``, ``client.friends``, …) is a namespace object holding the
 :class:`Core` it was made with — the :class:`aiotim.Client` — and nothing else. It calls the
-SDK through ``call_raw`` and subscribes streams through ``_stream``; it never imports the
-client (the client is the layer above and satisfies :class:`Core` structurally).
+SDK through ``call_raw`` (``_call_bytes`` for a result it decodes itself) and subscribes
+streams through ``_stream``; it never imports the client (the client is the layer above and
+satisfies :class:`Core` structurally).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ class Core(Protocol):
         self, function: str, *args: Any, on_interim: Callable[[Any], None] | None = None
     ) -> Any:
         """Call a TIM function; its decoded JSON result (see :meth:`aiotim.Client.call_raw`)."""
+        ...
+
+    async def _call_bytes(self, function: str, *args: Any) -> tuple[bytes, str]:
+        """Call a single-shot function with one output buffer (a send); its result's JSON
+        undecoded, and the buffer's text (for the domain's own decoder)."""
         ...
 
     @property

@@ -48,6 +48,7 @@ from aiotim.models.message import (
     Video,
     VideoElem,
     mark_at_me,
+    message_from_bytes,
     reply_ref,
 )
 from aiotim.models.message_info import (
@@ -254,6 +255,18 @@ def check_address(conv: object) -> C2C | Group:
     return conv
 
 
+def _sent_message(payload: bytes) -> Message:
+    """``TIMMsgSendMessage``'s result, the message as sent (built in C where it can)."""
+    try:
+        return message_from_bytes(payload)
+    except (orjson.JSONDecodeError, PayloadError) as exc:
+        if isinstance(exc, PayloadError) and payload.lstrip()[:1] == b"{":
+            raise  # an object that Message.from_json refuses: its own reason
+        raise PayloadError(
+            "TIMMsgSendMessage", "expected the sent message as a JSON object"
+        ) from None
+
+
 class Messages(Domain):
     """Messages: send, history, and the streams of new, revoked, read and modified messages."""
 
@@ -278,12 +291,10 @@ class Messages(Domain):
         return await self._send_retrying(conv, param, retry)
 
     async def _send_once(self, conv: Address, param: dict[str, Any]) -> Message:
-        result, _ = await self._core.call_raw(
+        payload, _ = await self._core._call_bytes(
             "TIMMsgSendMessage", conv.id, conv.conv_type, orjson.dumps(param)
         )
-        if not isinstance(result, dict):
-            raise PayloadError("TIMMsgSendMessage", "expected the sent message as a JSON object")
-        return Message.from_json(result)
+        return _sent_message(payload)
 
     async def _send_retrying(self, conv: Address, param: dict[str, Any], retry: Retry) -> Message:
         attempt = 1
