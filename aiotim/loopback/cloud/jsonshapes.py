@@ -40,6 +40,8 @@ CLIENT_MESSAGE_KEYS = (
 #: Message keys the real SDK keeps on the sending device only (never sent to the peer).
 LOCAL_MESSAGE_KEYS = ("message_custom_int", "message_custom_str")
 
+_REVOKED = int(TIMMsgStatus.kTIMMsg_Revoked)
+
 _DEFAULTS: dict[str, Any] = {
     "message_priority": int(TIMMsgPriority.kTIMMsgPriority_Normal),
     "message_platform": int(TIMPlatform.kTIMPlatform_Other),
@@ -100,7 +102,7 @@ def message_view(
         mine = msg.local_custom.get(viewer)
         if mine:
             view.update(mine)
-    if msg.status == TIMMsgStatus.kTIMMsg_Revoked:
+    if msg.status == _REVOKED:
         view["message_revoker_user_id"] = msg.revoker
         view["message_revoke_reason"] = msg.revoke_reason
     return view

@@ -84,13 +84,19 @@ def encode_frame(ftype: str, fields: Iterable[Field | str]) -> bytes:
 
 def decode_fields(body: bytes | memoryview) -> tuple[str, list[Field]]:
     """Decode a frame body (without its length prefix) into ``(type, fields)``."""
-    data = body
-    if not data:
+    data = body if body.__class__ is bytes else bytes(body)
+    return _decode(data, 0, len(data))
+
+
+def _decode(data: bytes, start: int, end: int) -> tuple[str, list[Field]]:
+    """Decode the frame body ``data[start:end]`` in place: no copy of the body, and each
+    string field is one slice of ``data`` (the hot path: every request goes through it)."""
+    if start >= end:
         raise ProtocolError("empty frame")
-    ftype = chr(data[0])
+    ftype = chr(data[start])
     fields: list[Field] = []
     append = fields.append
-    pos, end = 1, len(data)
+    pos = start + 1
     while pos < end:
         tag = data[pos]
         pos += 1
@@ -101,7 +107,7 @@ def decode_fields(body: bytes | memoryview) -> tuple[str, list[Field]]:
             pos += 4
             if pos + n > end:
                 raise ProtocolError("truncated string field")
-            append(bytes(data[pos : pos + n]))
+            append(data[pos : pos + n])
             pos += n
         elif tag == 0x49:  # I
             if pos + 8 > end:
@@ -116,7 +122,7 @@ def decode_fields(body: bytes | memoryview) -> tuple[str, list[Field]]:
             append(data[pos] != 0)
             pos += 1
         else:
-            raise ProtocolError(f"unknown field tag {tag:#04x} at offset {pos - 1}")
+            raise ProtocolError(f"unknown field tag {tag:#04x} at offset {pos - 1 - start}")
     return ftype, fields
 
 
@@ -148,17 +154,19 @@ class FrameDecoder:
                 return []  # the frame is still incomplete: no copy until it is whole
             buf = bytes(pending)
         else:
-            buf = data  # the common case: nothing pending, no copy
+            # The common case: nothing pending, no copy (the frames are decoded in place).
+            buf = data if data.__class__ is bytes else bytes(data)
         frames: list[tuple[str, list[Field]]] = []
         pos, end = 0, len(buf)
         while end - pos >= 4:
-            n = int.from_bytes(buf[pos : pos + 4], "big")
+            n = _u32(buf, pos)[0]
             if n > max_frame:
                 self._buf = bytearray(buf[pos:])
                 raise ProtocolError(f"frame of {n} bytes exceeds the {max_frame}-byte limit")
             if end - pos - 4 < n:
                 break
-            frames.append(decode_fields(buf[pos + 4 : pos + 4 + n]))
-            pos += 4 + n
+            pos += 4
+            frames.append(_decode(buf, pos, pos + n))
+            pos += n
         self._buf = bytearray(buf[pos:]) if pos < end else bytearray()
         return frames

@@ -305,7 +305,7 @@ class CloudServer:
             media.on_upload(self.app, conn, fields)
         elif ftype == "C":
             handlers.dispatch(self.app, conn, fields)
-            if self.store.persistent and len(fields) > 1 and fields[1] in _SNAPSHOT_CALLS:
+            if len(fields) > 1 and fields[1] in _SNAPSHOT_CALLS and self.store.persistent:
                 self.snapshots_dirty = True
             if self._drop_after and len(fields) > 1 and isinstance(fields[1], bytes):
                 self._maybe_drop(conn, fields[1])

@@ -353,7 +353,7 @@ class Store:
         msg = self.by_id.get(msg_id)
         if msg is not None and msg.sender == sender:
             return msg
-        recent = self._online_sent.get((sender, msg_id))
+        recent = self._online_sent.get((sender, msg_id)) if self._online_sent else None
         if recent is not None and recent[0] > time.monotonic():
             return recent[1]
         return None

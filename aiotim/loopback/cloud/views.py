@@ -29,13 +29,12 @@ def message_views(
     for msg in msgs:
         from_self = msg.sender == viewer
         if msg.conv_type == C2C:
-            peer = msg.target if from_self else msg.sender
-            mine = convs.get((C2C, peer))
             if from_self:
-                theirs = store.find_conversation(peer, C2C, viewer)
+                theirs = store.find_conversation(msg.target, C2C, viewer)
                 is_read = True
                 is_peer_read = theirs is not None and msg.seq <= theirs.read_seq
             else:
+                mine = convs.get((C2C, msg.sender))
                 is_read = mine is not None and msg.seq <= mine.read_seq
                 is_peer_read = False
         else:

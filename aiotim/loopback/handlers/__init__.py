@@ -79,6 +79,12 @@ _HANDLERS, _NO_LOGIN = _merge(domain.HANDLERS for domain in DOMAINS)
 HANDLERS: Mapping[str, Handler] = MappingProxyType(_HANDLERS)
 
 
+#: Every TIM function by its name as a call frame carries it (UTF-8), so that a call is routed
+#: without decoding the name (the names are ASCII: a frame whose name does not match exactly
+#: names no function, whatever it decodes to).
+_BY_WIRE_NAME = {name.encode(): fn for name, fn in FUNCTIONS.items()}
+
+
 def served_functions() -> frozenset[str]:
     """The TIM functions the loopback cloud has a handler for; the others are answered 7013."""
     return frozenset(_HANDLERS)
@@ -101,12 +107,13 @@ def dispatch(app: App, conn: Connection, fields: list[Field]) -> None:
         conn.close()
         return
     req_id = fields[0]
-    name = fields[1].decode("utf-8", "replace")
-    fn = FUNCTIONS.get(name)
+    fn = _BY_WIRE_NAME.get(fields[1])
     if fn is None:
         # Not a TIM function at all: answer like a TIMCommCallback so the SDK can fail it.
+        name = fields[1].decode("utf-8", "replace")
         conn.result(req_id, [int(E.ERR_SDK_INTERFACE_NOT_SUPPORT), _unsupported(name), ""])
         return
+    name = fn.name
     call = Call(app, conn, req_id, fn, fields[2:])
     problem = check_args(fn, call.args)
     if problem is not None:

@@ -44,27 +44,26 @@ def check_param(call: Call, conv_id: str, param: Any) -> dict[str, Any]:
             E.ERR_INVALID_PARAMETERS, f"{call.fn.name}: json_msg_param is not an object"
         )
     elems = param.get("message_elem_array")
-    if (
-        not isinstance(elems, list)
-        or not elems
-        or not all(isinstance(e, dict) and uint(e.get("elem_type"), 8) is not None for e in elems)
-    ):
-        raise CallError(
-            E.ERR_INVALID_MSG_ELEM,
-            "message_elem_array must be a non-empty array of elems with elem_type",
-        )
+    if not isinstance(elems, list) or not elems:
+        raise _malformed_elems()
+    for elem in elems:
+        if not isinstance(elem, dict) or uint(elem.get("elem_type"), 8) is None:
+            raise _malformed_elems()
+    # One pass for the rest (every send goes through it): the first element that cannot be sent
+    # is refused, then the size of the whole body.
+    size = 0
+    has_media = False
     for elem in elems:
         kind = elem["elem_type"]
         if kind not in _SENDABLE:
             # Source: TIMMessageManager.h:778 (group tips and reports come from the server only)
             raise CallError(E.ERR_INVALID_MSG_ELEM, f"elem_type {kind} cannot be sent")
-    size = sum(
-        len(v.encode())
-        for e in elems
-        if e["elem_type"] != 12
-        for v in e.values()
-        if isinstance(v, str)
-    )
+        if kind in _MEDIA:
+            has_media = True
+        if kind != 12:
+            for value in elem.values():
+                if isinstance(value, str):
+                    size += len(value.encode())
     if size > MAX_BODY_BYTES:
         # Source: TIMErrorCode.h:74 ERR_SDK_MSG_BODY_SIZE_LIMIT; the service's 12 KB body limit
         raise CallError(
@@ -72,9 +71,16 @@ def check_param(call: Call, conv_id: str, param: Any) -> dict[str, Any]:
             f"the message body is {size} bytes, over the {MAX_BODY_BYTES}-byte limit",
         )
     checked: dict[str, Any] = param
-    if any(e["elem_type"] in _MEDIA for e in elems):
+    if has_media:
         checked = _attach_media(call, checked)
     return checked
+
+
+def _malformed_elems() -> CallError:
+    return CallError(
+        E.ERR_INVALID_MSG_ELEM,
+        "message_elem_array must be a non-empty array of elems with elem_type",
+    )
 
 
 # -- media ------------------------------------------------------------------------------------

@@ -61,11 +61,11 @@ def _send(call: Call, conv_id: str, conv_type: int, param: Any, msg_id: str) -> 
     if (why := session.invalid_user_id(conv_id)) is not None:
         # Source: TIMErrorCode.h:299 ERR_SVR_MSG_INVALID_ID (20003): the identifier is invalid
         raise CallError(E.ERR_SVR_MSG_INVALID_ID, f"{call.fn.name}: receiver: {why}")
+    app, sender = call.app, call.user
     # A receiver who blocked the sender: 20007 (the real default is a silent drop; see
     # peoplestate.BLOCKED_SEND_FAILS).
-    if (refusal := peoplestate.c2c_refusal(call.app, call.user, conv_id)) is not None:
+    if (refusal := peoplestate.c2c_refusal(app, sender, conv_id)) is not None:
         raise CallError(*refusal)
-    app, sender = call.app, call.user
     store = app.store
     msg, new = compose(
         call,
