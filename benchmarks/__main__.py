@@ -116,6 +116,10 @@ def summarize(raw: dict[str, Any], backend: str) -> dict[str, Any]:
                 if f:
                     out[f"latency_floor_p50_us_{label}"] = f["latency"]["p50_us"]
                     out[f"latency_floor_p99_us_{label}"] = f["latency"]["p99_us"]
+                f = fl.get(f"loop_idle_{rate}")
+                if f:
+                    out[f"latency_loop_floor_p50_us_{label}"] = f["latency"]["p50_us"]
+                    out[f"latency_loop_floor_p99_us_{label}"] = f["latency"]["p99_us"]
             dec = lat.get("decode", {})
             if dec:
                 out["decode_one_p50_us_hot"] = dec["hot"]["p50_us"]
@@ -129,6 +133,11 @@ def summarize(raw: dict[str, Any], backend: str) -> dict[str, Any]:
             r, f = a.get("idle_10000"), fl.get("idle_10000")
             if r and f:
                 out["latency_p99_vs_floor_10k"] = r["latency"]["p99_us"] / f["latency"]["p99_us"]
+            f = fl.get("loop_idle_10000")
+            if r and f:
+                out["latency_p99_vs_loop_floor_10k"] = (
+                    r["latency"]["p99_us"] / f["latency"]["p99_us"]
+                )
         r = a.get(f"{case}_10000")
         if r:
             st = r["stall_sdk_view"]
@@ -290,6 +299,10 @@ def main() -> int:
         "through an eventfd in `epoll_wait` (`benchmarks/wakeprobe.c`), measured just before",
         "aiotim's run at the same rate: the least latency a consumer that sleeps between",
         "events gets on this machine; `latency_p99_vs_floor_10k` is aiotim's p99 over it.",
+        "`latency_loop_floor_*`: the same C pacing and a task of the benchmark's own event",
+        "loop woken through the eventfd, nothing else (asyncio: a reader callback resolving",
+        "the task's future; trio: `wait_readable`): what the loop itself costs;",
+        "`latency_p99_vs_loop_floor_10k` is aiotim's p99 over it (no target).",
         "`latency_10k_*`: the 10k/s idle latency in three parts: `to_hub` the wake-up and the",
         "pump up to the hub (relay polled, records converted: a new-message array is decoded",
         "there, in C, straight from the relay's record), `in_hub` the hub's fan-out and",

@@ -273,30 +273,48 @@ def rss_mb() -> float:
     return int(text.split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def wake_floor(count: int, rate: int) -> list[int]:
-    """Latencies (ns) of ``count`` paced wake-ups of a C thread waiting in epoll on an eventfd
-    (``benchmarks/wakeprobe.c``, compiled here with ``cc``): the machine's floor for the
-    latency benchmark."""
+_PROBE: list[ctypes.CDLL] = []
+
+
+def _wakeprobe() -> ctypes.CDLL:
+    """``benchmarks/wakeprobe.c``, compiled here with ``cc`` (once per process)."""
+    if _PROBE:
+        return _PROBE[0]
     src = Path(__file__).with_name("wakeprobe.c")
     with tempfile.TemporaryDirectory(prefix="wakeprobe-") as tmp:
         so = Path(tmp) / "wakeprobe.so"
+        cc = os.environ.get("CC", "cc")
         subprocess.run(
-            [
-                os.environ.get("CC", "cc"),
-                "-O2",
-                "-shared",
-                "-fPIC",
-                "-pthread",
-                "-o",
-                str(so),
-                str(src),
-            ],
-            check=True,
+            [cc, "-O2", "-shared", "-fPIC", "-pthread", "-o", str(so), str(src)], check=True
         )
         probe = ctypes.CDLL(str(so))
     probe.wake_probe.argtypes = [ctypes.c_uint64, ctypes.c_uint64, ctypes.POINTER(ctypes.c_int64)]
+    probe.wake_pace.argtypes = [
+        ctypes.c_int,
+        ctypes.c_uint64,
+        ctypes.c_uint64,
+        ctypes.POINTER(ctypes.c_uint64),
+    ]
+    _PROBE.append(probe)
+    return probe
+
+
+def wake_floor(count: int, rate: int) -> list[int]:
+    """Latencies (ns) of ``count`` paced wake-ups of a C thread waiting in epoll on an eventfd
+    (``benchmarks/wakeprobe.c``): the machine's floor for the latency benchmark."""
     out = (ctypes.c_int64 * count)()
-    rc = probe.wake_probe(count, rate, out)  # ctypes releases the GIL around the call
+    rc = _wakeprobe().wake_probe(count, rate, out)  # ctypes releases the GIL around the call
     if rc != 0:
         raise OSError(-rc, "wake_probe failed")
     return list(out)
+
+
+def pace_eventfd(efd: int, count: int, rate: int) -> ctypes.Array[ctypes.c_uint64]:
+    """Start writing ``efd`` ``count`` times at ``rate`` per second from a C thread (paced as
+    ``wake_floor``'s); returns the array its CLOCK_MONOTONIC stamps go to (keep it alive
+    until every wake-up was read)."""
+    stamps = (ctypes.c_uint64 * count)()
+    rc = _wakeprobe().wake_pace(efd, count, rate, stamps)
+    if rc != 0:
+        raise OSError(-rc, "wake_pace failed")
+    return stamps

@@ -15,7 +15,10 @@ The relay's own counters (log2 buckets of the time inside the trampoline) are re
 
 Floor: the same pacing in C, woken through an eventfd in ``epoll_wait`` (``wakeprobe.c``): what
 any consumer that sleeps between events gets on this machine, measured right before each idle
-rate's run (in a worker thread, the client idle).
+rate's run (in a worker thread, the client idle). Loop floor: the same C pacing, and a task of
+the benchmark's own event loop woken through the eventfd, with no aiotim in between (asyncio: a
+reader callback resolving the task's future, as aiotim's pump wakes a stream's consumer; trio:
+``wait_readable``): what the event loop itself costs, for comparison (no target).
 
 Decode: one message's decoding (the consumers' per-event work), back to back and after a 100 us
 sleep each time: the same work is several times slower on a thread that has just woken up.
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -32,6 +36,7 @@ from typing import Any
 
 import anyio
 import anyio.to_thread
+import sniffio
 
 import aiotim
 from aiotim._native.loader import SDKSource
@@ -45,6 +50,7 @@ from benchmarks.common import (
     busy_loop,
     client_samples,
     emit,
+    pace_eventfd,
     parse_args,
     summarize_ns,
     wake_floor,
@@ -72,6 +78,53 @@ def _deadline(count: int, rate: int) -> float:
     """How long receiving a paced run may take before the benchmark fails (instead of hanging):
     ten times the firehose's own duration, and a minute more."""
     return 60.0 + 10 * count / rate
+
+
+async def loop_floor(count: int, rate: int) -> list[int]:
+    """Latencies (ns) of ``count`` paced wake-ups (``common.pace_eventfd``) of a task of the
+    running event loop waiting on an eventfd: the loop's own floor (see the module's doc)."""
+    efd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
+    lat: list[int] = []
+    clock = time.monotonic_ns
+    try:
+        if sniffio.current_async_library() == "trio":
+            import trio
+
+            async def wait() -> None:
+                await trio.lowlevel.wait_readable(efd)
+
+            remove: Callable[[], object] = lambda: None  # noqa: E731 - nothing registered
+        else:
+            loop = asyncio.get_running_loop()
+            waiter: list[asyncio.Future[None]] = []
+
+            def readable() -> None:
+                if waiter and not waiter[-1].done():
+                    waiter[-1].set_result(None)
+
+            async def wait() -> None:
+                waiter.append(loop.create_future())
+                await waiter[-1]
+                waiter.pop()
+
+            loop.add_reader(efd, readable)
+            remove = functools.partial(loop.remove_reader, efd)
+        try:
+            stamps = pace_eventfd(efd, count, rate)
+            with anyio.fail_after(_deadline(count, rate)):
+                while len(lat) < count:
+                    try:
+                        woken = os.eventfd_read(efd)
+                    except BlockingIOError:
+                        await wait()
+                        continue
+                    now = clock()
+                    lat.extend(now - stamps[i] for i in range(len(lat), len(lat) + woken))
+        finally:
+            remove()
+    finally:
+        os.close(efd)  # every write was read: the pacing thread is done with it
+    return lat
 
 
 def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
@@ -106,6 +159,10 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
                                 await anyio.to_thread.run_sync(wake_floor, count, rate)
                             )
                         }
+                        if rate <= 10_000:  # and the event loop's own (the client idle)
+                            floors[f"loop_idle_{rate}"] = {
+                                "latency": summarize_ns(await loop_floor(count, rate))
+                            }
                     lat: list[int] = []
                     parts: tuple[list[int], list[int], list[int]] = ([], [], [])
                     done = anyio.Event()

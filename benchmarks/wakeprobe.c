@@ -7,6 +7,12 @@
  * records, for each stamp, the time until it runs again. This is the least any consumer that
  * sleeps between events can do here: aiotim's latency is measured against it.
  * Returns 0, or -errno.
+ *
+ * wake_pace(efd, count, rate, stamps): the firing half alone, on a detached thread of its own:
+ * it stamps stamps[i] and writes efd, paced the same way; the caller's event loop does the
+ * waiting (the floor of a Python event loop woken by an eventfd, no aiotim: latency.py).
+ * The caller keeps efd and stamps alive until it has read all count wake-ups. Returns 0, or
+ * -errno.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +31,7 @@ struct probe {
     uint64_t count, rate;
     uint64_t *stamps;
     atomic_uint_fast64_t written;
+    int detached; /* wake_pace: the thread frees its probe */
 };
 
 static uint64_t mono_ns(void) {
@@ -48,7 +55,29 @@ static void *fire(void *arg) {
         ssize_t n = write(p->efd, &one, sizeof one);
         (void)n;
     }
+    if (p->detached)
+        free(p);
     return NULL;
+}
+
+int wake_pace(int efd, uint64_t count, uint64_t rate, uint64_t *stamps)
+{
+    if (efd < 0 || !count || !rate || !stamps) return -EINVAL;
+    struct probe *p = calloc(1, sizeof *p);
+    if (!p) return -ENOMEM;
+    p->efd = efd;
+    p->count = count;
+    p->rate = rate;
+    p->stamps = stamps;
+    p->detached = 1;
+    pthread_t thr;
+    int rc = pthread_create(&thr, NULL, fire, p);
+    if (rc != 0) {
+        free(p);
+        return -rc;
+    }
+    pthread_detach(thr);
+    return 0;
 }
 
 int wake_probe(uint64_t count, uint64_t rate, int64_t *out_ns) {
