@@ -40,6 +40,7 @@ from aiotim.loopback.cloud.protocol import (
     FrameDecoder,
     ProtocolError,
     encode_frame,
+    encode_result,
 )
 from aiotim.loopback.cloud.state import Store, StoredConversation, StoredMessage
 
@@ -216,16 +217,20 @@ class Connection(asyncio.Protocol):
         """Queue one frame, after everything queued before it."""
         if self._closing:
             return
-        frame = encode_frame(ftype, fields)
+        self._queue(ftype, encode_frame(ftype, fields))
+
+    def _queue(self, ftype: str, frame: bytes) -> None:
         if ftype == "R" and self._in_read and (self._batch is not None or self._results):
             # After the notifications of this read's other calls too (merged into the batch).
             self._results.append(frame)
             self._out_bytes += len(frame)
-            self._want_flush()
+            if not self._flush_due:
+                self._want_flush()
             return
         self._settle()
         self._put(frame)
-        self._want_flush()
+        if not self._flush_due:
+            self._want_flush()
         if ftype != "R":  # results are back-pressured (reading pauses), events are not
             self._check_outbound()
 
@@ -233,7 +238,9 @@ class Connection(asyncio.Protocol):
         self, req_id: int, fields: Sequence[Field | str], *, slot: int = 0, final: bool = True
     ) -> None:
         """Queue an ``R`` frame: callback ``slot`` of request ``req_id`` with ``fields``."""
-        self.send("R", [req_id, slot, final, *fields])
+        if self._closing:
+            return
+        self._queue("R", encode_result(req_id, slot, final, fields))
 
     def event(self, setter: str, fields: Sequence[Field | str]) -> None:
         """Queue an ``E`` frame for the callback registered with ``setter``."""

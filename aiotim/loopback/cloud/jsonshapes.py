@@ -69,32 +69,31 @@ def message_view(
     """
     from_self = msg.sender == viewer
     conv_id = msg.target if from_self or msg.conv_type != 1 else msg.sender
-    # One dict literal, then the client's keys: this runs for every message a session sees.
-    view: dict[str, Any] = {
-        **_DEFAULTS,
-        **msg.body,
-        "message_conv_id": conv_id,
-        "message_conv_type": msg.conv_type,
-        "message_sender": msg.sender,
-        "message_client_time": msg.client_time,
-        "message_server_time": msg.server_time,
-        "message_is_from_self": from_self,
-        "message_is_read": is_read,
-        "message_is_peer_read": is_peer_read,
-        "message_status": msg.status,
-        "message_unique_id": msg.unique_id,
-        "message_msg_id": msg.msg_id,
-        "message_rand": msg.rand,
-        "message_seq": msg.seq,
-        "message_version": msg.version,
-        "message_receipt_peer_read": msg.receipt_read and from_self,
-        "message_custom_int": 0,
-        "message_custom_str": "",
-        "message_sender_profile": {
-            "user_profile_identifier": msg.sender,
-            "user_profile_nick_name": "",
-            "user_profile_face_url": "",
-        },
+    # The defaults, the client's keys, then the rest one by one (each appended in this order):
+    # this runs for every message a session sees, and one store per key is cheaper than merging
+    # a second dict literal into the first.
+    view: dict[str, Any] = {**_DEFAULTS, **msg.body}
+    view["message_conv_id"] = conv_id
+    view["message_conv_type"] = msg.conv_type
+    view["message_sender"] = msg.sender
+    view["message_client_time"] = msg.client_time
+    view["message_server_time"] = msg.server_time
+    view["message_is_from_self"] = from_self
+    view["message_is_read"] = is_read
+    view["message_is_peer_read"] = is_peer_read
+    view["message_status"] = msg.status
+    view["message_unique_id"] = msg.unique_id
+    view["message_msg_id"] = msg.msg_id
+    view["message_rand"] = msg.rand
+    view["message_seq"] = msg.seq
+    view["message_version"] = msg.version
+    view["message_receipt_peer_read"] = msg.receipt_read and from_self
+    view["message_custom_int"] = 0
+    view["message_custom_str"] = ""
+    view["message_sender_profile"] = {
+        "user_profile_identifier": msg.sender,
+        "user_profile_nick_name": "",
+        "user_profile_face_url": "",
     }
     if local and from_self:
         view.update(local)

@@ -18,6 +18,7 @@ __all__ = [
     "ProtocolError",
     "decode_fields",
     "encode_frame",
+    "encode_result",
 ]
 
 PROTOCOL_NAME = "aiotim-loopback/1"
@@ -43,8 +44,38 @@ _INT_FIELD = struct.Struct(">cq").pack  # b"I" + i64
 def encode_frame(ftype: str, fields: Iterable[Field | str]) -> bytes:
     """Encode one frame of type ``ftype`` (one ASCII letter) with ``fields``."""
     parts = [b"", ftype.encode("ascii")]
+    size = 1 + _put_fields(parts, fields)
+    if size > MAX_FRAME:
+        raise _too_large(size)
+    parts[0] = _U32.pack(size)
+    return b"".join(parts)
+
+
+#: the head of an ``R`` frame: length, type, then the request id, the callback slot and
+#: whether it is the request's last callback (an ``I``, an ``I`` and a ``B`` field)
+_RESULT_HEAD = struct.Struct(">Icc" + "qc" + "qc?").pack
+_RESULT_HEAD_SIZE = 1 + 9 + 9 + 2
+
+
+def encode_result(req_id: int, slot: int, final: bool, fields: Iterable[Field | str]) -> bytes:
+    """``encode_frame("R", [req_id, slot, final, *fields])``, the frame of every answer: its
+    head in one piece."""
+    parts = [b""]
+    size = _RESULT_HEAD_SIZE + _put_fields(parts, fields)
+    if size > MAX_FRAME:
+        raise _too_large(size)
+    parts[0] = _RESULT_HEAD(size, b"R", b"I", req_id, b"I", slot, b"B", final)
+    return b"".join(parts)
+
+
+def _too_large(size: int) -> ProtocolError:
+    return ProtocolError(f"frame of {size} bytes exceeds the {MAX_FRAME}-byte limit")
+
+
+def _put_fields(parts: list[bytes], fields: Iterable[Field | str]) -> int:
+    """Append the encoded ``fields`` to ``parts``; return how many bytes they are."""
     append = parts.append
-    size = 1
+    size = 0
     for value in fields:
         kind = value.__class__
         if kind is bytes:
@@ -76,10 +107,7 @@ def encode_frame(ftype: str, fields: Iterable[Field | str]) -> bytes:
             append(_STR_HEAD(b"S", n))
             append(data)
             size += 5 + n
-    if size > MAX_FRAME:
-        raise ProtocolError(f"frame of {size} bytes exceeds the {MAX_FRAME}-byte limit")
-    parts[0] = _U32.pack(size)
-    return b"".join(parts)
+    return size
 
 
 def decode_fields(body: bytes | memoryview) -> tuple[str, list[Field]]:

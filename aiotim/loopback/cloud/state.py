@@ -406,7 +406,9 @@ class Store:
         self, owner: str, conv_type: int, conv_id: str, conv_key: str
     ) -> tuple[StoredConversation, bool]:
         """The conversation ``conv_id`` of ``owner``, created if needed; ``(conv, created)``."""
-        mine = self.convs.setdefault(owner, {})
+        mine = self.convs.get(owner)
+        if mine is None:
+            mine = self.convs[owner] = {}
         conv = mine.get((conv_type, conv_id))
         if conv is not None:
             return conv, False
@@ -418,7 +420,8 @@ class Store:
         self, owner: str, conv_type: int, conv_id: str
     ) -> StoredConversation | None:
         """The existing conversation, or ``None``."""
-        return self.convs.get(owner, {}).get((conv_type, conv_id))
+        convs = self.convs.get(owner)
+        return None if convs is None else convs.get((conv_type, conv_id))
 
     def conversations(self, owner: str) -> Iterable[StoredConversation]:
         """Every conversation of ``owner`` (unordered)."""

@@ -48,8 +48,9 @@ class Call:
     @property
     def user(self) -> str:
         """The logged-in user (handlers other than login/logout run only when there is one)."""
-        assert self.conn.user is not None
-        return self.conn.user
+        user = self.conn.user
+        assert user is not None
+        return user
 
     def text(self, index: int, *, required: bool = True) -> str:
         """Argument ``index`` (a ``const char*``) as text; NULL is ``""`` unless required."""
