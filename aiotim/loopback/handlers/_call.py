@@ -176,49 +176,38 @@ class HandlerTable:
         return register
 
 
-#: function name -> (kind, name) of each parameter a C frame carries, and the classes a decoded
-#: field of each may have (what the frame decoder produces: exact bytes, int, bool or None)
-_FRAME_PARAMS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[frozenset[type], ...]]] = {}
-_DECODED_CLASSES: dict[str, frozenset[type]] = {
-    "str": frozenset((bytes, type(None))),
-    "out": frozenset((bytes, type(None))),
-    "bool": frozenset((bool,)),
-}
-_DECODED_INT: frozenset[type] = frozenset((int,))
+#: function name -> (kind, name) of each parameter a C frame carries
+_FRAME_PARAMS: dict[str, tuple[tuple[str, str], ...]] = {}
+#: function name -> the classes of the fields of the frames that fitted: whether fields fit
+#: depends on their classes only, so a call like an earlier one is checked with one lookup
+#: (every call goes through here)
+_FITTED: dict[str, set[tuple[type, ...]]] = {}
 
 
 def check_args(fn: Function, args: list[Field]) -> str | None:
     """Why ``args`` do not fit the parameters of ``fn`` (their number, their field types), or
     ``None`` when they do."""
-    known = _FRAME_PARAMS.get(fn.name)
-    if known is None:
-        kinds: tuple[tuple[str, str], ...] = tuple(
+    classes = tuple(map(type, args))
+    fitted = _FITTED.get(fn.name)
+    if fitted is not None and classes in fitted:
+        return None
+    params = _FRAME_PARAMS.get(fn.name)
+    if params is None:
+        params = _FRAME_PARAMS[fn.name] = tuple(
             (p.kind, p.name) for p in fn.params if p.kind not in ("callback", "user_data")
         )
-        known = _FRAME_PARAMS[fn.name] = (
-            kinds,
-            tuple(_DECODED_CLASSES.get(kind, _DECODED_INT) for kind, _ in kinds),
-        )
-    params, classes = known
     if len(args) != len(params):
         return f"{fn.name} takes {len(params)} parameters, the frame has {len(args)}"
-    # Every call goes through here: one set lookup per decoded field, the general check below
-    # only for other values (subclasses: an IntEnum) or a wrong type.
-    for ok, value in zip(classes, args, strict=True):
-        if value.__class__ not in ok:
-            break
-    else:
-        return None
-    for (kind, name), value in zip(params, args, strict=True):
-        cls = value.__class__
+    for (kind, name), cls in zip(params, classes, strict=True):
         if kind in ("str", "out"):
-            good = value is None or cls is bytes or isinstance(value, bytes)
+            good = cls is type(None) or issubclass(cls, bytes)
         elif kind == "bool":
             good = cls is bool
         else:
-            good = cls is int or (cls is not bool and isinstance(value, int))
+            good = cls is not bool and issubclass(cls, int)
         if not good:
             return f"{fn.name}: parameter {name} has the wrong field type"
+    _FITTED.setdefault(fn.name, set()).add(classes)
     return None
 
 
