@@ -371,7 +371,9 @@ class Store:
 
     def append(self, msg: StoredMessage) -> StoredMessage:
         """Store ``msg`` at the end of its conversation, assigning its ``seq``."""
-        history = self.history.setdefault(msg.conv_key, [])
+        history = self.history.get(msg.conv_key)
+        if history is None:  # (not setdefault: no list made and dropped on every send)
+            history = self.history[msg.conv_key] = []
         msg.seq = len(history) + 1
         history.append(msg)
         self.by_id[msg.msg_id] = msg
@@ -450,7 +452,9 @@ class Store:
 
     def inbox_push(self, owner: str, msgs: Iterable[StoredMessage], *, front: bool = False) -> None:
         """Queue messages for ``owner``'s next login (``front``: before what is queued)."""
-        box = self.inboxes.setdefault(owner, deque())
+        box = self.inboxes.get(owner)
+        if box is None:  # (not setdefault: no deque made and dropped on every push)
+            box = self.inboxes[owner] = deque()
         if self._db is None:
             if front:
                 box.extendleft(reversed(list(msgs)))
