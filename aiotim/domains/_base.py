@@ -10,7 +10,7 @@ satisfies :class:`Core` structurally).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
 
 from aiotim.domains._argcheck import checked
@@ -31,7 +31,7 @@ class Core(Protocol):
         """Call a TIM function; its decoded JSON result (see :meth:`aiotim.Client.call_raw`)."""
         ...
 
-    async def _call_bytes(self, function: str, *args: Any) -> tuple[bytes, str]:
+    def _call_bytes(self, function: str, *args: Any) -> Coroutine[Any, Any, tuple[bytes, str]]:
         """Call a single-shot function with one output buffer (a send); its result's JSON
         undecoded, and the buffer's text (for the domain's own decoder)."""
         ...
