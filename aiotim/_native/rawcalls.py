@@ -154,13 +154,15 @@ def _cached_out_starter(bridge: Bridge, function: str) -> OutStart | None:
         return found
 
 
-async def call_bytes(bridge: Bridge, function: str, args: tuple[Any, ...]) -> tuple[bytes, str]:
+def call_bytes(
+    bridge: Bridge, function: str, args: tuple[Any, ...]
+) -> Coroutine[Any, Any, tuple[bytes, str]]:
     """Call ``function``, a single-shot ``TIMCommCallback`` function with one ``char*`` output
-    buffer (a send), as :func:`call_raw` does; its result's JSON **undecoded** (``b""`` when
-    empty), for a caller with a faster decoder of its own, and the buffer's text.
+    buffer (a send), as :func:`call_raw` does; await its result's JSON **undecoded** (``b""``
+    when empty), for a caller with a faster decoder of its own, and the buffer's text.
 
     Raises:
-        TypeError: ``function`` is not such a function.
+        TypeError: ``function`` is not such a function (at once, not when awaited).
         TIMError: as :func:`call_raw`.
     """
     out_start = _cached_out_starter(bridge, function)
@@ -168,11 +170,17 @@ async def call_bytes(bridge: Bridge, function: str, args: tuple[Any, ...]) -> tu
         raise TypeError(
             f"call_bytes: {function} is not a single-shot call with one output buffer; use call_raw"
         )
+    return _out_call(bridge, out_start, function, args)
+
+
+async def _out_call(
+    bridge: Bridge, out_start: OutStart, function: str, args: tuple[Any, ...]
+) -> tuple[bytes, str]:
     call_id, slot, text = out_start(args, slot_factory())
     try:
         cb_args = await slot
     except BaseException:
-        bridge.pending.discard(call_id)
+        bridge.pending.discard(call_id)  # cancelled: a late result is dropped
         raise
     return _comm_bytes(function, cb_args), text
 
@@ -232,13 +240,8 @@ async def _call_raw(
     out_start = _cached_out_starter(bridge, function)
     if out_start is not None:
         # single-shot with one output buffer (a send): (the value, the buffer's text)
-        call_id, slot, text = out_start(args, slot_factory())
-        try:
-            cb_args = await slot
-        except BaseException:
-            bridge.pending.discard(call_id)
-            raise
-        return (_comm_value(function, cb_args), text)
+        payload, text = await _out_call(bridge, out_start, function, args)
+        return (_decode(payload), text)
     facts = _FACTS.get(function)
     if facts is None:
         facts = _facts(function)
