@@ -298,6 +298,69 @@ class TestOneRead:
             convs = orjson.loads(text(frames[conv][1][2]))
             assert [c["conv_id"] for c in convs] == ["bob"]
 
+    @staticmethod
+    def _last_text(conv: dict[str, Any]) -> str:
+        return _text_of(conv["conv_last_msg"])
+
+    async def test_a_result_holding_state_is_never_overtaken(self, cloud: Cloud) -> None:
+        """A conversation list (a snapshot of conversations) asked for between two sends of one
+        read: the update of the later send comes after it, so the last view is the true one."""
+        async with FakeSDK.connect(cloud.address, APP) as alice:
+            await _login(cloud, alice, "alice")
+            assert (await alice.send_text("carol", "m0"))[0] == 0
+            start = len(alice.frames)
+            _, f1 = self._send_frame(alice, "carol", "m1", 1)
+            listed, fl = alice.call_frame("TIMConvGetConvList")
+            s2, f2 = self._send_frame(alice, "carol", "m2", 2)
+            await alice.send_raw(f1 + fl + f2)
+            await alice.result(s2)
+            seen = []
+            for ftype, fields in alice.frames[start:]:
+                if ftype == "E" and text(fields[0]) == "TIMSetConvEventCallback":
+                    (conv,) = orjson.loads(text(fields[2]))
+                    seen.append(("event", self._last_text(conv)))
+                elif ftype == "R" and fields[0] == listed:
+                    (conv,) = orjson.loads(text(fields[5]))
+                    seen.append(("list", self._last_text(conv)))
+            assert seen == [("event", "m1"), ("list", "m1"), ("event", "m2")], seen
+
+    async def test_an_unread_count_result_is_never_overtaken(self, cloud: Cloud) -> None:
+        """The total unread count asked for before a read report of the same read: the report's
+        update (0) comes after the count (2)."""
+        async with (
+            FakeSDK.connect(cloud.address, APP) as alice,
+            FakeSDK.connect(cloud.address, APP) as bob,
+        ):
+            await _login(cloud, alice, "alice")
+            await _login(cloud, bob, "bob")
+            for i in range(2):
+                assert (await bob.send_text("alice", f"b{i}"))[0] == 0
+            await alice.wait_until(lambda: alice.total_unread() == 2)
+            start = len(alice.frames)
+            _, f1 = self._send_frame(alice, "carol", "x", 1)
+            total, ft = alice.call_frame("TIMConvGetTotalUnreadMessageCount")
+            report, fr = alice.call_frame("TIMMsgReportReaded", "bob", 1, b"")
+            await alice.send_raw(f1 + ft + fr)
+            assert (await alice.result(report))[0] == 0
+            seen = []
+            for ftype, fields in alice.frames[start:]:
+                if (
+                    ftype == "E"
+                    and text(fields[0]) == "TIMSetConvTotalUnreadMessageCountChangedCallback"
+                ):
+                    seen.append(("event", fields[1]))
+                elif ftype == "R" and fields[0] == total:
+                    seen.append(
+                        (
+                            "result",
+                            orjson.loads(text(fields[5]))[
+                                "conv_get_total_unread_message_count_result_unread_count"
+                            ],
+                        )
+                    )
+            assert seen[-1] == ("event", 0), seen
+            assert ("result", 2) in seen, seen
+
 
 class TestHistory:
     async def _fill(self, cloud: Cloud, n: int) -> None:

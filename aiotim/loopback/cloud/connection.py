@@ -4,17 +4,20 @@ A connection is an :class:`asyncio.Protocol`: the frames of one read are handled
 received, and what they produced is written at the end of that same callback (one loop
 iteration per request, no task switches); notifications for a connection that is not reading
 are written at the loop's next turn. Everything a connection sends goes through one ordered
-outbox, so the SDK sees results and events in exactly the order the cloud produced them.
-Notifications that pile up until the next write are coalesced (that is where the speed
-is): consecutive new messages become one ``TIMAddRecvNewMsgCallback`` array, repeated updates
-of one conversation become one entry of a ``TIMSetConvEventCallback`` array, and the total
-unread count is sent once, with its latest value. Any other frame closes the current batch
-first, with one exception: the results of the calls of one read wait for the end of that read
-(or for any other frame), so that the conversation and unread updates of all its calls merge into
-one batch ahead of them. Those updates are snapshots (a conversation's state, the unread total,
-rendered when written), so an update moving ahead of the result of an earlier call of the same
-read (calls the SDK sent together, none waiting for another) shows nothing that is not already
-true; new messages never move ahead of a result, and nothing moves across a login or logout.
+outbox, so the SDK sees results and events in the order the cloud produced them, but for the
+one exception below. Notifications that pile up until the next write are coalesced (that is
+where the speed is): consecutive new messages become one ``TIMAddRecvNewMsgCallback`` array,
+repeated updates of one conversation become one entry of a ``TIMSetConvEventCallback`` array,
+and the total unread count is sent once, with its latest value. Any other frame closes the
+current batch first.
+
+The exception: a result that holds no conversation or unread state (an empty one, or a sent
+message: ``may_wait``) waits for the end of the read that asked for it, so that the conversation
+and unread updates of all the calls of that read (calls the SDK sent together, none waiting for
+another) merge into one batch ahead of it. Those updates are snapshots rendered when written,
+and such a result has nothing an update could contradict. Any other frame, a result that does
+hold state (a conversation list, an unread count: a later update must not overtake it), a new
+message and a login or logout first write the batch and the results waiting behind it.
 
 A connection knows the :class:`~aiotim.loopback.cloud.state.Store` (to render what it sends) and
 nothing above it: what its frames mean is decided by its ``handle`` callback (the
@@ -219,8 +222,8 @@ class Connection(asyncio.Protocol):
             return
         self._queue(ftype, encode_frame(ftype, fields))
 
-    def _queue(self, ftype: str, frame: bytes) -> None:
-        if ftype == "R" and self._in_read and (self._batch is not None or self._results):
+    def _queue(self, ftype: str, frame: bytes, may_wait: bool = False) -> None:
+        if may_wait and self._in_read and (self._batch is not None or self._results):
             # After the notifications of this read's other calls too (merged into the batch).
             self._results.append(frame)
             self._out_bytes += len(frame)
@@ -235,12 +238,21 @@ class Connection(asyncio.Protocol):
             self._check_outbound()
 
     def result(
-        self, req_id: int, fields: Sequence[Field | str], *, slot: int = 0, final: bool = True
+        self,
+        req_id: int,
+        fields: Sequence[Field | str],
+        *,
+        slot: int = 0,
+        final: bool = True,
+        may_wait: bool = False,
     ) -> None:
-        """Queue an ``R`` frame: callback ``slot`` of request ``req_id`` with ``fields``."""
+        """Queue an ``R`` frame: callback ``slot`` of request ``req_id`` with ``fields``.
+
+        ``may_wait``: the result holds no conversation or unread state, so it may wait for the
+        end of the read, behind the updates of its other calls (see the module's doc)."""
         if self._closing:
             return
-        self._queue("R", encode_result(req_id, slot, final, fields))
+        self._queue("R", encode_result(req_id, slot, final, fields), may_wait)
 
     def event(self, setter: str, fields: Sequence[Field | str]) -> None:
         """Queue an ``E`` frame for the callback registered with ``setter``."""
@@ -258,7 +270,7 @@ class Connection(asyncio.Protocol):
         """
         if msgs:
             if self._results:  # a new message never moves ahead of a result
-                self._settle()
+                self._settle()  # (not on a dropped connection: the batch stays undelivered)
             self._open_batch().msgs.extend(msgs)
 
     def notify_conv(self, conv: StoredConversation, event: int) -> None:
@@ -290,6 +302,8 @@ class Connection(asyncio.Protocol):
 
     def _settle(self) -> None:
         """Render the pending batch, then the results waiting behind it, into the outbox."""
+        if self._aborted:  # nothing will be written: the batch's messages go back to the inbox
+            return
         if self._batch is not None:
             self._seal()
         if self._results:

@@ -96,12 +96,19 @@ class Call:
             return
         slot, defaults = final
         fields: list[Field | str] = [code, desc, json_params] if defaults is None else defaults
-        self.conn.result(self.req_id, fields, slot=slot, final=True)
+        # Holding no conversation or unread state, it may wait behind the read's updates.
+        may_wait = not json_params or self.fn.name in _SENT_MESSAGE_RESULTS
+        self.conn.result(self.req_id, fields, slot=slot, final=True, may_wait=may_wait)
 
     def ok(self, json_params: str | bytes = "") -> None:
         """Answer with success."""
         self.reply(0, "", json_params)
 
+
+#: The functions whose result is the message just sent: it holds no conversation or unread
+#: state (Connection.result's ``may_wait``); a later change to the message itself (revoke,
+#: modify, receipts) reaches the sender as an event or a result of its own, which never waits.
+_SENT_MESSAGE_RESULTS = frozenset({"TIMMsgSendMessage", "TIMMsgSendNewMsg", "TIMMsgSendNewMsgEx"})
 
 #: function name -> its last callback's slot and, when that typedef is not TIMCommCallback, the
 #: values a failure carries (empty values, "finished", as the SDK's local failures); None for

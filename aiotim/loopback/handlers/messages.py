@@ -145,8 +145,9 @@ def _send_new_msg_ex(call: Call) -> None:
     param = call.json(2)
     msg = _send(call, call.text(0), call.integer(1), param, "")
     # First callback: the message id, as soon as it is known; second: the result.
-    call.conn.result(call.req_id, [0, "", msg.msg_id], slot=0, final=False)
-    call.conn.result(call.req_id, [0, "", _sent_view(call, msg, param)], slot=1, final=True)
+    call.conn.result(call.req_id, [0, "", msg.msg_id], slot=0, final=False, may_wait=True)
+    view = _sent_view(call, msg, param)
+    call.conn.result(call.req_id, [0, "", view], slot=1, final=True, may_wait=True)
 
 
 def _find_message(call: Call, conv_key: str, ref: Any) -> StoredMessage | None:
