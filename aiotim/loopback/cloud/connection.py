@@ -69,12 +69,15 @@ class Limits:
         max_outbound: bytes queued for a connection that does not read (rendered frames and
             the socket's write buffer): an event that would queue more drops the connection,
             and what was not rendered yet goes back to the user's offline inbox. (Results are
-            not counted against it: they are back-pressured; new messages wait unrendered.)
+            not counted against it: they are back-pressured; new messages wait unrendered,
+            until another frame for the connection renders them ahead of itself.)
         outbound_pause: while this many bytes are queued, the connection's own requests are
             not read (back-pressure: a client that does not read its results stalls itself).
         stall_timeout_s: a connection whose socket accepts nothing more for this long is
             dropped (meanwhile its new messages wait unrendered, as references to the stored
-            ones, and go back to the offline inbox when it is dropped).
+            ones, and go back to the offline inbox when it is dropped; those that another frame
+            queued meanwhile rendered ahead of itself are lost with the connection, as the
+            frame is).
     """
 
     pre_login_max_frame: int = 64 * 1024
