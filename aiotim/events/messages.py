@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from aiotim._abi import CALLBACK_SETTERS
 from aiotim._native._records import set_decoder as _set_decoder
 from aiotim.events import _decode as d
@@ -19,7 +17,7 @@ from aiotim.models._cmessage import decode_many as _c_decode_many
 from aiotim.models._cmessage import decode_payload_capsule
 from aiotim.models._json import JSONObject, get_str, obj
 from aiotim.models.group import GroupMemberInfo
-from aiotim.models.message import messages_from_bytes
+from aiotim.models.message import decoded_message, decoded_messages, messages_from_bytes
 from aiotim.models.message_info import MessageLocator, ReactionChange, ReadReceipt, ReceiveOptInfo
 
 __all__ = [
@@ -138,17 +136,8 @@ def _new_messages(args: d.Args) -> list[Message]:
     got = payload if type(payload) is tuple else _c_decode(payload) if payload else None
     if got is not None:
         items, slow = got
-        return d.each(items, _bytes_or_message) if slow else items
+        return d.each(items, decoded_message) if slow else items
     return d.each(d.array(payload, "TIMAddRecvNewMsgCallback"), Message.from_json)
-
-
-def _bytes_or_message(item: Message | bytes) -> Message:
-    """An item of the C decoder's list: a Message, or the JSON of one it left to Python."""
-    return _message(_loads(item)) if isinstance(item, bytes) else item
-
-
-_loads = orjson.loads
-_message = Message.from_json
 
 
 def _new_messages_batch(batch: list[d.Args]) -> list[Message]:
@@ -158,17 +147,11 @@ def _new_messages_batch(batch: list[d.Args]) -> list[Message]:
     # one payload at a time, which names the problem.
     got = _c_decode_many(batch)  # the whole run in one call
     if got is not None:
-        return _built(got)
+        return decoded_messages(got)
     out: list[Message] = []
     for (payload,) in batch:  # one of them is not vouched for by the C decoder
-        out += _built(payload) if type(payload) is tuple else messages_from_bytes(payload)
+        out += decoded_messages(payload) if type(payload) is tuple else messages_from_bytes(payload)
     return out
-
-
-def _built(got: tuple[list[Any], int]) -> list[Message]:
-    """The C decoder's (items, slow): the items, those it left to Python decoded."""
-    items, slow = got
-    return items if not slow else list(map(_bytes_or_message, items))
 
 
 def _revoked(args: d.Args) -> list[Event]:

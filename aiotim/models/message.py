@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import os
 from dataclasses import dataclass, field, fields
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, cast
 
 import orjson
 
@@ -727,10 +727,22 @@ def messages_from_bytes(payload: bytes) -> list[Message]:
     got = _c_decode(payload)
     if got is None:
         return [_from_json(m) for m in _loads(payload)]
+    return decoded_messages(got)
+
+
+def decoded_messages(got: tuple[list[Message | bytes], int]) -> list[Message]:
+    """The C decoder's ``(items, slow)``: its messages, with those it left to Python (``slow``
+    of them, as their JSON) decoded by ``from_json``."""
     items, slow = got
     if slow:
-        return [_from_json(_loads(m)) if type(m) is bytes else m for m in items]
-    return items
+        return list(map(decoded_message, items))
+    return cast(list[Message], items)  # none is bytes when slow is 0
+
+
+def decoded_message(item: Message | bytes) -> Message:
+    """An item of the C decoder's list: a ``Message``, or the JSON of one it left to
+    ``from_json``."""
+    return item if isinstance(item, Message) else _from_json(_loads(item))
 
 
 def message_from_bytes(payload: bytes) -> Message:
