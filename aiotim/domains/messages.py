@@ -282,11 +282,8 @@ class Messages(Domain):
     ) -> Message:
         conv = check_address(conv)
         param = {"message_elem_array": elems, **extra}
-        if retry is None:  # _send_once, inline: one coroutine less per send
-            payload, _ = await self._core._call_bytes(
-                "TIMMsgSendMessage", conv.id, conv.conv_type, orjson.dumps(param)
-            )
-            return _sent_message(payload)
+        if retry is None:
+            return await self._send_once(conv, param)
         if not isinstance(retry, Retry):
             raise TypeError(f"retry= takes an aiotim.Retry, got {type(retry).__name__}")
         if "message_msg_id" not in param:

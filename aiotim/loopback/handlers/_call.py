@@ -108,7 +108,8 @@ class Call:
 #: The functions whose result is the message just sent: it holds no conversation or unread
 #: state (Connection.result's ``may_wait``); a later change to the message itself (revoke,
 #: modify, receipts) reaches the sender as an event or a result of its own, which never waits.
-_SENT_MESSAGE_RESULTS = frozenset({"TIMMsgSendMessage", "TIMMsgSendNewMsg", "TIMMsgSendNewMsgEx"})
+#: (TIMMsgSendNewMsgEx answers with its two callbacks itself, both ``may_wait``.)
+_SENT_MESSAGE_RESULTS = frozenset({"TIMMsgSendMessage", "TIMMsgSendNewMsg"})
 
 #: function name -> its last callback's slot and, when that typedef is not TIMCommCallback, the
 #: values a failure carries (empty values, "finished", as the SDK's local failures); None for
