@@ -36,9 +36,8 @@ def test_client_keys_in_their_order() -> None:
 
 @pytest.mark.anyio
 async def test_a_composed_message_has_each_field_in_its_place() -> None:
-    """compose builds StoredMessage positionally: a send with its own rand, client time and id
-    comes back with each in its own field (the ints rand, server_time, client_time, unique_id
-    cannot trade places unnoticed)."""
+    """A send with its own rand, client time and id comes back with each in its own field (the
+    ints rand, server_time, client_time and unique_id never trade places)."""
     app, key = 1400000002, "loopback-test-key"
     async with Cloud(app, key) as cloud, FakeSDK.connect(cloud.address, app) as alice:
         assert (await alice.login("alice", cloud.user_sig("alice")))[0] == 0

@@ -54,11 +54,7 @@ def c2c_key(a: str, b: str) -> str:
 
 @dataclass(slots=True)
 class StoredMessage:
-    """One stored message, independent of who looks at it (see ``jsonshapes.message_view``).
-
-    ``handlers._compose.compose`` builds it positionally (in this field order: ints next to
-    ints, so a reordered field would go unnoticed by mypy; ``tests/test_cloud_compose.py``
-    checks the fields of a composed message)."""
+    """One stored message, independent of who looks at it (see ``jsonshapes.message_view``)."""
 
     conv_key: str
     conv_type: int

@@ -230,21 +230,9 @@ AT_ALL = "__kImSDK_MessageAtALL__"
 _AT_ALL_V2 = "__kImSDK_MesssageAtALL__"
 
 
-#: each key's place in CLIENT_MESSAGE_KEYS, the order of a stored body's keys
-_CLIENT_KEY_ORDER = {key: i for i, key in enumerate(jsonshapes.CLIENT_MESSAGE_KEYS)}
-
-
 def _client_keys(param: dict[str, Any]) -> dict[str, Any]:
     """The keys of ``param`` a message keeps (CLIENT_MESSAGE_KEYS), in that tuple's order."""
-    # One pass over the param's few keys (not a lookup for each of the twelve), re-ordered only
-    # when the client gave several in another order.
-    order = _CLIENT_KEY_ORDER
-    body = {key: value for key, value in param.items() if key in order}
-    if len(body) > 1:
-        places = [order[key] for key in body]
-        if places != sorted(places):
-            body = {key: body[key] for key in sorted(body, key=order.__getitem__)}
-    return body
+    return {key: param[key] for key in jsonshapes.CLIENT_MESSAGE_KEYS if key in param}
 
 
 def compose(
@@ -280,18 +268,17 @@ def compose(
     if isinstance(at, list):
         body["message_group_at_user_array"] = [AT_ALL if u == _AT_ALL_V2 else u for u in at]
     own = param.get(_SENDER_ELEMS)
-    # Positional (in the order of StoredMessage's fields): a keyword call costs more, on every send.
     msg = StoredMessage(
-        conv_key,
-        conv_type,
-        sender,
-        target,
-        body,
-        rand,
-        now,  # server_time
-        client_time,
-        msg_id or _new_msg_id(client_time, rand),
-        store.new_unique_id(),
+        conv_key=conv_key,
+        conv_type=conv_type,
+        sender=sender,
+        target=target,
+        body=body,
+        rand=rand,
+        server_time=now,
+        client_time=client_time,
+        msg_id=msg_id or _new_msg_id(client_time, rand),
+        unique_id=store.new_unique_id(),
     )
     if own is not None:
         # The sender's copy keeps its local paths (kept per user like TIMMsgSetLocalCustomData's
