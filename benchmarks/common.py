@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import functools
 import json
 import math
 import os
@@ -273,13 +274,9 @@ def rss_mb() -> float:
     return int(text.split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-_PROBE: list[ctypes.CDLL] = []
-
-
+@functools.cache
 def _wakeprobe() -> ctypes.CDLL:
     """``benchmarks/wakeprobe.c``, compiled here with ``cc`` (once per process)."""
-    if _PROBE:
-        return _PROBE[0]
     src = Path(__file__).with_name("wakeprobe.c")
     with tempfile.TemporaryDirectory(prefix="wakeprobe-") as tmp:
         so = Path(tmp) / "wakeprobe.so"
@@ -295,7 +292,6 @@ def _wakeprobe() -> ctypes.CDLL:
         ctypes.c_uint64,
         ctypes.POINTER(ctypes.c_uint64),
     ]
-    _PROBE.append(probe)
     return probe
 
 

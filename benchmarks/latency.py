@@ -86,6 +86,7 @@ async def loop_floor(count: int, rate: int) -> list[int]:
     efd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
     lat: list[int] = []
     clock = time.monotonic_ns
+    paced = False
     try:
         if sniffio.current_async_library() == "trio":
             import trio
@@ -111,6 +112,7 @@ async def loop_floor(count: int, rate: int) -> list[int]:
             remove = functools.partial(loop.remove_reader, efd)
         try:
             stamps = pace_eventfd(efd, count, rate)
+            paced = True
             with anyio.fail_after(_deadline(count, rate)):
                 while len(lat) < count:
                     try:
@@ -123,7 +125,10 @@ async def loop_floor(count: int, rate: int) -> list[int]:
         finally:
             remove()
     finally:
-        os.close(efd)  # every write was read: the pacing thread is done with it
+        # Only once every write was read: the pacing thread is done with it. (Cut short, the
+        # fd stays open: closed, its number could be reused by a file the thread then writes.)
+        if not paced or len(lat) >= count:
+            os.close(efd)
     return lat
 
 
