@@ -59,6 +59,11 @@ class PumpSource(Protocol):
         """
         ...
 
+    @property
+    def fetched(self) -> int:
+        """How many steps have delivered records so far (a busy-polling pump watches it)."""
+        ...
+
     def park(self) -> None:
         """Keep the rest of the batch under way when the pump stops in the middle of it: the
         next pump (or drain) of the same relay delivers it first, so nothing is lost or
@@ -100,14 +105,21 @@ def wake(slot: Slot) -> None:
         slot.set_result(None)
 
 
-async def run_pump(source: PumpSource) -> None:
-    """Drain ``source`` forever, on the running backend; cancel to stop."""
+async def run_pump(source: PumpSource, busy_poll_s: float = 0.0) -> None:
+    """Drain ``source`` forever, on the running backend; cancel to stop.
+
+    ``busy_poll_s`` > 0: for that long after the last step that delivered records, the pump
+    keeps the event loop from sleeping (it yields once per loop iteration, so every other task
+    and all I/O still run; the loop polls its selector without blocking): the next records are
+    taken at the loop's next iteration, without the wake-up of a sleeping thread, at the cost
+    of the loop thread's CPU while events keep coming. 0: the loop sleeps at once.
+    """
     loop = _running_loop()
     if loop is not None:
         from aiotim._backends import _asyncio as asyncio_backend
 
-        await asyncio_backend.run_pump(loop, source)
+        await asyncio_backend.run_pump(loop, source, busy_poll_s)
     else:
         from aiotim._backends import _trio as trio_backend
 
-        await trio_backend.run_pump(source)
+        await trio_backend.run_pump(source, busy_poll_s)

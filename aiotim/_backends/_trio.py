@@ -8,6 +8,7 @@ wait leaves the slot done, so a result that still arrives is counted as late.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Generator
 from typing import Any
 
@@ -81,13 +82,20 @@ class TrioSlot:
         return self._value
 
 
-async def run_pump(source: PumpSource) -> None:
+async def run_pump(source: PumpSource, busy_poll_s: float = 0.0) -> None:
     """The pump on trio: deliver a batch chunk by chunk with a checkpoint between chunks (a
     firehose cannot starve other tasks); once a batch has ended, let the consumers it woke run
     before the pump fetches again, or re-arms the relay and waits for the eventfd (see
-    :meth:`PumpSource.step`)."""
+    :meth:`PumpSource.step`).
+
+    Busy polling (``busy_poll_s``): until ``busy_poll_s`` have passed without a step
+    delivering records, the pump checkpoints instead of waiting for the eventfd and fetches
+    again; while it is runnable, trio polls its I/O without blocking."""
     fd = source.fd
     step = source.step
+    clock = time.monotonic
+    seen = -1  # source.fetched when the busy polling last saw it change
+    until = 0.0  # when it stops, unless records come
     try:
         while True:
             # First the batch a previous pump parked, else a fetch (records may be waiting).
@@ -98,7 +106,14 @@ async def run_pump(source: PumpSource) -> None:
             # batch of tasks in either order), then fetch again, or re-arm and wait.
             await _checkpoint()
             await _checkpoint()
-            if not step(True):
-                await _wait_readable(fd)
+            if step(True):
+                continue
+            if busy_poll_s:
+                if source.fetched != seen:
+                    seen, until = source.fetched, clock() + busy_poll_s
+                if clock() < until:
+                    await _checkpoint()
+                    continue
+            await _wait_readable(fd)
     finally:
         source.park()

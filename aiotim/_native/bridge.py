@@ -386,7 +386,7 @@ class Bridge:
         addr, self._parked = self._parked, 0
         return addr
 
-    async def pump(self, sink: NotificationSink) -> None:
+    async def pump(self, sink: NotificationSink, *, busy_poll_s: float = 0.0) -> None:
         """Forever: wait for the relay's eventfd, then dispatch each batch in SDK order, on the
         running backend (:func:`aiotim._backends.run_pump`).
 
@@ -397,8 +397,12 @@ class Bridge:
         :meth:`drain` delivers it first, and :meth:`close` frees it (counted in
         ``dropped_at_close``). So the pump can be stopped and started again (the client's close
         runs its own for the logout) without losing or reordering a record.
+
+        With ``busy_poll_s``, the pump keeps the event loop polling (yielding to every other
+        task and to I/O) for that long after each batch instead of letting it sleep until the
+        eventfd wakes it (:func:`aiotim._backends.run_pump`).
         """
-        await run_pump(_PumpSource(self, sink))
+        await run_pump(_PumpSource(self, sink), busy_poll_s)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -431,7 +435,7 @@ class _PumpSource:
     relay's signal stays disarmed, and re-arms it when it finds nothing.
     """
 
-    __slots__ = ("_addr", "_bridge", "_deliver", "_sink", "_slot", "fd")
+    __slots__ = ("_addr", "_bridge", "_deliver", "_sink", "_slot", "fd", "fetched")
 
     def __init__(self, bridge: Bridge, sink: NotificationSink) -> None:
         self._bridge = bridge
@@ -441,6 +445,8 @@ class _PumpSource:
         self.fd = bridge.fd
         #: the rest of the batch under way (first, the one a cancelled pump parked)
         self._addr = bridge._take_parked()
+        #: how many steps delivered records (a busy-polling pump's sign of activity)
+        self.fetched = 0
 
     def step(self, repoll: bool) -> bool:
         """Convert and deliver one chunk (see :class:`aiotim._backends.PumpSource`)."""
@@ -452,6 +458,7 @@ class _PumpSource:
         if got is None:  # nothing was waiting: the relay is re-armed
             return False
         runs, addr = got
+        self.fetched += 1
         self._addr = addr  # before delivering: the records converted are freed already
         self._deliver(runs, self._sink)
         # The batch ended: with repoll, re-arm the relay now unless more records wait (they are
