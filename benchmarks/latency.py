@@ -132,13 +132,37 @@ async def loop_floor(count: int, rate: int) -> list[int]:
     return lat
 
 
-def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
-    async def main() -> dict[str, Any]:
+#: the idle runs are measured in this many slices, each kind's slices interleaved (see
+#: ``aiotim_paced``)
+SLICES = 5
+#: the busy-polling client's window (``Client(busy_poll_s=)``): longer than the gap between
+#: events at 1k/s, so it polls through the whole run at 1k and 10k/s
+BUSY_POLL_S = 0.002
+#: the rates the floors and the busy-polling client are measured at
+FLOOR_RATES = (1_000, 10_000)
+
+
+def steal_ticks() -> tuple[int, int]:
+    """(steal, total) CPU ticks of the whole machine so far (``/proc/stat``): time the
+    hypervisor ran something else while a vCPU had work. (0, 0) where it cannot be read."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+class _Paced:
+    """One client's paced runs: its new-message stream and the stamps of its hub."""
+
+    def __init__(self, client: aiotim.Client) -> None:
         # per message: (SDK-thread push, hub publish entered, hub publish returned)
-        seen: deque[tuple[int, int, int]] = deque()
-        client = aiotim.Client(APP_ID, sdk=SDKSource(loopback_library_path(), private_copy=True))
+        self.seen: deque[tuple[int, int, int]] = deque()
+        self.client = client
         publish = client._hub.publish_many
         clock = time.monotonic_ns
+        seen = self.seen
 
         def publish_stamped(kind: str, batch: list[tuple[Any, ...]], stamps: list[int]) -> None:
             if kind != "TIMAddRecvNewMsgCallback":
@@ -150,61 +174,113 @@ def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
             seen.extend((t, t_in, t_out) for t in stamps)
 
         client._hub.publish_many = publish_stamped  # type: ignore[method-assign]
+
+    def open(self) -> None:
+        self.stream = self.client.new_messages()
+        self.fire = self.client._native.sdk.fn("TIMLoopbackFirehosePaced")
+
+    async def run(self, count: int, rate: int, busy: bool, out: dict[str, list[int]]) -> None:
+        """Fire ``count`` messages at ``rate``/s and append each one's latency (and its three
+        parts, and the firing thread's stall samples) to ``out``."""
+        done = anyio.Event()
+        seen = self.seen
+        async with anyio.create_task_group() as tg:
+            if busy:
+                tg.start_soon(busy_loop, done.is_set)
+            await anyio.sleep(0.01)
+            assert self.fire(count, rate, PAYLOAD) == 0
+            with anyio.fail_after(_deadline(count, rate)):
+                for _ in range(count):
+                    msg = await self.stream.__anext__()
+                    now = time.monotonic_ns()
+                    assert msg.text is not None
+                    t_push, t_in, t_out = seen.popleft()
+                    out["latency"].append(now - t_push)
+                    out["to_hub"].append(t_in - t_push)
+                    out["in_hub"].append(t_out - t_in)
+                    out["to_consumer"].append(now - t_out)
+            done.set()
+        out["stall"].extend(client_samples(self.client))
+
+
+def _samples() -> dict[str, list[int]]:
+    return {k: [] for k in ("latency", "to_hub", "in_hub", "to_consumer", "stall")}
+
+
+def _summary(samples: dict[str, list[int]], hist: list[int], stall_max_ns: int) -> dict[str, Any]:
+    return {
+        "latency": summarize_ns(samples["latency"]),
+        # where the latency goes: the wake-up and the pump up to the hub (records polled and
+        # converted), the hub (decoding, queueing), and from there to the consumer (a loop
+        # iteration, the task resumed)
+        "to_hub": summarize_ns(samples["to_hub"]),
+        "in_hub": summarize_ns(samples["in_hub"]),
+        "to_consumer": summarize_ns(samples["to_consumer"]),
+        "stall_sdk_view": summarize_ns(samples["stall"]),
+        "stall_relay_hist_p99_le_us": _hist_pct(hist, 99) / 1e3,
+        "stall_relay_max_us": stall_max_ns / 1e3,
+    }
+
+
+def aiotim_paced(backend: str, duration: float) -> dict[str, Any]:
+    """aiotim's latency at each rate, idle and busy, and the floors, and a busy-polling
+    client's latency (``Client(busy_poll_s=BUSY_POLL_S)``) idle at ``FLOOR_RATES``.
+
+    The idle runs of one rate are cut in ``SLICES`` slices, and the kinds' slices interleaved
+    (C floor, loop floor, aiotim, busy-polling aiotim, then again): this machine's noise (the
+    hypervisor's steal above all) comes in bursts of tens of milliseconds to seconds, and a
+    ratio of two tails measured seconds apart says more about when the bursts fell than about
+    the two consumers. The steal during each rate's idle runs is reported with them."""
+
+    async def main() -> dict[str, Any]:
+        source = SDKSource(loopback_library_path(), private_copy=True)
+        plain = _Paced(aiotim.Client(APP_ID, sdk=source))
+        polling = _Paced(aiotim.Client(APP_ID, sdk=source, busy_poll_s=BUSY_POLL_S))
         out: dict[str, Any] = {}
+        polled: dict[str, Any] = {}
         floors: dict[str, Any] = {}
-        async with client:
-            stream = client.new_messages()
-            fire = client._native.sdk.fn("TIMLoopbackFirehosePaced")
+        async with plain.client, polling.client:
+            plain.open()
+            polling.open()
             for busy in (False, True):
                 for rate in RATES:
                     count = max(200, int(rate * duration))
-                    if not busy:  # the machine's floor, just before (the noise drifts)
-                        floors[f"idle_{rate}"] = {
-                            "latency": summarize_ns(
-                                await anyio.to_thread.run_sync(wake_floor, count, rate)
-                            )
-                        }
-                        if rate <= 10_000:  # and the event loop's own (the client idle)
-                            floors[f"loop_idle_{rate}"] = {
-                                "latency": summarize_ns(await loop_floor(count, rate))
-                            }
-                    lat: list[int] = []
-                    parts: tuple[list[int], list[int], list[int]] = ([], [], [])
-                    done = anyio.Event()
-                    before = client._native.stats()
-                    async with anyio.create_task_group() as tg:
-                        if busy:
-                            tg.start_soon(busy_loop, done.is_set)
-                        await anyio.sleep(0.01)
-                        assert fire(count, rate, PAYLOAD) == 0
-                        with anyio.fail_after(_deadline(count, rate)):
-                            for _ in range(count):
-                                msg = await stream.__anext__()
-                                now = time.monotonic_ns()
-                                assert msg.text is not None
-                                t_push, t_in, t_out = seen.popleft()
-                                lat.append(now - t_push)
-                                parts[0].append(t_in - t_push)
-                                parts[1].append(t_out - t_in)
-                                parts[2].append(now - t_out)
-                        done.set()
-                    after = client._native.stats()
-                    hist = [a - b for a, b in zip(after.stall_hist, before.stall_hist, strict=True)]
                     key = f"{'busy' if busy else 'idle'}_{rate}"
-                    out[key] = {
-                        "latency": summarize_ns(lat),
-                        # where the latency goes: the wake-up and the pump up to the hub
-                        # (records polled and converted), the hub (decoding, queueing), and
-                        # from there to the consumer (a loop iteration, the task resumed)
-                        "to_hub": summarize_ns(parts[0]),
-                        "in_hub": summarize_ns(parts[1]),
-                        "to_consumer": summarize_ns(parts[2]),
-                        "stall_sdk_view": summarize_ns(client_samples(client)),
-                        "stall_relay_hist_p99_le_us": _hist_pct(hist, 99) / 1e3,
-                        "stall_relay_max_us": after.stall_max_ns / 1e3,
-                    }
-            stream.close()
-        return {"aiotim": out, "floor": floors}
+                    samples = {"plain": _samples(), "polling": _samples()}
+                    floor: list[int] = []
+                    loop: list[int] = []
+                    stats = {p: p.client._native.stats() for p in (plain, polling)}
+                    steal0 = steal_ticks()
+                    slices = 1 if busy else SLICES
+                    for i in range(slices):
+                        n = count // slices + (i < count % slices)
+                        if not busy and rate in FLOOR_RATES:
+                            floor += await anyio.to_thread.run_sync(wake_floor, n, rate)
+                            loop += await loop_floor(n, rate)
+                        await plain.run(n, rate, busy, samples["plain"])
+                        if not busy and rate in FLOOR_RATES:
+                            await polling.run(n, rate, busy, samples["polling"])
+                    steal1 = steal_ticks()
+                    for p, name, into in ((plain, "plain", out), (polling, "polling", polled)):
+                        got = samples[name]
+                        if got["latency"]:
+                            after, before = p.client._native.stats(), stats[p]
+                            hist = [
+                                a - b
+                                for a, b in zip(after.stall_hist, before.stall_hist, strict=True)
+                            ]
+                            into[key] = _summary(got, hist, after.stall_max_ns)
+                    if floor:
+                        floors[key] = {"latency": summarize_ns(floor)}
+                        floors[f"loop_{key}"] = {"latency": summarize_ns(loop)}
+                    if not busy:
+                        total = steal1[1] - steal0[1]
+                        floors[f"steal_pct_{rate}"] = (
+                            100 * (steal1[0] - steal0[0]) / total if total else float("nan")
+                        )
+            plain.stream.close()
+            polling.stream.close()
+        return {"aiotim": out, "floor": floors, "busy_poll": polled}
 
     return dict(anyio_run(main, backend))
 
@@ -293,6 +369,7 @@ def run(quick: bool, which: list[str] | None = None) -> dict[str, Any]:
         paced = aiotim_paced(b, duration)
         out[f"floor_{b}"] = paced["floor"]
         out[f"aiotim_{b}"] = paced["aiotim"]
+        out[f"busy_poll_{b}"] = paced["busy_poll"]
         # the naive callback waits for the GIL (milliseconds each when the loop is busy): a
         # quick run samples 1,000 of its callbacks, not 3,000
         out[f"naive_{b}"] = naive_stall(b, 10_000, 0.1 if quick else duration)
@@ -311,7 +388,10 @@ if __name__ == "__main__":
                 )
             continue
         for case, r in cases.items():
-            lat = r.get("latency")
+            if not isinstance(r, dict):  # the steal during a rate's idle runs
+                print(f"{name:>16} {case:>12}: {r:.2f}")
+                continue
+            lat: dict[str, float] = r.get("latency") or {}
             if "stall_sdk_view" not in r:
                 print(
                     f"{name:>16} {case:>12}: latency p50 {lat['p50_us']:8.1f} "
