@@ -94,7 +94,7 @@ async def run_pump(source: PumpSource, busy_poll_s: float = 0.0) -> None:
     fd = source.fd
     step = source.step
     clock = time.monotonic
-    seen = -1  # source.fetched when the busy polling last saw it change
+    seen = 0  # source.fetched when the busy polling last saw it change (no polling before)
     until = 0.0  # when it stops, unless records come
     try:
         while True:
