@@ -3,7 +3,8 @@
 The peer is ``im_electron_sdk@8.0.5906`` (its ``dist/tim.js``, plain Node, no Electron), which
 drives the library through the ``ffi-rs`` package. Both run against aiotim's **loopback**
 library, on the same machine, with the same messages, each measurement in a fresh process and
-the two sides alternating (Node, then aiotim on each backend, shape by shape, round by round):
+the two sides alternating (shape by shape, round by round; Node first, then aiotim on each
+backend, in even rounds, and the other way round in odd ones):
 
 - **new messages** at 1, 100 and 1,000 per callback (``TIMLoopbackFirehose`` fires a callback
   whose JSON array holds that many C2C text messages, as the loopback cloud renders them): the
@@ -27,8 +28,9 @@ instead, only after its SHA-256 matched the one computed here, and reports ``/pr
 at the end: a result without the loopback mapped, or with any ``libImSDK`` file mapped, is
 refused. Node runs under ``shared/tools/netless`` (no network) when that tool is there.
 
-Ratios (aiotim / Node; above 1: aiotim is faster) are taken within each round and the median
-over the rounds is reported; rates are the best round. ``vs_node_calls_c*`` is the lower of the
+Ratios (aiotim / Node; above 1: aiotim is faster) are taken within each round (five; two in a
+quick run; Node first in even rounds, last in odd ones) and the median over the rounds is
+reported; rates are the best round. ``vs_node_calls_c*`` is the lower of the
 two calls' ratios; ``vs_node_rss`` is aiotim's RSS after the calls over Node's.
 """
 
@@ -355,6 +357,21 @@ class CloudProcess:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
+def in_turn(
+    round_no: int, library: Path, node_spec: dict[str, Any], specs: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """One shape of one round: the Node side (``node_spec``) and aiotim on each backend
+    (``specs[backend]``), Node first in even rounds and last in odd ones, so that neither side
+    always runs right after the other (a process that starts on a machine just left busy, or
+    idle, runs differently)."""
+    if round_no % 2 == 0:
+        theirs = run_node(node_spec, library)
+    mine = {b: run_aiotim(spec, b) for b, spec in specs.items()}
+    if round_no % 2 == 1:
+        theirs = run_node(node_spec, library)
+    return theirs, mine
+
+
 def run(quick: bool, which: list[str] | None = None, only: str | None = None) -> dict[str, Any]:
     """The comparison; ``only``: ``"events"`` or ``"calls"`` to measure just those shapes."""
     reason = unavailable()
@@ -365,7 +382,7 @@ def run(quick: bool, which: list[str] | None = None, only: str | None = None) ->
     install()
     library = loopback_library_path()
     bks = which or backends()
-    rounds = 2 if quick else 3
+    rounds = 2 if quick else 5
     messages = 20_000 if quick else 100_000
     calls = {1: 2_000 if quick else 6_000, 100: 10_000 if quick else 40_000}
     rates: dict[str, float] = {}
@@ -388,11 +405,11 @@ def run(quick: bool, which: list[str] | None = None, only: str | None = None) ->
                     "callbacks": callbacks,
                     "warm": max(1, callbacks // 10),
                 }
-                node = run_node(spec, library)
+                node, mine = in_turn(r, library, spec, {b: spec for b in bks})
                 netless_used = netless_used and node["netless"]
                 keep(f"node_events_b{per}", node["rate"])
                 for b in bks:
-                    a = run_aiotim(spec, b)
+                    a = mine[b]
                     keep(f"aiotim_{b}_events_b{per}", a["rate"])
                     ratios.setdefault(f"{b}_vs_node_events_b{per}", []).append(
                         a["rate"] / node["rate"]
@@ -413,17 +430,19 @@ def run(quick: bool, which: list[str] | None = None, only: str | None = None) ->
                         "peer": PEER_USER,
                     }
                     user = f"node-{r}-{short}-{conc}"
-                    node = run_node(
-                        {**spec, "user": user, "user_sig": cloud.user_sig(user)}, library
-                    )
+                    node_spec = {**spec, "user": user, "user_sig": cloud.user_sig(user)}
+                    mine_specs = {}
+                    for b in bks:
+                        user = f"aiotim-{b}-{r}-{short}-{conc}"
+                        mine_specs[b] = {**spec, "user": user, "user_sig": cloud.user_sig(user)}
+                    node, mine = in_turn(r, library, node_spec, mine_specs)
                     keep(f"node_{short}_c{conc}", node["rate"])
                     rss.setdefault("node_rss_mb", []).append(node["rss_after_mb"])
                     rss.setdefault("node_growth_kb_per_call", []).append(
                         (node["rss_after_mb"] - node["rss_before_mb"]) * 1e3 / calls[conc]
                     )
                     for b in bks:
-                        user = f"aiotim-{b}-{r}-{short}-{conc}"
-                        a = run_aiotim({**spec, "user": user, "user_sig": cloud.user_sig(user)}, b)
+                        a = mine[b]
                         keep(f"aiotim_{b}_{short}_c{conc}", a["rate"])
                         ratios.setdefault(f"{b}_vs_node_{short}_c{conc}", []).append(
                             a["rate"] / node["rate"]
