@@ -41,7 +41,7 @@ from aiotim.domains.status import Status
 from aiotim.enums import LoginStatus, LogLevel
 from aiotim.errors import ClientClosed, TIMError, UnsupportedBySDK, check_result, redact
 from aiotim.events.catalog import EVENT_KINDS
-from aiotim.events.hub import EventHub
+from aiotim.events.hub import EventHub, check_unclaimed_limit
 from aiotim.events.session import KickedOffline, NetworkStatusChanged, UserSigExpired
 from aiotim.events.stream import OverflowPolicy, Stream
 from aiotim.models.message import mark_at_me
@@ -191,7 +191,11 @@ class Client:
             ``<sdk_app_id>-2``, ``-3``, … while other open clients hold it). Give each client
             of one process its own.
         log_dir: the SDK's log file directory (default: ``<data_dir>/logs``).
-        unclaimed_limit: how many notifications of a kind are kept until a stream claims them.
+        unclaimed_limit: how many notifications of a kind (the newest) are kept until the
+            first stream of that kind takes them, so that a stream opened after ``login()``
+            still gets what came during it; older ones are dropped, counted in
+            ``stats()["unclaimed_dropped"]``, and the first drop of a kind is logged. 0 keeps
+            none (a kind's events before its first stream are dropped, silently).
         sdk_console_log: let the SDK print its own log to stdout (the real SDK does by
             default, hundreds of lines a second). Off by default: the SDK's log goes to the
             ``aiotim.sdk`` logger instead, with UserSigs redacted.
@@ -206,6 +210,7 @@ class Client:
 
     Raises:
         SDKNotFound: no SDK was given and ``AIOTIM_SDK_PATH`` is unset, or the file is missing.
+        ValueError: ``sdk_app_id``, ``busy_poll_s`` or ``unclaimed_limit`` is out of range.
     """
 
     def __init__(
@@ -224,6 +229,7 @@ class Client:
             raise ValueError(f"sdk_app_id must be a positive int, got {sdk_app_id!r}")
         self.sdk_app_id = sdk_app_id
         self._busy_poll_s = _busy_poll_seconds(busy_poll_s)
+        check_unclaimed_limit(unclaimed_limit)
         self._source = resolve_source(sdk)
         self._data_dir = Path(data_dir) if data_dir is not None else None
         self._log_dir = Path(log_dir) if log_dir is not None else None

@@ -364,6 +364,28 @@ class TestEvents:
                 == 2
             )
 
+    async def test_a_bad_unclaimed_limit_is_refused_before_anything_loads(self) -> None:
+        """unclaimed_limit=-1 is a ValueError from the constructor (not SDKNotFound for the
+        missing library it would otherwise load)."""
+        with pytest.raises(ValueError, match=r"unclaimed_limit must be a whole number.*-1"):
+            aiotim.Client(APP_ID, sdk="/nonexistent/libImSDK.so", unclaimed_limit=-1)
+
+    async def test_an_unclaimed_limit_of_0_keeps_nothing_for_a_late_stream(self) -> None:
+        """With unclaimed_limit=0, events before the first stream of their kind are dropped
+        and counted (no error), and a stream opened later gets the ones after it."""
+        async with Cloud(APP_ID, SECRET) as cloud, cloud.client(unclaimed_limit=0) as bob:
+            await bob.login("bob", cloud.user_sig("bob"))
+            for i in range(3):
+                await cloud.emit("bob", "TIMSetConvTotalUnreadMessageCountChangedCallback", i)
+            kind = "TIMSetConvTotalUnreadMessageCountChangedCallback"
+            with anyio.fail_after(5):
+                while bob.stats()["unclaimed_dropped"].get(kind, 0) < 3:
+                    await anyio.sleep(0.01)
+            stream = bob.unread_total()
+            await cloud.emit("bob", kind, 42)
+            assert (await next_item(stream)).total == 42  # type: ignore[attr-defined]
+            assert bob.stats()["unclaimed_dropped"][kind] == 3
+
     async def test_fan_out_every_stream_gets_every_event(self) -> None:
         """Two streams of one kind both get every message, in order."""
         async with cloud_and_clients("alice", "bob") as (_, (alice, bob)):

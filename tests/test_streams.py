@@ -119,6 +119,48 @@ class TestRuns:
         assert hub.unclaimed_dropped == {KIND: 2}
         assert totals(await take(hub.subscribe(KIND), 3)) == [3, 4, 5]
 
+    async def test_the_first_drop_of_a_kind_says_what_to_do_once(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Past the limit, one warning per kind, naming the event type, its setter, the limit
+        and both remedies (a stream for it, or unclaimed_limit=0)."""
+        hub = EventHub(unclaimed_limit=2)
+        with caplog.at_level(logging.WARNING, logger="aiotim.events"):
+            publish(hub, 1, 2, 3, 4)
+        warnings = [r.getMessage() for r in caplog.records if "piling up" in r.getMessage()]
+        assert len(warnings) == 1
+        for part in (
+            "aiotim.UnreadTotalChanged",
+            KIND,
+            "unclaimed_limit=2",
+            "client.events(aiotim.UnreadTotalChanged)",
+            "unclaimed_limit=0",
+        ):
+            assert part in warnings[0]
+        assert hub.unclaimed_dropped == {KIND: 2}
+
+    async def test_a_limit_of_0_keeps_none_counts_them_and_says_nothing(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """unclaimed_limit=0: a run with no stream is dropped whole (it raised IndexError in
+        the hub before), counted, not logged; the first stream gets only what comes after."""
+        hub = EventHub(unclaimed_limit=0)
+        with caplog.at_level(logging.DEBUG, logger="aiotim.events"):
+            hub.publish_many(KIND, [(v,) for v in range(1, 6)], [0] * 5)
+            publish(hub, 6)
+        assert hub.unclaimed_dropped == {KIND: 6}
+        assert caplog.records == []
+        s = hub.subscribe(KIND)
+        assert len(s) == 0
+        publish(hub, 7)
+        assert totals(await take(s, 1)) == [7]
+
+    @pytest.mark.parametrize("value", [-1, True, 1.5, "10", None])
+    async def test_a_bad_limit_is_refused(self, value: object) -> None:
+        """A limit that is not a whole number of 0 or more is a ValueError naming it."""
+        with pytest.raises(ValueError, match=r"unclaimed_limit must be a whole number"):
+            EventHub(unclaimed_limit=value)  # type: ignore[arg-type]
+
     async def test_one_run_past_the_high_water_mark_warns_once(
         self, caplog: pytest.LogCaptureFixture
     ) -> None:

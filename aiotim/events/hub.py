@@ -18,7 +18,7 @@ from aiotim.events._decode import BatchDecoder, Decoder, PartialPayload
 from aiotim.events.catalog import CATALOG
 from aiotim.events.stream import DEFAULT_HIGH_WATER, OverflowPolicy, Stream
 
-__all__ = ["EventHub"]
+__all__ = ["EventHub", "check_unclaimed_limit"]
 
 log = logging.getLogger("aiotim.events")
 
@@ -31,11 +31,25 @@ def _nothing(args: tuple[Any, ...]) -> list[Any]:
     return []
 
 
+def check_unclaimed_limit(value: object) -> int:
+    """``value`` as an ``unclaimed_limit``: a whole number of events, 0 or more.
+
+    Raises:
+        ValueError: anything else (``bool`` included).
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(
+            "unclaimed_limit must be a whole number of events per kind, 0 or more "
+            f"(0: keep none until a stream takes its kind), got {value!r}"
+        )
+    return value
+
+
 class EventHub:
     """Routes ``(setter, args)`` notifications to streams."""
 
     def __init__(self, *, unclaimed_limit: int = 10_000) -> None:
-        self.unclaimed_limit = unclaimed_limit
+        self.unclaimed_limit = check_unclaimed_limit(unclaimed_limit)
         self._streams: dict[str, weakref.WeakSet[Stream[Any]]] = {}
         # Speed only: publish_many() fans out over a cached tuple of weak references per kind, not
         # over the WeakSet (its iteration guard costs more than the rest of the fan-out), with
@@ -104,20 +118,37 @@ class EventHub:
                 if stream is not None:
                     stream.put_many(items)
         elif kind not in self._claimed and not self._closed:
-            buf = self._unclaimed.setdefault(kind, deque())
-            for args, t_ns in zip(batch, stamps, strict=True):
-                if len(buf) >= self.unclaimed_limit:
-                    buf.popleft()
-                    n = self.unclaimed_dropped.get(kind, 0) + 1
-                    self.unclaimed_dropped[kind] = n
-                    if n == 1:
-                        log.warning(
-                            "aiotim: %s events are piling up with no stream to take "
-                            "them; the oldest are being dropped (limit %d)",
-                            kind,
-                            self.unclaimed_limit,
-                        )
-                buf.append((args, t_ns))
+            self._keep_unclaimed(kind, batch, stamps)
+
+    def _keep_unclaimed(self, kind: str, batch: list[tuple[Any, ...]], stamps: list[int]) -> None:
+        """Keep a run of a kind no stream has claimed yet for its first stream: the newest
+        ``unclaimed_limit`` of them; the older ones are dropped, counted, and the first drop of
+        a kind is logged once, saying how to take them or keep none (with a limit of 0 the
+        user asked for none: counted, not logged)."""
+        limit = self.unclaimed_limit
+        if limit == 0:
+            self.unclaimed_dropped[kind] = self.unclaimed_dropped.get(kind, 0) + len(batch)
+            return
+        buf = self._unclaimed.setdefault(kind, deque())
+        for args, t_ns in zip(batch, stamps, strict=True):
+            if len(buf) >= limit:
+                buf.popleft()
+                n = self.unclaimed_dropped.get(kind, 0) + 1
+                self.unclaimed_dropped[kind] = n
+                if n == 1:
+                    entry = CATALOG.get(kind)
+                    name = f"aiotim.{entry.event.__name__}" if entry is not None else kind
+                    log.warning(
+                        "aiotim: %s events (%s) are piling up with no stream to take them; "
+                        "past unclaimed_limit=%d the oldest are dropped. Open a stream for "
+                        "them (client.events(%s)), or pass aiotim.Client(unclaimed_limit=0) "
+                        "to keep none of the events whose stream is not open yet",
+                        name,
+                        kind,
+                        limit,
+                        name,
+                    )
+            buf.append((args, t_ns))
 
     def _finished(self, kind: str, items: list[Any]) -> None:
         """The kind's finishing step (see :meth:`finish`) on a run of decoded items."""
