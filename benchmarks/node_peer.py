@@ -14,7 +14,12 @@ backend, in even rounds, and the other way round in odd ones):
   (``TIMConvGetConvList``: the wrapper decodes the list; aiotim's ``client.conversations.list()``)
   and a send (``TIMMsgSendMessage`` of a text to a user: the Node side decodes the returned
   message; aiotim's ``client.messages.send_text``). Calls per second, and each process's RSS
-  before and after the timed run.
+  before and after the timed run. At concurrency 1 a third side runs between the two: the
+  **floor**, a client in C with nothing in it (``callfloor.c``: the same calls, one at a time,
+  its thread sleeping in ``epoll_wait`` until the result's callback writes an eventfd): what
+  any client reaches on this machine, cloud and library included. ``floor_vs_node_calls_c1``
+  (floor / Node) is the most a client could be ahead of Node at concurrency 1 here, and
+  ``calls_c1_vs_floor`` how close aiotim comes to it.
 
 Installing the peer: npm installs ``ffi-rs`` into ``~/.cache/aiotim/node-peer-8.0.5906`` and
 ``npm pack`` fetches the wrapper, of which only ``dist/`` and ``package.json`` are extracted:
@@ -36,6 +41,7 @@ two calls' ratios; ``vs_node_rss`` is aiotim's RSS after the calls over Node's.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -183,6 +189,53 @@ def run_node(spec: dict[str, Any], library: Path) -> dict[str, Any]:
     return out
 
 
+@functools.cache
+def _compiled(source: str, shared: bool = False) -> Path:
+    """``benchmarks/<source>`` compiled with ``cc`` into the peer's cache, an executable or a
+    shared object (once per process; the file's name carries the source's hash, so an edit is
+    compiled anew)."""
+    src = Path(__file__).with_name(source)
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:16]
+    target = cache_dir() / f"{src.stem}-{digest}{'.so' if shared else ''}"
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        cc = os.environ.get("CC", "cc")
+        flags = ["-shared", "-fPIC"] if shared else []
+        subprocess.run([cc, "-O2", *flags, "-o", str(tmp), str(src), "-ldl"], check=True)
+        tmp.replace(target)
+    return target
+
+
+def run_floor(spec: dict[str, Any], library: Path) -> dict[str, Any]:
+    """One measurement of the C floor of calls at concurrency 1 (``callfloor.c``) in a fresh
+    process; refuses a result without the loopback mapped, or with a libImSDK file mapped."""
+    with tempfile.TemporaryDirectory(prefix="callfloor-") as tmp:
+        cmd = [
+            str(_compiled("callfloor.c")),
+            str(library),
+            str(APP_ID),
+            spec["user"],
+            spec["user_sig"],
+            spec["peer"],
+            spec["function"],
+            str(spec["count"]),
+            str(spec["warm"]),
+            tmp,
+        ]
+        env = {**os.environ, "AIOTIM_LOOPBACK_ADDRESS": spec["address"]}
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=600, check=False, env=env
+        )
+    if proc.returncode != 0:
+        raise RuntimeError(f"call floor failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    out = dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    maps = out.get("maps", {})
+    if maps.get("real_mapped") or not maps.get("loopback_mapped"):
+        raise RuntimeError(f"call floor: the loopback was not the library loaded: {maps}")
+    return out
+
+
 def run_aiotim(spec: dict[str, Any], backend: str) -> dict[str, Any]:
     """One measurement of aiotim in a fresh process (``--child``)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
@@ -207,7 +260,85 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     backend = spec["backend"]
     if spec["mode"] == "events":
         return aiotim_events(spec, backend)
+    if spec["mode"] == "loop_floor":
+        return loop_floor_calls(spec)
     return aiotim_calls(spec, backend)
+
+
+def loop_floor_calls(spec: dict[str, Any]) -> dict[str, Any]:
+    """The calls' loop floor: the C floor's calls (``callfloor.c``) made from an asyncio event
+    loop and nothing else. ctypes calls the loopback library; the result's callback is C
+    (``resultfd.c``: it writes an eventfd); the loop's reader callback on that eventfd resolves
+    the future the caller awaits. What any asyncio client pays for the loop alone."""
+    import asyncio
+    import ctypes
+
+    from aiotim.loopback.sdk import loopback_library_path
+
+    library = loopback_library_path()
+    lib = ctypes.CDLL(str(library), mode=os.RTLD_LOCAL)
+    shim = ctypes.CDLL(str(_compiled("resultfd.c", shared=True)))
+    efd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
+    shim.resultfd_set(efd)
+    callback = ctypes.cast(shim.resultfd_callback, ctypes.c_void_p)
+    vp, cp = ctypes.c_void_p, ctypes.c_char_p
+    lib.TIMInit.argtypes = [ctypes.c_uint64, cp]
+    lib.TIMLogin.argtypes = [cp, cp, vp, vp]
+    lib.TIMMsgSendMessage.argtypes = [cp, ctypes.c_int, cp, cp, vp, vp]
+    lib.TIMConvGetConvList.argtypes = [vp, vp]
+    msg = orjson.dumps(
+        {"message_elem_array": [{"elem_type": 0, "text_elem_content": "hello, benchmark"}]}
+    )
+    msg_id = ctypes.create_string_buffer(128)
+    peer = spec["peer"].encode()
+    os.environ["AIOTIM_LOOPBACK_ADDRESS"] = spec["address"]
+
+    async def main() -> float:
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[int] | None = None
+
+        def readable() -> None:
+            os.eventfd_read(efd)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(shim.resultfd_code())
+
+        async def call(start: Callable[[], int]) -> None:
+            nonlocal waiter
+            waiter = loop.create_future()
+            if start() != 0:
+                raise RuntimeError("loop floor: a call was refused")
+            if await waiter != 0:
+                raise RuntimeError("loop floor: a call failed")
+
+        def send() -> int:
+            return int(lib.TIMMsgSendMessage(peer, 1, msg, msg_id, callback, None))
+
+        def conv_list() -> int:
+            return int(lib.TIMConvGetConvList(callback, None))
+
+        loop.add_reader(efd, readable)
+        user, sig = spec["user"].encode(), spec["user_sig"].encode()
+        await call(lambda: int(lib.TIMLogin(user, sig, callback, None)))
+        await call(send)  # one conversation to list
+        one = send if spec["function"] == "TIMMsgSendMessage" else conv_list
+        for _ in range(spec["warm"]):
+            await call(one)
+        t0 = time.perf_counter()
+        for _ in range(spec["count"]):
+            await call(one)
+        rate = float(spec["count"]) / (time.perf_counter() - t0)
+        loop.remove_reader(efd)
+        return rate
+
+    with tempfile.TemporaryDirectory(prefix="loop-floor-") as tmp:
+        config = orjson.dumps({"sdk_config_config_file_path": tmp, "sdk_config_log_file_path": tmp})
+        if lib.TIMInit(APP_ID, config) != 0:
+            raise RuntimeError("loop floor: TIMInit failed")
+        try:
+            rate = asyncio.run(main())
+        finally:
+            lib.TIMUninit()
+    return {"rate": rate}
 
 
 def floor_rate(data: bytes, messages: int) -> float:
@@ -358,18 +489,28 @@ class CloudProcess:
 
 
 def in_turn(
-    round_no: int, library: Path, node_spec: dict[str, Any], specs: dict[str, dict[str, Any]]
-) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    round_no: int,
+    library: Path,
+    node_spec: dict[str, Any],
+    specs: dict[str, dict[str, Any]],
+    floor_spec: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, Any] | None]:
     """One shape of one round: the Node side (``node_spec``) and aiotim on each backend
     (``specs[backend]``), Node first in even rounds and last in odd ones, so that neither side
     always runs right after the other (a process that starts on a machine just left busy, or
-    idle, runs differently)."""
+    idle, runs differently); the C floor (``floor_spec``, when given) between them."""
     if round_no % 2 == 0:
         theirs = run_node(node_spec, library)
+    floor = None
+    if floor_spec is not None:
+        floor = run_floor(floor_spec, library)
+        loop_spec = {**floor_spec, "mode": "loop_floor", "user": floor_spec["user"] + "-loop"}
+        loop_spec["user_sig"] = floor_spec["loop_user_sig"]
+        floor["loop_rate"] = run_aiotim(loop_spec, "asyncio")["rate"]
     mine = {b: run_aiotim(spec, b) for b, spec in specs.items()}
     if round_no % 2 == 1:
         theirs = run_node(node_spec, library)
-    return theirs, mine
+    return theirs, mine, floor
 
 
 def run(quick: bool, which: list[str] | None = None, only: str | None = None) -> dict[str, Any]:
@@ -405,7 +546,7 @@ def run(quick: bool, which: list[str] | None = None, only: str | None = None) ->
                     "callbacks": callbacks,
                     "warm": max(1, callbacks // 10),
                 }
-                node, mine = in_turn(r, library, spec, {b: spec for b in bks})
+                node, mine, _ = in_turn(r, library, spec, {b: spec for b in bks})
                 netless_used = netless_used and node["netless"]
                 keep(f"node_events_b{per}", node["rate"])
                 for b in bks:
@@ -435,8 +576,29 @@ def run(quick: bool, which: list[str] | None = None, only: str | None = None) ->
                     for b in bks:
                         user = f"aiotim-{b}-{r}-{short}-{conc}"
                         mine_specs[b] = {**spec, "user": user, "user_sig": cloud.user_sig(user)}
-                    node, mine = in_turn(r, library, node_spec, mine_specs)
+                    floor_spec = None
+                    if conc == 1:
+                        user = f"floor-{r}-{short}"
+                        floor_spec = {
+                            **spec,
+                            "user": user,
+                            "user_sig": cloud.user_sig(user),
+                            "loop_user_sig": cloud.user_sig(user + "-loop"),
+                        }
+                    node, mine, floor = in_turn(r, library, node_spec, mine_specs, floor_spec)
                     keep(f"node_{short}_c{conc}", node["rate"])
+                    if floor is not None:
+                        keep(f"floor_{short}_c{conc}", floor["rate"])
+                        keep(f"loop_floor_{short}_c{conc}", floor["loop_rate"])
+                        ratios.setdefault(f"floor_vs_node_{short}_c{conc}", []).append(
+                            floor["rate"] / node["rate"]
+                        )
+                        ratios.setdefault(f"loop_floor_vs_node_{short}_c{conc}", []).append(
+                            floor["loop_rate"] / node["rate"]
+                        )
+                        ratios.setdefault(f"loop_floor_vs_floor_{short}_c{conc}", []).append(
+                            floor["loop_rate"] / floor["rate"]
+                        )
                     rss.setdefault("node_rss_mb", []).append(node["rss_after_mb"])
                     rss.setdefault("node_growth_kb_per_call", []).append(
                         (node["rss_after_mb"] - node["rss_before_mb"]) * 1e3 / calls[conc]
@@ -447,6 +609,10 @@ def run(quick: bool, which: list[str] | None = None, only: str | None = None) ->
                         ratios.setdefault(f"{b}_vs_node_{short}_c{conc}", []).append(
                             a["rate"] / node["rate"]
                         )
+                        if floor is not None:
+                            ratios.setdefault(f"{b}_{short}_c{conc}_vs_floor", []).append(
+                                a["rate"] / floor["rate"]
+                            )
                         rss.setdefault(f"aiotim_{b}_rss_mb", []).append(a["rss_after_mb"])
                         rss.setdefault(f"aiotim_{b}_growth_kb_per_call", []).append(
                             (a["rss_after_mb"] - a["rss_before_mb"]) * 1e3 / calls[conc]
@@ -469,11 +635,18 @@ def run(quick: bool, which: list[str] | None = None, only: str | None = None) ->
         "rss_max": {k: max(v) for k, v in rss.items()},
     }
     out.update((k, statistics.median(v)) for k, v in ratios.items())
+
+    def lower(keys: list[str]) -> float | None:
+        got = [out.get(k) for k in keys]
+        return min(v for v in got if v is not None) if all(v is not None for v in got) else None
+
+    shorts = ("convlist", "send")
     for b in bks:
         for conc in CONCURRENCY:
-            pair = [out.get(f"{b}_vs_node_{s}_c{conc}") for s in ("convlist", "send")]
-            if all(v is not None for v in pair):
-                out[f"{b}_vs_node_calls_c{conc}"] = min(v for v in pair if v is not None)
+            out[f"{b}_vs_node_calls_c{conc}"] = lower([f"{b}_vs_node_{s}_c{conc}" for s in shorts])
+        out[f"{b}_calls_c1_vs_floor"] = lower([f"{b}_{s}_c1_vs_floor" for s in shorts])
+    out["floor_vs_node_calls_c1"] = lower([f"floor_vs_node_{s}_c1" for s in shorts])
+    out["loop_floor_vs_node_calls_c1"] = lower([f"loop_floor_vs_node_{s}_c1" for s in shorts])
     return out
 
 
