@@ -139,6 +139,8 @@ class TestTables:
         }
         for elem in (TextElem("hi"), CustomElem("d", "x", "e")):
             assert models.message.elem_from_json(elem.to_json()) == elem
+            # TextElem writes its key out (the hot path of send_text): the table's must agree
+            assert elem.to_json() == {"elem_type": elem.elem_type, **_fields.encode(elem)}
 
     def test_declaration_errors(self) -> None:
         """A field without a Key, a type that says nothing, a converter of the wrong arity,
