@@ -161,6 +161,18 @@ class TestRuns:
         with pytest.raises(ValueError, match=r"unclaimed_limit must be a whole number"):
             EventHub(unclaimed_limit=value)  # type: ignore[arg-type]
 
+    async def test_an_integer_of_another_type_is_a_limit(self) -> None:
+        """Any integer type (``operator.index``: numpy's, an IntEnum) is taken, as an int."""
+
+        class Count:
+            def __index__(self) -> int:
+                return 2
+
+        hub = EventHub(unclaimed_limit=Count())  # type: ignore[arg-type]
+        assert hub.unclaimed_limit == 2 and type(hub.unclaimed_limit) is int
+        publish(hub, 1, 2, 3, 4, 5)
+        assert hub.unclaimed_dropped == {KIND: 3}
+
     async def test_one_run_past_the_high_water_mark_warns_once(
         self, caplog: pytest.LogCaptureFixture
     ) -> None:

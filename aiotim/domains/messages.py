@@ -284,7 +284,7 @@ class Messages(Domain):
         Not a coroutine itself: a send at a time pays no frame of its own on the way out and
         none on the way back."""
         conv = check_address(conv)
-        param = {"message_elem_array": elems, **extra} if extra else {"message_elem_array": elems}
+        param = {"message_elem_array": elems, **extra}
         if retry is None:
             return self._send_once(conv, param)
         if not isinstance(retry, Retry):

@@ -8,6 +8,7 @@ offline messages the SDK delivered during the login.
 from __future__ import annotations
 
 import logging
+import operator
 import weakref
 from collections import deque
 from collections.abc import Callable
@@ -32,17 +33,22 @@ def _nothing(args: tuple[Any, ...]) -> list[Any]:
 
 
 def check_unclaimed_limit(value: object) -> int:
-    """``value`` as an ``unclaimed_limit``: a whole number of events, 0 or more.
+    """``value`` as an ``unclaimed_limit``: a whole number of events, 0 or more (an ``int``,
+    or any integer type, e.g. numpy's: ``operator.index``).
 
     Raises:
-        ValueError: anything else (``bool`` included).
+        ValueError: anything else (``bool`` and ``float`` included).
     """
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    try:
+        limit = -1 if isinstance(value, bool) else operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        limit = -1
+    if limit < 0:
         raise ValueError(
             "unclaimed_limit must be a whole number of events per kind, 0 or more "
             f"(0: keep none until a stream takes its kind), got {value!r}"
         )
-    return value
+    return limit
 
 
 class EventHub:

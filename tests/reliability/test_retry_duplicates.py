@@ -169,6 +169,8 @@ async def test_resend_of_a_sent_message_and_bad_arguments() -> None:
             await alice.messages.resend("not a message")  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="retry"):
             await alice.messages.send(C2C("bob"), Text("z"), retry=3)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="retry"):
+            await alice.messages.resend(sent, retry=3)  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="attempts"):
             Retry(attempts=0)
         with pytest.raises(ValueError, match="backoff"):
