@@ -52,6 +52,8 @@ NODE_KEYS = (
     "vs_node_calls_c1",
     "vs_node_calls_c100",
     "calls_c1_vs_floor",
+    "convlist_c1_vs_floor",
+    "send_c1_vs_floor",
     "vs_node_convlist_c1",
     "vs_node_convlist_c100",
     "vs_node_send_c1",
@@ -70,9 +72,19 @@ def summarize_node(node: dict[str, Any], backend: str) -> dict[str, Any]:
     if backend == "asyncio":
         out["node_rss_mb_after_calls"] = node["rss"].get("node_rss_mb")
         out["node_rss_growth_kb_per_call"] = node["rss"].get("node_growth_kb_per_call")
-        # the floors of calls at concurrency 1 (a client in C; a bare asyncio loop) over Node
-        out["floor_vs_node_calls_c1"] = node.get("floor_vs_node_calls_c1")
-        out["loop_floor_vs_node_calls_c1"] = node.get("loop_floor_vs_node_calls_c1")
+        # the floors of calls at concurrency 1 (a client in C; a bare asyncio loop) over Node,
+        # and the loop's over the C client's
+        for key in (
+            "floor_vs_node_calls_c1",
+            "floor_vs_node_convlist_c1",
+            "floor_vs_node_send_c1",
+            "loop_floor_vs_node_calls_c1",
+            "loop_floor_vs_node_convlist_c1",
+            "loop_floor_vs_node_send_c1",
+            "loop_floor_vs_floor_convlist_c1",
+            "loop_floor_vs_floor_send_c1",
+        ):
+            out[key] = node.get(key)
     return out
 
 
@@ -398,11 +410,12 @@ def node_notes(node: dict[str, Any]) -> list[str]:
         "its own process, `calls_c*` the lower of the two; `vs_node_rss` RSS after the calls;",
         "`events_vs_floor_b1000` aiotim over one thread copying the same 1,000-message",
         "callbacks out of a C buffer and decoding them (best of three).",
-        "`floor_vs_node_calls_c1`: a client in C making the same calls one at a time",
+        "`floor_vs_node_*_c1`: a minimal client in C making the same calls one at a time",
         "(`benchmarks/callfloor.c`, a thread asleep in epoll until the result's callback",
-        "writes an eventfd) over Node: the most any client is ahead of Node at concurrency 1",
-        "on this machine; `loop_floor_vs_node_calls_c1` the same with a bare asyncio loop",
-        "(ctypes, no aiotim); `calls_c1_vs_floor` aiotim over the C floor (no targets).",
+        "writes an eventfd) over Node, at concurrency 1 on this machine;",
+        "`loop_floor_vs_node_*_c1` the same calls from a bare asyncio loop (ctypes, no aiotim);",
+        "`loop_floor_vs_floor_*_c1` the loop over the C client; `*_c1_vs_floor` aiotim over",
+        "the C client (no targets).",
         f"Node ran without network: {'yes (netless)' if node['netless'] else 'no'};",
         "it loaded the loopback only (hash checked before, /proc/self/maps after).",
     ]
@@ -415,7 +428,7 @@ def peer_only(quick: bool, json_file: str | None) -> int:
         print(f"node peer skipped: {node['skipped']}")
         return 0
     backends = sorted(
-        {k.split("_vs_node_calls_c100")[0] for k in node if k.endswith("_vs_node_calls_c100")},
+        {k.removesuffix("_vs_node_calls_c100") for k in node if k.endswith("_vs_node_calls_c100")},
         key=lambda b: (b != "asyncio", b),
     )
     summary = {b: summarize_node(node, b) for b in backends}

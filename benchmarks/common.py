@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import ctypes
 import functools
+import hashlib
 import json
 import math
 import os
@@ -275,16 +276,29 @@ def rss_mb() -> float:
 
 
 @functools.cache
-def _wakeprobe() -> ctypes.CDLL:
-    """``benchmarks/wakeprobe.c``, compiled here with ``cc`` (once per process)."""
-    src = Path(__file__).with_name("wakeprobe.c")
-    with tempfile.TemporaryDirectory(prefix="wakeprobe-") as tmp:
-        so = Path(tmp) / "wakeprobe.so"
+def compiled(source: str, *, shared: bool = False) -> Path:
+    """``benchmarks/<source>`` compiled with ``cc`` (``$CC``) into ``~/.cache/aiotim/benchmarks``:
+    an executable, or a shared object with ``shared``. Once per process, and once per edit of
+    the source (its hash is in the file's name)."""
+    src = Path(__file__).with_name(source)
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:16]
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    target = home / "aiotim" / "benchmarks" / f"{src.stem}-{digest}{'.so' if shared else ''}"
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        flags = ["-shared", "-fPIC"] if shared else []
         cc = os.environ.get("CC", "cc")
-        subprocess.run(
-            [cc, "-O2", "-shared", "-fPIC", "-pthread", "-o", str(so), str(src)], check=True
-        )
-        probe = ctypes.CDLL(str(so))
+        cmd = [cc, "-O2", "-pthread", *flags, "-o", str(tmp), str(src), "-ldl"]
+        subprocess.run(cmd, check=True)
+        tmp.replace(target)
+    return target
+
+
+@functools.cache
+def _wakeprobe() -> ctypes.CDLL:
+    """``benchmarks/wakeprobe.c``, compiled (:func:`compiled`) and loaded once per process."""
+    probe = ctypes.CDLL(str(compiled("wakeprobe.c", shared=True)))
     probe.wake_probe.argtypes = [ctypes.c_uint64, ctypes.c_uint64, ctypes.POINTER(ctypes.c_int64)]
     probe.wake_pace.argtypes = [
         ctypes.c_int,

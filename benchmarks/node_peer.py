@@ -14,12 +14,16 @@ backend, in even rounds, and the other way round in odd ones):
   (``TIMConvGetConvList``: the wrapper decodes the list; aiotim's ``client.conversations.list()``)
   and a send (``TIMMsgSendMessage`` of a text to a user: the Node side decodes the returned
   message; aiotim's ``client.messages.send_text``). Calls per second, and each process's RSS
-  before and after the timed run. At concurrency 1 a third side runs between the two: the
-  **floor**, a client in C with nothing in it (``callfloor.c``: the same calls, one at a time,
-  its thread sleeping in ``epoll_wait`` until the result's callback writes an eventfd): what
-  any client reaches on this machine, cloud and library included. ``floor_vs_node_calls_c1``
-  (floor / Node) is the most a client could be ahead of Node at concurrency 1 here, and
-  ``calls_c1_vs_floor`` how close aiotim comes to it.
+  before and after the timed run. At concurrency 1 two more sides run between the two (after
+  Node in even rounds, after aiotim in odd ones): the **floor**, a client in C with nothing in
+  it (``callfloor.c``: the same calls, one at a time, its thread sleeping in ``epoll_wait``
+  until the result's callback writes an eventfd): what a minimal client reaches on this
+  machine, cloud and library included (one that sleeps until each result; a client that
+  busy-polls is not bounded by it). ``floor_vs_node_calls_c1``
+  (floor / Node) says how far ahead of Node such a client is at concurrency 1 here, and
+  ``calls_c1_vs_floor`` how close aiotim comes to it; and the **loop floor**, the same calls
+  from a bare asyncio loop (ctypes, the C callback of ``resultfd.c``, no aiotim):
+  ``loop_floor_vs_node_calls_c1``.
 
 Installing the peer: npm installs ``ffi-rs`` into ``~/.cache/aiotim/node-peer-8.0.5906`` and
 ``npm pack`` fetches the wrapper, of which only ``dist/`` and ``package.json`` are extracted:
@@ -41,7 +45,6 @@ two calls' ratios; ``vs_node_rss`` is aiotim's RSS after the calls over Node's.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -63,6 +66,7 @@ from benchmarks.common import (
     anyio_run,
     backends,
     cloud_message,
+    compiled,
     emit,
     loopback_client,
     parse_args,
@@ -94,7 +98,7 @@ def netless() -> Path | None:
 
 def unavailable() -> str | None:
     """Why the Node peer cannot run here (None: it can)."""
-    for tool in ("node", "npm"):
+    for tool in ("node", "npm", os.environ.get("CC", "cc")):  # cc: the floors are C
         if shutil.which(tool) is None:
             return f"{tool} is not installed"
     return None
@@ -189,30 +193,12 @@ def run_node(spec: dict[str, Any], library: Path) -> dict[str, Any]:
     return out
 
 
-@functools.cache
-def _compiled(source: str, shared: bool = False) -> Path:
-    """``benchmarks/<source>`` compiled with ``cc`` into the peer's cache, an executable or a
-    shared object (once per process; the file's name carries the source's hash, so an edit is
-    compiled anew)."""
-    src = Path(__file__).with_name(source)
-    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:16]
-    target = cache_dir() / f"{src.stem}-{digest}{'.so' if shared else ''}"
-    if not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        cc = os.environ.get("CC", "cc")
-        flags = ["-shared", "-fPIC"] if shared else []
-        subprocess.run([cc, "-O2", *flags, "-o", str(tmp), str(src), "-ldl"], check=True)
-        tmp.replace(target)
-    return target
-
-
 def run_floor(spec: dict[str, Any], library: Path) -> dict[str, Any]:
     """One measurement of the C floor of calls at concurrency 1 (``callfloor.c``) in a fresh
     process; refuses a result without the loopback mapped, or with a libImSDK file mapped."""
     with tempfile.TemporaryDirectory(prefix="callfloor-") as tmp:
         cmd = [
-            str(_compiled("callfloor.c")),
+            str(compiled("callfloor.c")),
             str(library),
             str(APP_ID),
             spec["user"],
@@ -276,8 +262,10 @@ def loop_floor_calls(spec: dict[str, Any]) -> dict[str, Any]:
     from aiotim.loopback.sdk import loopback_library_path
 
     library = loopback_library_path()
+    if "libImSDK" in library.name:
+        raise RuntimeError(f"loop floor: refusing {library}: the floor runs on the loopback only")
     lib = ctypes.CDLL(str(library), mode=os.RTLD_LOCAL)
-    shim = ctypes.CDLL(str(_compiled("resultfd.c", shared=True)))
+    shim = ctypes.CDLL(str(compiled("resultfd.c", shared=True)))
     efd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
     shim.resultfd_set(efd)
     callback = ctypes.cast(shim.resultfd_callback, ctypes.c_void_p)
@@ -338,7 +326,13 @@ def loop_floor_calls(spec: dict[str, Any]) -> dict[str, Any]:
             rate = asyncio.run(main())
         finally:
             lib.TIMUninit()
-    return {"rate": rate}
+    return {"rate": rate, "maps": mapped(library)}
+
+
+def mapped(library: Path) -> dict[str, bool]:
+    """Whether ``library`` and whether any file named libImSDK are mapped in this process."""
+    maps = Path("/proc/self/maps").read_text(encoding="utf-8", errors="replace")
+    return {"loopback_mapped": str(library.resolve()) in maps, "real_mapped": "libImSDK" in maps}
 
 
 def floor_rate(data: bytes, messages: int) -> float:
@@ -498,17 +492,28 @@ def in_turn(
     """One shape of one round: the Node side (``node_spec``) and aiotim on each backend
     (``specs[backend]``), Node first in even rounds and last in odd ones, so that neither side
     always runs right after the other (a process that starts on a machine just left busy, or
-    idle, runs differently); the C floor (``floor_spec``, when given) between them."""
-    if round_no % 2 == 0:
-        theirs = run_node(node_spec, library)
-    floor = None
-    if floor_spec is not None:
-        floor = run_floor(floor_spec, library)
+    idle, runs differently); the floors (``floor_spec``, when given) between them, after Node in
+    even rounds and after aiotim in odd ones."""
+
+    def floors() -> dict[str, Any] | None:
+        if floor_spec is None:
+            return None
+        got = run_floor(floor_spec, library)
         loop_spec = {**floor_spec, "mode": "loop_floor", "user": floor_spec["user"] + "-loop"}
         loop_spec["user_sig"] = floor_spec["loop_user_sig"]
-        floor["loop_rate"] = run_aiotim(loop_spec, "asyncio")["rate"]
-    mine = {b: run_aiotim(spec, b) for b, spec in specs.items()}
-    if round_no % 2 == 1:
+        loop = run_aiotim(loop_spec, "asyncio")
+        if loop["maps"]["real_mapped"] or not loop["maps"]["loopback_mapped"]:
+            raise RuntimeError(f"loop floor: the loopback was not the library loaded: {loop}")
+        got["loop_rate"] = loop["rate"]
+        return got
+
+    if round_no % 2 == 0:
+        theirs = run_node(node_spec, library)
+        floor = floors()
+        mine = {b: run_aiotim(spec, b) for b, spec in specs.items()}
+    else:
+        mine = {b: run_aiotim(spec, b) for b, spec in specs.items()}
+        floor = floors()
         theirs = run_node(node_spec, library)
     return theirs, mine, floor
 
@@ -638,7 +643,7 @@ def run(quick: bool, which: list[str] | None = None, only: str | None = None) ->
 
     def lower(keys: list[str]) -> float | None:
         got = [out.get(k) for k in keys]
-        return min(v for v in got if v is not None) if all(v is not None for v in got) else None
+        return None if None in got else min(v for v in got if v is not None)
 
     shorts = ("convlist", "send")
     for b in bks:
