@@ -118,6 +118,12 @@ class TestRuns:
         hub.publish_many(KIND, [(v,) for v in range(1, 6)], [0] * 5)
         assert hub.unclaimed_dropped == {KIND: 2}
         assert totals(await take(hub.subscribe(KIND), 3)) == [3, 4, 5]
+        # a run that crosses the limit of what already waits: the oldest go, counted
+        hub = EventHub(unclaimed_limit=3)
+        publish(hub, 1, 2)
+        hub.publish_many(KIND, [(v,) for v in range(3, 7)], [0] * 4)
+        assert hub.unclaimed_dropped == {KIND: 3}
+        assert totals(await take(hub.subscribe(KIND), 3)) == [4, 5, 6]
 
     async def test_the_first_drop_of_a_kind_says_what_to_do_once(
         self, caplog: pytest.LogCaptureFixture

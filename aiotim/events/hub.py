@@ -135,26 +135,27 @@ class EventHub:
         if limit == 0:
             self.unclaimed_dropped[kind] = self.unclaimed_dropped.get(kind, 0) + len(batch)
             return
-        buf = self._unclaimed.setdefault(kind, deque())
-        for args, t_ns in zip(batch, stamps, strict=True):
-            if len(buf) >= limit:
-                buf.popleft()
-                n = self.unclaimed_dropped.get(kind, 0) + 1
-                self.unclaimed_dropped[kind] = n
-                if n == 1:
-                    entry = CATALOG.get(kind)
-                    name = f"aiotim.{entry.event.__name__}" if entry is not None else kind
-                    log.warning(
-                        "aiotim: %s events (%s) are piling up with no stream to take them; "
-                        "past unclaimed_limit=%d the oldest are dropped. Open a stream for "
-                        "them (client.events(%s)), or pass aiotim.Client(unclaimed_limit=0) "
-                        "to keep none of the events whose stream is not open yet",
-                        name,
-                        kind,
-                        limit,
-                        name,
-                    )
-            buf.append((args, t_ns))
+        buf = self._unclaimed.get(kind)
+        if buf is None:  # bounded: an append past the limit drops the oldest itself
+            buf = self._unclaimed[kind] = deque(maxlen=limit)
+        over = len(buf) + len(batch) - limit
+        if over > 0:
+            before = self.unclaimed_dropped.get(kind, 0)
+            self.unclaimed_dropped[kind] = before + over
+            if before == 0:
+                entry = CATALOG.get(kind)
+                name = f"aiotim.{entry.event.__name__}" if entry is not None else kind
+                log.warning(
+                    "aiotim: %s events (%s) are piling up with no stream to take them; "
+                    "past unclaimed_limit=%d the oldest are dropped. Open a stream for "
+                    "them (client.events(%s)), or pass aiotim.Client(unclaimed_limit=0) "
+                    "to keep none of the events whose stream is not open yet",
+                    name,
+                    kind,
+                    limit,
+                    name,
+                )
+        buf.extend(zip(batch, stamps, strict=True))
 
     def _finished(self, kind: str, items: list[Any]) -> None:
         """The kind's finishing step (see :meth:`finish`) on a run of decoded items."""
