@@ -28,19 +28,10 @@
 
 typedef void (*comm_cb)(int32_t code, const char *desc, const char *json, const void *ud);
 
-static int efd, epfd;
-static volatile int32_t last_code;
+/* The result callback: the loop floor's own (keeps the code, writes the eventfd). */
+#include "resultfd.c"
 
-static void on_result(int32_t code, const char *desc, const char *json, const void *ud)
-{
-    (void)desc;
-    (void)json;
-    (void)ud;
-    last_code = code;
-    uint64_t one = 1;
-    if (write(efd, &one, sizeof one) < 0)
-        abort(); /* an eventfd write fails only on overflow: a bug here */
-}
+static int efd, epfd;
 
 static int wait_result(void)
 {
@@ -61,7 +52,7 @@ static int wait_result(void)
     uint64_t v;
     if (read(efd, &v, sizeof v) < 0)
         return -1;
-    return last_code;
+    return resultfd_code();
 }
 
 static double now_s(void)
@@ -135,6 +126,7 @@ int main(int argc, char **argv)
         perror("callfloor: eventfd/epoll");
         return 1;
     }
+    resultfd_set(efd);
     char config[512];
     snprintf(config, sizeof config,
              "{\"sdk_config_config_file_path\":\"%s\",\"sdk_config_log_file_path\":\"%s\"}", dir,
@@ -143,7 +135,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "callfloor: TIMInit failed\n");
         return 1;
     }
-    int rc = tim_login(user, sig, on_result, NULL);
+    int rc = tim_login(user, sig, resultfd_callback, NULL);
     if (rc != 0 || (rc = wait_result()) != 0) {
         fprintf(stderr, "callfloor: TIMLogin failed (%d)\n", rc);
         return 1;
@@ -152,7 +144,7 @@ int main(int argc, char **argv)
     const char *msg =
         "{\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"hello, benchmark\"}]}";
     char msg_id[128];
-    if (tim_send(peer, 1, msg, msg_id, on_result, NULL) != 0 || wait_result() != 0) {
+    if (tim_send(peer, 1, msg, msg_id, resultfd_callback, NULL) != 0 || wait_result() != 0) {
         fprintf(stderr, "callfloor: the first send failed\n"); /* one conversation to list */
         return 1;
     }
@@ -160,7 +152,7 @@ int main(int argc, char **argv)
     for (long i = 0; i < warm + count; i++) {
         if (i == warm)
             t0 = now_s();
-        rc = send ? tim_send(peer, 1, msg, msg_id, on_result, NULL) : tim_list(on_result, NULL);
+        rc = send ? tim_send(peer, 1, msg, msg_id, resultfd_callback, NULL) : tim_list(resultfd_callback, NULL);
         if (rc != 0 || (rc = wait_result()) != 0) {
             fprintf(stderr, "callfloor: %s failed (%d)\n", function, rc);
             return 1;

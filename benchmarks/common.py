@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -279,11 +280,15 @@ def rss_mb() -> float:
 def compiled(source: str, *, shared: bool = False) -> Path:
     """``benchmarks/<source>`` compiled with ``cc`` (``$CC``) into ``~/.cache/aiotim/benchmarks``:
     an executable, or a shared object with ``shared``. Once per process, and once per edit of
-    the source (its hash is in the file's name)."""
+    the source or of a file it includes with ``#include "..."`` (their hash is in the name)."""
     src = Path(__file__).with_name(source)
-    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:16]
+    text = src.read_bytes()
+    digest = hashlib.sha256(text)
+    for name in re.findall(rb'^#include "([^"]+)"', text, re.MULTILINE):
+        digest.update(src.with_name(name.decode()).read_bytes())
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    target = home / "aiotim" / "benchmarks" / f"{src.stem}-{digest}{'.so' if shared else ''}"
+    name = f"{src.stem}-{digest.hexdigest()[:16]}{'.so' if shared else ''}"
+    target = home / "aiotim" / "benchmarks" / name
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")

@@ -159,6 +159,21 @@ def payload(per_callback: int) -> bytes:
 # -- one measurement, in a fresh process ----------------------------------------------------
 
 
+def checked_result(who: str, proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    """The JSON result on the last line of ``proc``'s output; RuntimeError when it failed."""
+    if proc.returncode != 0:
+        raise RuntimeError(f"{who} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return check_maps(who, dict(json.loads(proc.stdout.strip().splitlines()[-1])))
+
+
+def check_maps(who: str, out: dict[str, Any]) -> dict[str, Any]:
+    """``out``, unless its ``maps`` show a file named libImSDK mapped or not the loopback."""
+    maps = out.get("maps", {})
+    if maps.get("real_mapped") or not maps.get("loopback_mapped"):
+        raise RuntimeError(f"{who}: the loopback was not the library loaded: {maps}")
+    return out
+
+
 def run_node(spec: dict[str, Any], library: Path) -> dict[str, Any]:
     """One measurement of the Node peer (see ``node_peer.js``); refuses an unsafe result."""
     digest = sha256(library)
@@ -183,12 +198,7 @@ def run_node(spec: dict[str, Any], library: Path) -> dict[str, Any]:
         proc = subprocess.run(
             cmd, capture_output=True, text=True, timeout=600, check=False, env=env
         )
-    if proc.returncode != 0:
-        raise RuntimeError(f"node peer failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    out = dict(json.loads(proc.stdout.strip().splitlines()[-1]))
-    maps = out.get("maps", {})
-    if maps.get("real_mapped") or not maps.get("loopback_mapped"):
-        raise RuntimeError(f"node peer: the loopback was not the library loaded: {maps}")
+    out = checked_result("node peer", proc)
     out["netless"] = tool is not None
     return out
 
@@ -213,13 +223,7 @@ def run_floor(spec: dict[str, Any], library: Path) -> dict[str, Any]:
         proc = subprocess.run(
             cmd, capture_output=True, text=True, timeout=600, check=False, env=env
         )
-    if proc.returncode != 0:
-        raise RuntimeError(f"call floor failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    out = dict(json.loads(proc.stdout.strip().splitlines()[-1]))
-    maps = out.get("maps", {})
-    if maps.get("real_mapped") or not maps.get("loopback_mapped"):
-        raise RuntimeError(f"call floor: the loopback was not the library loaded: {maps}")
-    return out
+    return checked_result("call floor", proc)
 
 
 def run_aiotim(spec: dict[str, Any], backend: str) -> dict[str, Any]:
@@ -501,10 +505,7 @@ def in_turn(
         got = run_floor(floor_spec, library)
         loop_spec = {**floor_spec, "mode": "loop_floor", "user": floor_spec["user"] + "-loop"}
         loop_spec["user_sig"] = floor_spec["loop_user_sig"]
-        loop = run_aiotim(loop_spec, "asyncio")
-        if loop["maps"]["real_mapped"] or not loop["maps"]["loopback_mapped"]:
-            raise RuntimeError(f"loop floor: the loopback was not the library loaded: {loop}")
-        got["loop_rate"] = loop["rate"]
+        got["loop_rate"] = check_maps("loop floor", run_aiotim(loop_spec, "asyncio"))["rate"]
         return got
 
     if round_no % 2 == 0:

@@ -1,7 +1,8 @@
 /*
- * resultfd.c: the result callback of the calls' loop floor (benchmarks/node_peer.py): it
- * keeps the result's code and writes an eventfd, which an event loop watches. No Python runs
- * on the SDK's thread. One call at a time (the floor is at concurrency 1).
+ * resultfd.c: the result callback of the calls' floors (benchmarks/node_peer.py): it keeps
+ * the result's code and writes an eventfd, which an event loop (the loop floor, through this
+ * file as a shared object) or an epoll thread (callfloor.c, which includes this file) watches.
+ * No Python runs on the SDK's thread. One call at a time (the floors are at concurrency 1).
  */
 #include <stdint.h>
 #include <unistd.h>
