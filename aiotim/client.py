@@ -229,7 +229,7 @@ class Client:
             raise ValueError(f"sdk_app_id must be a positive int, got {sdk_app_id!r}")
         self.sdk_app_id = sdk_app_id
         self._busy_poll_s = _busy_poll_seconds(busy_poll_s)
-        check_unclaimed_limit(unclaimed_limit)
+        unclaimed_limit = check_unclaimed_limit(unclaimed_limit)  # before anything loads
         self._source = resolve_source(sdk)
         self._data_dir = Path(data_dir) if data_dir is not None else None
         self._log_dir = Path(log_dir) if log_dir is not None else None

@@ -132,9 +132,6 @@ class EventHub:
         a kind is logged once, saying how to take them or keep none (with a limit of 0 the
         user asked for none: counted, not logged)."""
         limit = self.unclaimed_limit
-        if limit == 0:
-            self.unclaimed_dropped[kind] = self.unclaimed_dropped.get(kind, 0) + len(batch)
-            return
         buf = self._unclaimed.get(kind)
         if buf is None:  # bounded: an append past the limit drops the oldest itself
             buf = self._unclaimed[kind] = deque(maxlen=limit)
@@ -142,7 +139,7 @@ class EventHub:
         if over > 0:
             before = self.unclaimed_dropped.get(kind, 0)
             self.unclaimed_dropped[kind] = before + over
-            if before == 0:
+            if before == 0 and limit:
                 entry = CATALOG.get(kind)
                 name = f"aiotim.{entry.event.__name__}" if entry is not None else kind
                 log.warning(
