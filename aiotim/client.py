@@ -285,6 +285,7 @@ class Client:
             raise
         try:
             self._hub.tap("TIMSetLogCallback", self._on_sdk_log)
+            self._hub.attach_backlog(bridge.keep_unclaimed(self._hub.unclaimed_limit))
             bridge.register_notifications()
             config = self._init_config()
             self._configure_sdk_log(bridge)  # before TIMInit too: it logs from the start
@@ -546,7 +547,7 @@ class Client:
             "relay_batches": relay.batches if relay else None,
             "relay_stall_max_ns": relay.stall_max_ns if relay else None,
             "payload_errors": dict(self._hub.payload_errors),
-            "unclaimed_dropped": dict(self._hub.unclaimed_dropped),
+            "unclaimed_dropped": self._hub.dropped_unclaimed(),
         }
 
     # -- calls ----------------------------------------------------------------------------

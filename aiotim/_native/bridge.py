@@ -22,6 +22,7 @@ from aiotim._abi import (
 )
 from aiotim._backends import new_slot, run_pump
 from aiotim._native._ffi import NULL, ffi, lib, records
+from aiotim._native.backlog import RecordBacklog
 from aiotim._native.convert import FastStart, OutStart, arity_error, c_bool, c_int, c_str
 from aiotim._native.loader import SDKLibrary
 from aiotim._native.pending import CallResult, FinalCheck, Interim, MultiShot, PendingCalls
@@ -97,14 +98,15 @@ _pump_records = records.pump
 _rearm = lib.aiotim_relay_rearm
 
 
-def _convert_chunk(head: int) -> tuple[list[tuple[int, int, Any, Any]], int]:
+def _convert_chunk(head: int, backlog: Any) -> tuple[list[tuple[int, int, Any, Any]], int]:
     """Up to ``_CHUNK`` records (``_CHUNK_BYTES`` of strings) from ``head`` converted and
-    freed, and the next address.
+    freed (those of unclaimed kinds kept by ``backlog``, a records.Backlog or None), and the
+    next address.
 
     Out of memory, records.c frees the rest of the batch and says how many were lost; the
     pump logs that and goes on (nothing is left to own)."""
     try:
-        return _convert_records(head, _CHUNK, _CHUNK_BYTES)  # type: ignore[no-any-return]
+        return _convert_records(head, _CHUNK, _CHUNK_BYTES, backlog)  # type: ignore[no-any-return]
     except MemoryError:
         log.exception("aiotim: relay records lost")
         return [], 0
@@ -180,6 +182,8 @@ class Bridge:
         self.ud_base: int = lib.aiotim_relay_user_data(slot, 0)
         # (callback typedef, position) -> the trampoline cast to it, made once
         self._tramps: dict[tuple[str, int], Any] = {}
+        #: where the pump keeps the notifications of kinds not claimed yet (keep_unclaimed)
+        self.backlog: RecordBacklog | None = None
         #: the TIMCommCallback trampoline, cast once (the fast starters pass it)
         self.comm_tramp = self._tramp("TIMCommCallback", 0)
         #: function -> its fast starter, or None (no fast path); filled by call_raw
@@ -198,6 +202,13 @@ class Bridge:
             ud = ffi.cast("void *", lib.aiotim_relay_user_data(self._slot, _SETTER_INDEX[name]))
             self.sdk.fn(name)(ffi.cast(cb.name, lib.aiotim_trampoline(cb.index)), ud)
             self._registered.append(name)
+
+    def keep_unclaimed(self, limit: int) -> RecordBacklog:
+        """From now on, the pump keeps the notifications of every kind not claimed from the
+        returned backlog as records (the newest ``limit`` per kind) instead of delivering them
+        (:mod:`aiotim._native.backlog`)."""
+        self.backlog = RecordBacklog(limit)
+        return self.backlog
 
     def unregister_notifications(self) -> None:
         """Undo :meth:`register_notifications` (``NULL`` clears a setter's slot)."""
@@ -375,11 +386,14 @@ class Bridge:
         """Take every waiting record (a parked batch first) and dispatch it now; returns how
         many were handled."""
         n = 0
+        backlog = self.backlog.records if self.backlog is not None else None
         for addr in (self._take_parked(), self._take()):
             while addr:
-                runs, addr = _convert_chunk(addr)
+                runs, addr = _convert_chunk(addr, backlog)
                 n += sum(len(p) if t == -1 else 1 for _, t, p, _ in runs)
                 self._deliver(runs, sink)
+        if backlog is not None and backlog.first_drops:
+            self.backlog.report_first_drops()  # type: ignore[union-attr]
         return n
 
     def _take_parked(self) -> int:
@@ -420,6 +434,8 @@ class Bridge:
         parked = self._take_parked()
         if parked:
             self.dropped_at_close += _discard_records(parked)
+        if self.backlog is not None:
+            self.backlog.clear()
         lib.aiotim_relay_close(self._slot)
         self.fd = -1
         self.pending.fail_all(
@@ -435,13 +451,27 @@ class _PumpSource:
     relay's signal stays disarmed, and re-arms it when it finds nothing.
     """
 
-    __slots__ = ("_addr", "_bridge", "_deliver", "_sink", "_slot", "fd", "fetched")
+    __slots__ = (
+        "_addr",
+        "_backlog",
+        "_bridge",
+        "_deliver",
+        "_first_drops",
+        "_sink",
+        "_slot",
+        "fd",
+        "fetched",
+    )
 
     def __init__(self, bridge: Bridge, sink: NotificationSink) -> None:
         self._bridge = bridge
         self._sink = sink
         self._deliver = bridge._deliver
         self._slot = bridge._slot
+        #: the C backlog of unclaimed kinds (or None), and its list of first drops to report
+        backlog = bridge.backlog
+        self._backlog = backlog.records if backlog is not None else None
+        self._first_drops: list[int] = backlog.records.first_drops if backlog is not None else []
         self.fd = bridge.fd
         #: the rest of the batch under way (first, the one a cancelled pump parked)
         self._addr = bridge._take_parked()
@@ -451,7 +481,7 @@ class _PumpSource:
     def step(self, repoll: bool) -> bool:
         """Convert and deliver one chunk (see :class:`aiotim._backends.PumpSource`)."""
         try:
-            got = _pump_records(self._slot, self._addr, _CHUNK, _CHUNK_BYTES)
+            got = _pump_records(self._slot, self._addr, _CHUNK, _CHUNK_BYTES, self._backlog)
         except MemoryError:  # records.c freed the rest of the batch, and says how many
             log.exception("aiotim: relay records lost")
             got = [], 0
@@ -461,6 +491,8 @@ class _PumpSource:
         self.fetched += 1
         self._addr = addr  # before delivering: the records converted are freed already
         self._deliver(runs, self._sink)
+        if self._first_drops:
+            self._bridge.backlog.report_first_drops()  # type: ignore[union-attr]
         # The batch ended: with repoll, re-arm the relay now unless more records wait (they are
         # fetched by the next step: more of them, the later it comes).
         return addr != 0 or (repoll and not _rearm(self._slot))

@@ -5,7 +5,7 @@
  * convert() turns up to `limit` records into Python values and frees them, so that Python does
  * one call per chunk of records instead of a dozen cffi attribute reads per record:
  *
- *   convert(addr, limit[, byte_budget]) -> (runs, next_addr)
+ *   convert(addr, limit[, byte_budget[, backlog]]) -> (runs, next_addr)
  *
  * With a byte_budget (> 0), the chunk also ends once the string arguments converted so far hold
  * that many bytes (at least one record is converted): a chunk's events stay alive until the
@@ -22,7 +22,7 @@
  *   configure(plans, result_kinds)  plans[kind]: a string of 's' (string), 'i' (int64),
  *                                   'u' (uint64), 'b' (bool), one letter per argument
  *   discard(addr) -> count          free a chain of records without converting it
- *   pump(slot, addr, limit, byte_budget) -> (runs, next_addr) | None
+ *   pump(slot, addr, limit, byte_budget[, backlog]) -> (runs, next_addr) | None
  *                                   the pump's step in one call: convert() of the batch at
  *                                   addr, or (addr 0) of a fresh aiotim_relay_fetch(slot); None
  *                                   when that found nothing (the relay is re-armed)
@@ -34,11 +34,29 @@
  *                                   C function (aiotim.models._cmessage: new-message arrays)
  *                                   instead of copied to bytes; it may decline (bytes then)
  *
+ * Unclaimed notifications stay records. convert() and pump() take an optional Backlog (one per
+ * client): a notification of a kind the backlog has not seen claimed is not converted but moved
+ * onto the backlog's list for that kind, the newest `limit` kept (an older one is freed and
+ * counted), until claim(kind) converts them in order and from then on lets the kind through.
+ * So the notifications a client keeps for streams not open yet (most often the conversation
+ * and unread-count updates that every message sent or received brings, which a bot may never
+ * read) cost no Python object, no run and no call into the hub:
+ *
+ *   Backlog(limit)                  limit >= 0 records per kind (0: keep none, count them)
+ *   backlog.claim(kind) -> [(args, t_push_ns), ...]   the kind's records, oldest first,
+ *                                   converted and freed; the kind is claimed from now on
+ *   backlog.dropped() -> {kind: n}  records dropped past the limit, per kind
+ *   backlog.held() -> {kind: n}     records kept, per kind
+ *   backlog.first_drops             a list: each kind whose first drop happened (limit > 0),
+ *                                   appended once, for the caller to report and clear
+ *   backlog.clear()                 free every record kept; claim every kind
+ *
  * Records are malloc'ed by relay.c in the same process; converted ones go back to it
  * (aiotim_relay_recycle), others are freed here with free().
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -183,6 +201,186 @@ static Py_ssize_t free_chain(aiotim_rec *rec) {
     return n;
 }
 
+static void release(aiotim_rec *rec) {
+    if (relay_recycle) relay_recycle(rec);
+    else free(rec);
+}
+
+/* Notifications kept as records until their kind is claimed (see the top of the file). Only
+ * touched with the GIL held (the loop thread), so it needs no lock of its own. */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t limit;
+    unsigned char claimed[MAX_KINDS];
+    aiotim_rec *head[MAX_KINDS], *tail[MAX_KINDS];
+    Py_ssize_t count[MAX_KINDS];
+    unsigned long long dropped[MAX_KINDS];
+    PyObject *first_drops; /* list of kinds: never rebound (the pump holds it) */
+} Backlog;
+
+/* Whether a record of this kind goes to the backlog instead of being converted. */
+static inline int backlogged(const Backlog *b, int kind) {
+    return b && kind >= 0 && kind < MAX_KINDS && has_plan[kind] && !is_result[kind] &&
+           !b->claimed[kind];
+}
+
+/* Keep rec (its kind is backlogged; rec->next is overwritten), dropping the oldest past the
+ * limit. Never fails: a first drop that cannot be listed for the warning is still counted. */
+static void backlog_keep(Backlog *b, aiotim_rec *rec) {
+    int k = rec->kind;
+    rec->next = NULL;
+    if (b->limit == 0) {
+        release(rec);
+        b->dropped[k]++;
+        return;
+    }
+    if (b->tail[k]) b->tail[k]->next = rec;
+    else b->head[k] = rec;
+    b->tail[k] = rec;
+    if (++b->count[k] <= b->limit) return;
+    aiotim_rec *old = b->head[k];
+    b->head[k] = old->next;
+    b->count[k]--;
+    release(old);
+    if (b->dropped[k]++ == 0) {
+        PyObject *kind = PyLong_FromLong(k);
+        if (!kind || PyList_Append(b->first_drops, kind) < 0) PyErr_Clear();
+        Py_XDECREF(kind);
+    }
+}
+
+static void backlog_free_kind(Backlog *b, int k) {
+    free_chain(b->head[k]); /* freed, not recycled: the relay may be closed by now */
+    b->head[k] = b->tail[k] = NULL;
+    b->count[k] = 0;
+}
+
+static PyObject *Backlog_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    Py_ssize_t limit;
+    static char *kwlist[] = {"limit", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "n", kwlist, &limit)) return NULL;
+    if (limit < 0) return PyErr_Format(PyExc_ValueError, "limit must be >= 0, got %zd", limit);
+    Backlog *b = (Backlog *)type->tp_alloc(type, 0);
+    if (!b) return NULL;
+    b->limit = limit;
+    b->first_drops = PyList_New(0);
+    if (!b->first_drops) {
+        Py_DECREF(b);
+        return NULL;
+    }
+    return (PyObject *)b;
+}
+
+static void Backlog_dealloc(Backlog *b) {
+    for (int k = 0; k < MAX_KINDS; k++) backlog_free_kind(b, k);
+    Py_XDECREF(b->first_drops);
+    Py_TYPE(b)->tp_free((PyObject *)b);
+}
+
+static int kind_arg(PyObject *arg) {
+    long k = PyLong_AsLong(arg);
+    if (k == -1 && PyErr_Occurred()) return -1;
+    if (k < 0 || k >= MAX_KINDS) {
+        PyErr_Format(PyExc_ValueError, "kind %ld out of range", k);
+        return -1;
+    }
+    return (int)k;
+}
+
+/* claim(kind): the kind's records as [(args, t_push_ns), ...], oldest first; claimed from now
+ * on. Out of memory, the records not converted are freed and counted as dropped. */
+static PyObject *Backlog_claim(Backlog *b, PyObject *arg) {
+    int k = kind_arg(arg);
+    if (k < 0) return NULL;
+    b->claimed[k] = 1;
+    aiotim_rec *rec = b->head[k];
+    b->head[k] = b->tail[k] = NULL;
+    b->count[k] = 0;
+    PyObject *out = PyList_New(0);
+    while (out && rec) {
+        PyObject *a = has_plan[k] ? record_args(rec, plans[k], decoders[k]) : NULL;
+        PyObject *stamp = a ? PyLong_FromUnsignedLongLong(rec->t_push_ns) : NULL;
+        PyObject *item = stamp ? PyTuple_Pack(2, a, stamp) : NULL;
+        Py_XDECREF(a);
+        Py_XDECREF(stamp);
+        if (!item || PyList_Append(out, item) < 0) Py_CLEAR(out);
+        Py_XDECREF(item);
+        if (!out) break;
+        aiotim_rec *next = rec->next;
+        release(rec);
+        rec = next;
+    }
+    if (!out) {
+        Py_ssize_t lost = free_chain(rec);
+        b->dropped[k] += (unsigned long long)lost;
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+    }
+    return out;
+}
+
+static PyObject *per_kind(const Backlog *b, int counts) {
+    PyObject *d = PyDict_New();
+    for (int k = 0; d && k < MAX_KINDS; k++) {
+        unsigned long long n = counts ? (unsigned long long)b->count[k] : b->dropped[k];
+        if (!n) continue;
+        PyObject *key = PyLong_FromLong(k), *val = PyLong_FromUnsignedLongLong(n);
+        if (!key || !val || PyDict_SetItem(d, key, val) < 0) Py_CLEAR(d);
+        Py_XDECREF(key);
+        Py_XDECREF(val);
+    }
+    return d;
+}
+
+static PyObject *Backlog_dropped(Backlog *b, PyObject *unused) {
+    (void)unused;
+    return per_kind(b, 0);
+}
+
+static PyObject *Backlog_held(Backlog *b, PyObject *unused) {
+    (void)unused;
+    return per_kind(b, 1);
+}
+
+static PyObject *Backlog_clear(Backlog *b, PyObject *unused) {
+    (void)unused;
+    for (int k = 0; k < MAX_KINDS; k++) {
+        backlog_free_kind(b, k);
+        b->claimed[k] = 1;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef backlog_methods[] = {
+    {"claim", (PyCFunction)Backlog_claim, METH_O,
+     "claim(kind) -> [(args, t_push_ns), ...]: the kind's records, oldest first, converted and "
+     "freed; the kind is claimed from now on."},
+    {"dropped", (PyCFunction)Backlog_dropped, METH_NOARGS,
+     "dropped() -> {kind: n}: records dropped past the limit."},
+    {"held", (PyCFunction)Backlog_held, METH_NOARGS, "held() -> {kind: n}: records kept."},
+    {"clear", (PyCFunction)Backlog_clear, METH_NOARGS,
+     "clear(): free every record kept and claim every kind."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef backlog_members[] = {
+    {"first_drops", T_OBJECT_EX, offsetof(Backlog, first_drops), READONLY,
+     "kinds whose first drop happened (limit > 0), each appended once: report, then clear"},
+    {"limit", T_PYSSIZET, offsetof(Backlog, limit), READONLY, "records kept per kind"},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyTypeObject BacklogType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "aiotim._native._records.Backlog",
+    .tp_basicsize = sizeof(Backlog),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Notifications of unclaimed kinds, kept as relay records (see records.c).",
+    .tp_new = Backlog_new,
+    .tp_dealloc = (destructor)Backlog_dealloc,
+    .tp_methods = backlog_methods,
+    .tp_members = backlog_members,
+};
+
 /* Append a run (kind, token, payload, stamp) to runs (steals nothing); 0, or -1 with an
  * exception set. */
 static int append_run(PyObject *runs, long kind, long long token, PyObject *payload,
@@ -205,8 +403,10 @@ static int append_run(PyObject *runs, long kind, long long token, PyObject *payl
     return rc;
 }
 
-/* convert() of the chain at rec (not NULL) */
-static PyObject *convert_chain(aiotim_rec *rec, Py_ssize_t limit, Py_ssize_t budget) {
+/* convert() of the chain at rec (not NULL); backlog (or NULL) takes the notifications of the
+ * kinds it has not seen claimed */
+static PyObject *convert_chain(aiotim_rec *rec, Py_ssize_t limit, Py_ssize_t budget,
+                               Backlog *backlog) {
     Py_ssize_t n = 0;
     size_t bytes = 0, max_bytes = budget > 0 ? (size_t)budget : SIZE_MAX;
     PyObject *runs = PyList_New(0);
@@ -215,6 +415,12 @@ static PyObject *convert_chain(aiotim_rec *rec, Py_ssize_t limit, Py_ssize_t bud
     int cur_kind = -1;
     for (; rec && n < limit && bytes < max_bytes; n++) {
         int kind = rec->kind;
+        if (backlogged(backlog, kind)) { /* kept as it is: no bytes converted */
+            aiotim_rec *next = rec->next;
+            backlog_keep(backlog, rec);
+            rec = next;
+            continue;
+        }
         for (int i = 0; i < rec->nstr && i < AIOTIM_REC_MAX_STR; i++) bytes += rec->len[i];
         PyObject *stamp = PyLong_FromUnsignedLongLong(rec->t_push_ns);
         if (!stamp) goto fail;
@@ -306,12 +512,28 @@ static PyObject *set_decoder(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* The optional backlog argument: a Backlog, or None (NULL). 0, or -1 with an exception. */
+static int backlog_arg(PyObject *obj, Backlog **out) {
+    *out = NULL;
+    if (!obj || obj == Py_None) return 0;
+    if (!PyObject_TypeCheck(obj, &BacklogType)) {
+        PyErr_Format(PyExc_TypeError, "backlog must be a Backlog or None, not %.100s",
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    *out = (Backlog *)obj;
+    return 0;
+}
+
 static PyObject *convert(PyObject *self, PyObject *args) {
     (void)self;
     unsigned long long addr;
     Py_ssize_t limit, budget = 0;
-    if (!PyArg_ParseTuple(args, "Kn|n", &addr, &limit, &budget)) return NULL;
-    return convert_chain((aiotim_rec *)(uintptr_t)addr, limit, budget);
+    PyObject *obj = NULL;
+    Backlog *backlog;
+    if (!PyArg_ParseTuple(args, "Kn|nO", &addr, &limit, &budget, &obj)) return NULL;
+    if (backlog_arg(obj, &backlog) < 0) return NULL;
+    return convert_chain((aiotim_rec *)(uintptr_t)addr, limit, budget, backlog);
 }
 
 static PyObject *bind(PyObject *self, PyObject *args) {
@@ -323,10 +545,13 @@ static PyObject *bind(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* pump(slot, addr, limit, byte_budget) -> (runs, next_addr) | None */
+/* pump(slot, addr, limit, byte_budget[, backlog]) -> (runs, next_addr) | None */
 static PyObject *pump(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     (void)self;
-    if (nargs != 4) return PyErr_Format(PyExc_TypeError, "pump() takes 4 arguments");
+    if (nargs != 4 && nargs != 5)
+        return PyErr_Format(PyExc_TypeError, "pump() takes 4 or 5 arguments");
+    Backlog *backlog;
+    if (backlog_arg(nargs == 5 ? args[4] : NULL, &backlog) < 0) return NULL;
     long slot = PyLong_AsLong(args[0]);
     unsigned long long addr = PyLong_AsUnsignedLongLong(args[1]);
     Py_ssize_t limit = PyLong_AsSsize_t(args[2]), budget = PyLong_AsSsize_t(args[3]);
@@ -336,7 +561,7 @@ static PyObject *pump(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
         addr = relay_fetch((int)slot);
         if (!addr) Py_RETURN_NONE;
     }
-    return convert_chain((aiotim_rec *)(uintptr_t)addr, limit, budget);
+    return convert_chain((aiotim_rec *)(uintptr_t)addr, limit, budget, backlog);
 }
 
 static PyObject *discard(PyObject *self, PyObject *arg) {
@@ -349,15 +574,16 @@ static PyObject *discard(PyObject *self, PyObject *arg) {
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(plans, result_kinds): set the plans."},
     {"convert", convert, METH_VARARGS,
-     "convert(addr, limit[, byte_budget]) -> (runs, next_addr): convert and free up to limit "
-     "records (and about byte_budget bytes of strings)."},
+     "convert(addr, limit[, byte_budget[, backlog]]) -> (runs, next_addr): convert and free up "
+     "to limit records (and about byte_budget bytes of strings)."},
     {"discard", discard, METH_O, "discard(addr) -> count: free a chain of records."},
     {"bind", bind, METH_VARARGS,
      "bind(fetch_addr[, recycle_addr]): the addresses of aiotim_relay_fetch and "
      "aiotim_relay_recycle (relay.c)."},
     {"pump", (PyCFunction)(void (*)(void))pump, METH_FASTCALL,
-     "pump(slot, addr, limit, byte_budget) -> (runs, next_addr) | None: convert() of the batch "
-     "at addr, or (addr 0) of what aiotim_relay_fetch takes; None when that is nothing."},
+     "pump(slot, addr, limit, byte_budget[, backlog]) -> (runs, next_addr) | None: convert() of "
+     "the batch at addr, or (addr 0) of what aiotim_relay_fetch takes; None when that is "
+     "nothing."},
     {"set_decoder", set_decoder, METH_VARARGS,
      "set_decoder(kind, capsule | None): decode the kind's first string argument in C."},
     {NULL, NULL, 0, NULL},
@@ -369,4 +595,13 @@ static struct PyModuleDef module = {
     NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit__records(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__records(void) {
+    if (PyType_Ready(&BacklogType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    if (PyModule_AddObjectRef(m, "Backlog", (PyObject *)&BacklogType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -12,7 +12,8 @@ import operator
 import weakref
 from collections import deque
 from collections.abc import Callable
-from typing import Any, TypeVar
+from heapq import merge
+from typing import Any, Protocol, TypeVar
 
 from aiotim.errors import PayloadError
 from aiotim.events._decode import BatchDecoder, Decoder, PartialPayload
@@ -30,6 +31,28 @@ Raw = tuple[tuple[Any, ...], int]  # (callback args, SDK-thread timestamp ns)
 
 def _nothing(args: tuple[Any, ...]) -> list[Any]:
     return []
+
+
+def _stamp(raw: Raw) -> int:
+    return raw[1]
+
+
+class Backlog(Protocol):
+    """Where the pump keeps, unconverted, the notifications of kinds no stream has claimed
+    yet (:class:`aiotim._native.backlog.RecordBacklog`): the hub claims a kind from it when
+    the kind's first stream (or tap) comes, and counts its drops with its own."""
+
+    #: called with a kind the first time the backlog drops one of its notifications
+    on_first_drop: Callable[[str], None] | None
+
+    def claim(self, kind: str) -> list[Raw]:
+        """The kind's notifications kept so far, oldest first; the kind goes to the hub from
+        now on."""
+        ...
+
+    def dropped(self) -> dict[str, int]:
+        """Notifications dropped past the limit, per kind."""
+        ...
 
 
 def check_unclaimed_limit(value: object) -> int:
@@ -66,9 +89,14 @@ class EventHub:
         ] = {}
         self._unclaimed: dict[str, deque[Raw]] = {}
         self._claimed: set[str] = set()
+        #: kinds whose dropping was logged already
+        self._warned: set[str] = set()
         self._closed = False
-        #: notifications dropped from a full unclaimed buffer, per kind
+        #: notifications dropped from a full unclaimed buffer, per kind (the hub's own; see
+        #: :meth:`dropped_unclaimed` for the backlog's too)
         self.unclaimed_dropped: dict[str, int] = {}
+        #: the pump's backlog of unclaimed kinds, once attached
+        self._backlog: Backlog | None = None
         #: payloads that could not be decoded, per kind
         self.payload_errors: dict[str, int] = {}
         #: internal consumers (e.g. the SDK log → logging) that see a kind before any stream
@@ -81,6 +109,36 @@ class EventHub:
         """Send every ``kind`` notification's raw args to ``fn`` (and claim the kind)."""
         self._taps[kind] = fn
         self._claimed.add(kind)
+        for args, _ in self._take_backlog(kind):
+            fn(args)
+
+    def attach_backlog(self, backlog: Backlog) -> None:
+        """Let ``backlog`` keep the notifications of the kinds not claimed yet (the pump puts
+        them there instead of publishing them): the kinds claimed already are claimed from it,
+        its first drop of a kind is logged as the hub's own would be."""
+        self._backlog = backlog
+        backlog.on_first_drop = self._warn_dropping
+        for kind in self._claimed:
+            backlog.claim(kind)  # nothing is kept for it yet: it goes to the hub from now on
+
+    def dropped_unclaimed(self) -> dict[str, int]:
+        """Unclaimed notifications dropped past the limit, per kind (the hub's and the
+        backlog's)."""
+        dropped = dict(self.unclaimed_dropped)
+        if self._backlog is not None:
+            for kind, n in self._backlog.dropped().items():
+                dropped[kind] = dropped.get(kind, 0) + n
+        return dropped
+
+    def _take_backlog(self, kind: str) -> list[Raw]:
+        """What was kept for ``kind`` (by the hub, then by the backlog), in SDK order."""
+        mine = self._unclaimed.pop(kind, None)
+        theirs = self._backlog.claim(kind) if self._backlog is not None else []
+        if not mine:
+            return theirs
+        if not theirs:
+            return list(mine)
+        return list(merge(mine, theirs, key=_stamp))  # both are in SDK order already
 
     def finish(self, kind: str, fn: Callable[[list[Any]], None]) -> None:
         """Run ``fn`` on every run of decoded ``kind`` items before the streams get them."""
@@ -140,19 +198,26 @@ class EventHub:
             before = self.unclaimed_dropped.get(kind, 0)
             self.unclaimed_dropped[kind] = before + over
             if before == 0 and limit:
-                entry = CATALOG.get(kind)
-                name = f"aiotim.{entry.event.__name__}" if entry is not None else kind
-                log.warning(
-                    "aiotim: %s events (%s) are piling up with no stream to take them; "
-                    "past unclaimed_limit=%d the oldest are dropped. Open a stream for "
-                    "them (client.events(%s)), or pass aiotim.Client(unclaimed_limit=0) "
-                    "to keep none of the events whose stream is not open yet",
-                    name,
-                    kind,
-                    limit,
-                    name,
-                )
+                self._warn_dropping(kind)
         buf.extend(zip(batch, stamps, strict=True))
+
+    def _warn_dropping(self, kind: str) -> None:
+        """Log, once per kind, that unclaimed ``kind`` notifications are being dropped."""
+        if kind in self._warned:
+            return
+        self._warned.add(kind)
+        entry = CATALOG.get(kind)
+        name = f"aiotim.{entry.event.__name__}" if entry is not None else kind
+        log.warning(
+            "aiotim: %s events (%s) are piling up with no stream to take them; "
+            "past unclaimed_limit=%d the oldest are dropped. Open a stream for "
+            "them (client.events(%s)), or pass aiotim.Client(unclaimed_limit=0) "
+            "to keep none of the events whose stream is not open yet",
+            name,
+            kind,
+            self.unclaimed_limit,
+            name,
+        )
 
     def _finished(self, kind: str, items: list[Any]) -> None:
         """The kind's finishing step (see :meth:`finish`) on a run of decoded items."""
@@ -215,7 +280,7 @@ class EventHub:
         self._streams.setdefault(kind, weakref.WeakSet()).add(stream)
         self._fanout.pop(kind, None)
         self._claimed.add(kind)
-        backlog = self._unclaimed.pop(kind, None)
+        backlog = self._take_backlog(kind)
         if backlog:
             items = self._decode_each(kind, CATALOG[kind].decode, [args for args, _ in backlog])
             self._finished(kind, items)
