@@ -297,6 +297,7 @@ static PyObject *Backlog_claim(Backlog *b, PyObject *arg) {
     b->head[k] = b->tail[k] = NULL;
     b->count[k] = 0;
     PyObject *out = PyList_New(0);
+    Py_ssize_t converted = 0;
     while (out && rec) {
         PyObject *a = has_plan[k] ? record_args(rec, plans[k], decoders[k]) : NULL;
         PyObject *stamp = a ? PyLong_FromUnsignedLongLong(rec->t_push_ns) : NULL;
@@ -309,9 +310,10 @@ static PyObject *Backlog_claim(Backlog *b, PyObject *arg) {
         aiotim_rec *next = rec->next;
         release(rec);
         rec = next;
+        converted++;
     }
-    if (!out) {
-        Py_ssize_t lost = free_chain(rec);
+    if (!out) { /* those converted went with `out`: all are lost, counted as dropped */
+        Py_ssize_t lost = converted + free_chain(rec);
         b->dropped[k] += (unsigned long long)lost;
         if (!PyErr_Occurred()) PyErr_NoMemory();
     }
@@ -407,7 +409,7 @@ static int append_run(PyObject *runs, long kind, long long token, PyObject *payl
  * kinds it has not seen claimed */
 static PyObject *convert_chain(aiotim_rec *rec, Py_ssize_t limit, Py_ssize_t budget,
                                Backlog *backlog) {
-    Py_ssize_t n = 0;
+    Py_ssize_t n = 0, kept = 0; /* records handled, of which kept by the backlog */
     size_t bytes = 0, max_bytes = budget > 0 ? (size_t)budget : SIZE_MAX;
     PyObject *runs = PyList_New(0);
     if (!runs) goto fail;
@@ -419,6 +421,7 @@ static PyObject *convert_chain(aiotim_rec *rec, Py_ssize_t limit, Py_ssize_t bud
             aiotim_rec *next = rec->next;
             backlog_keep(backlog, rec);
             rec = next;
+            kept++;
             continue;
         }
         for (int i = 0; i < rec->nstr && i < AIOTIM_REC_MAX_STR; i++) bytes += rec->len[i];
@@ -481,7 +484,7 @@ fail:
         /* Nothing can be handed back: free the rest (the current record included) so the
          * caller has nothing left to own, and say how many records were lost (those converted
          * so far went with `runs`). */
-        Py_ssize_t lost = n + free_chain(rec);
+        Py_ssize_t lost = n - kept + free_chain(rec); /* the kept ones are safe */
         PyObject *type, *value, *tb;
         PyErr_Fetch(&type, &value, &tb);
         PyErr_Format(PyExc_MemoryError,

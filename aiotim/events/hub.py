@@ -109,8 +109,9 @@ class EventHub:
         """Send every ``kind`` notification's raw args to ``fn`` (and claim the kind)."""
         self._taps[kind] = fn
         self._claimed.add(kind)
-        for args, _ in self._take_backlog(kind):
-            fn(args)
+        kept = self._take_backlog(kind)  # not the tap's: they still wait for the first stream
+        if kept:
+            self._keep_unclaimed(kind, [args for args, _ in kept], [t for _, t in kept])
 
     def attach_backlog(self, backlog: Backlog) -> None:
         """Let ``backlog`` keep the notifications of the kinds not claimed yet (the pump puts
@@ -131,14 +132,19 @@ class EventHub:
         return dropped
 
     def _take_backlog(self, kind: str) -> list[Raw]:
-        """What was kept for ``kind`` (by the hub, then by the backlog), in SDK order."""
-        mine = self._unclaimed.pop(kind, None)
+        """What was kept for ``kind`` (by the hub and by the backlog), in SDK order.
+
+        In a client both are seldom non-empty at once (the hub keeps a kind only when no
+        backlog took it: before one is attached); then they are merged by the SDK-thread
+        timestamps, which follow the relay's order but for callbacks of two SDK threads a few
+        nanoseconds apart."""
         theirs = self._backlog.claim(kind) if self._backlog is not None else []
+        mine = self._unclaimed.pop(kind, None)  # after the claim: a failed one leaves it here
         if not mine:
             return theirs
         if not theirs:
             return list(mine)
-        return list(merge(mine, theirs, key=_stamp))  # both are in SDK order already
+        return list(merge(mine, theirs, key=_stamp))  # each is in SDK order already
 
     def finish(self, kind: str, fn: Callable[[list[Any]], None]) -> None:
         """Run ``fn`` on every run of decoded ``kind`` items before the streams get them."""
