@@ -56,6 +56,8 @@ class RecordBacklog:
         """Tell ``on_first_drop`` of the kinds whose first drop happened since the last report
         (the pump calls this after a step that made one)."""
         first = self.records.first_drops
+        if not first:
+            return
         kinds = [_SETTER_OF_KIND[k] for k in first]
         first.clear()
         if self.on_first_drop is not None:

@@ -386,14 +386,15 @@ class Bridge:
         """Take every waiting record (a parked batch first) and dispatch it now; returns how
         many were handled."""
         n = 0
-        backlog = self.backlog.records if self.backlog is not None else None
+        backlog = self.backlog
+        kept = backlog.records if backlog is not None else None
         for addr in (self._take_parked(), self._take()):
             while addr:
-                runs, addr = _convert_chunk(addr, backlog)
+                runs, addr = _convert_chunk(addr, kept)
                 n += sum(len(p) if t == -1 else 1 for _, t, p, _ in runs)
                 self._deliver(runs, sink)
-        if backlog is not None and backlog.first_drops:
-            self.backlog.report_first_drops()  # type: ignore[union-attr]
+        if backlog is not None:
+            backlog.report_first_drops()
         return n
 
     def _take_parked(self) -> int:
@@ -443,6 +444,10 @@ class Bridge:
         )
 
 
+def _no_report() -> None:
+    """A pump with no backlog has no drops of its own to report."""
+
+
 class _PumpSource:
     """A bridge's relay as the backends' :class:`aiotim._backends.PumpSource`.
 
@@ -453,10 +458,11 @@ class _PumpSource:
 
     __slots__ = (
         "_addr",
-        "_backlog",
         "_bridge",
         "_deliver",
         "_first_drops",
+        "_kept",
+        "_report_drops",
         "_sink",
         "_slot",
         "fd",
@@ -468,10 +474,12 @@ class _PumpSource:
         self._sink = sink
         self._deliver = bridge._deliver
         self._slot = bridge._slot
-        #: the C backlog of unclaimed kinds (or None), and its list of first drops to report
+        # The bridge's backlog, taken apart once: the C object handed to each pump step, and
+        # its list of first drops, checked after each step (a list's truth, not a call).
         backlog = bridge.backlog
-        self._backlog = backlog.records if backlog is not None else None
+        self._kept = backlog.records if backlog is not None else None
         self._first_drops: list[int] = backlog.records.first_drops if backlog is not None else []
+        self._report_drops = backlog.report_first_drops if backlog is not None else _no_report
         self.fd = bridge.fd
         #: the rest of the batch under way (first, the one a cancelled pump parked)
         self._addr = bridge._take_parked()
@@ -481,7 +489,7 @@ class _PumpSource:
     def step(self, repoll: bool) -> bool:
         """Convert and deliver one chunk (see :class:`aiotim._backends.PumpSource`)."""
         try:
-            got = _pump_records(self._slot, self._addr, _CHUNK, _CHUNK_BYTES, self._backlog)
+            got = _pump_records(self._slot, self._addr, _CHUNK, _CHUNK_BYTES, self._kept)
         except MemoryError:  # records.c freed the rest of the batch, and says how many
             log.exception("aiotim: relay records lost")
             got = [], 0
@@ -492,7 +500,7 @@ class _PumpSource:
         self._addr = addr  # before delivering: the records converted are freed already
         self._deliver(runs, self._sink)
         if self._first_drops:
-            self._bridge.backlog.report_first_drops()  # type: ignore[union-attr]
+            self._report_drops()
         # The batch ended: with repoll, re-arm the relay now unless more records wait (they are
         # fetched by the next step: more of them, the later it comes).
         return addr != 0 or (repoll and not _rearm(self._slot))

@@ -277,6 +277,7 @@ static void Backlog_dealloc(Backlog *b) {
     Py_TYPE(b)->tp_free((PyObject *)b);
 }
 
+/* A kind argument (set_decoder, Backlog.claim): 0..MAX_KINDS-1, or -1 with an exception. */
 static int kind_arg(PyObject *arg) {
     long k = PyLong_AsLong(arg);
     if (k == -1 && PyErr_Occurred()) return -1;
@@ -500,11 +501,10 @@ fail:
  * function of the capsule (named DECODER_CAPSULE) instead of handing over its bytes. */
 static PyObject *set_decoder(PyObject *self, PyObject *args) {
     (void)self;
-    int kind;
-    PyObject *cap;
-    if (!PyArg_ParseTuple(args, "iO", &kind, &cap)) return NULL;
-    if (kind < 0 || kind >= MAX_KINDS)
-        return PyErr_Format(PyExc_ValueError, "kind %d out of range", kind);
+    PyObject *kind_obj, *cap;
+    if (!PyArg_ParseTuple(args, "OO", &kind_obj, &cap)) return NULL;
+    int kind = kind_arg(kind_obj);
+    if (kind < 0) return NULL;
     string_decoder dec = NULL;
     if (cap != Py_None) {
         dec = (string_decoder)PyCapsule_GetPointer(cap, DECODER_CAPSULE);

@@ -201,9 +201,8 @@ class EventHub:
             buf = self._unclaimed[kind] = deque(maxlen=limit)
         over = len(buf) + len(batch) - limit
         if over > 0:
-            before = self.unclaimed_dropped.get(kind, 0)
-            self.unclaimed_dropped[kind] = before + over
-            if before == 0 and limit:
+            self.unclaimed_dropped[kind] = self.unclaimed_dropped.get(kind, 0) + over
+            if limit:  # logged once per kind (_warn_dropping); a limit of 0 asked for none
                 self._warn_dropping(kind)
         buf.extend(zip(batch, stamps, strict=True))
 
