@@ -4,11 +4,89 @@ and the ``asyncio.Event`` inside it); the pump works in the eventfd's reader cal
 from __future__ import annotations
 
 import asyncio
+import signal
+import socket
+import threading
 import time
+from collections.abc import Callable
 
 from aiotim._backends import PumpSource
 
 __all__ = ["run_pump"]
+
+
+class _SignalWakeup:
+    """A wake-up fd for signals (``signal.set_wakeup_fd``), read by one asyncio loop.
+
+    asyncio's own Ctrl-C handling (``asyncio.run``) sets no wake-up fd: its handler runs only
+    when the main thread comes back to Python code. The kernel may hand a process's signal to
+    any thread that does not block it (the SDK's, a worker's, the loopback cloud's); the main
+    thread, asleep in its selector, then sleeps on: Ctrl-C does nothing until some event comes
+    (a hang of 60 s in 1 run in 400 of ``test_exit``'s SIGINT case, and for ever when nothing
+    comes). With this fd set, the C handler, on whichever thread it runs, writes a byte to it,
+    the loop wakes, and the main thread runs the Python handler. Held while a client's pump
+    runs on the main thread's loop, and only when nobody else set one (asyncio's
+    ``add_signal_handler`` sets its own, trio always does): theirs is left alone.
+    """
+
+    __slots__ = ("loop", "rsock", "users", "wsock")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.users = 0
+        self.rsock, self.wsock = socket.socketpair()
+        self.rsock.setblocking(False)
+        self.wsock.setblocking(False)
+
+    def drain(self) -> None:
+        try:
+            while self.rsock.recv(4096):
+                pass
+        except OSError:  # nothing left (BlockingIOError), or closed meanwhile
+            pass
+
+    def close(self) -> None:
+        self.rsock.close()
+        self.wsock.close()
+
+
+_wakeups: dict[asyncio.AbstractEventLoop, _SignalWakeup] = {}
+
+
+def _hold_signal_wakeup(loop: asyncio.AbstractEventLoop) -> Callable[[], None] | None:
+    """Set a signal wake-up fd read by ``loop`` unless one is set (see :class:`_SignalWakeup`);
+    the function that lets it go, or None when there was nothing to set."""
+    if threading.current_thread() is not threading.main_thread():
+        return None  # signals are handled on the main thread only; its loop's business
+    held = _wakeups.get(loop)
+    if held is None:
+        held = _SignalWakeup(loop)
+        try:
+            before = signal.set_wakeup_fd(held.wsock.fileno(), warn_on_full_buffer=False)
+        except ValueError:  # not the main interpreter
+            held.close()
+            return None
+        if before != -1:  # somebody's own: theirs stays
+            signal.set_wakeup_fd(before)
+            held.close()
+            return None
+        loop.add_reader(held.rsock.fileno(), held.drain)
+        _wakeups[loop] = held
+    held.users += 1
+    return lambda: _release_signal_wakeup(held)
+
+
+def _release_signal_wakeup(held: _SignalWakeup) -> None:
+    held.users -= 1
+    if held.users:
+        return
+    del _wakeups[held.loop]
+    current = signal.set_wakeup_fd(-1)
+    if current != held.wsock.fileno():  # replaced since (asyncio's signal handlers): keep it
+        signal.set_wakeup_fd(current)
+    if not held.loop.is_closed():
+        held.loop.remove_reader(held.rsock.fileno())
+    held.close()
 
 
 async def run_pump(
@@ -59,12 +137,16 @@ async def run_pump(
             awake = loop.call_soon(keep_awake)
 
     fd = source.fd
+    release_wakeup: Callable[[], None] | None = None
     loop.add_reader(fd, on_readable)
-    # First the batch a previous pump parked, else a fetch (records may be waiting).
-    later = loop.call_soon(step)
     try:
+        release_wakeup = _hold_signal_wakeup(loop)
+        # First the batch a previous pump parked, else a fetch (records may be waiting).
+        later = loop.call_soon(step)
         await loop.create_future()  # until cancelled
     finally:
+        if release_wakeup is not None:
+            release_wakeup()
         loop.remove_reader(fd)
         if later is not None:
             later.cancel()
