@@ -4,11 +4,11 @@ and the ``asyncio.Event`` inside it); the pump works in the eventfd's reader cal
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import socket
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
 
 from aiotim._backends import PumpSource
 
@@ -38,11 +38,30 @@ class _SignalWakeup:
         self.rsock.setblocking(False)
         self.wsock.setblocking(False)
 
+    def install(self) -> bool:
+        """Make this the process's wake-up fd, unless one is set already (that one stays) or
+        this is not the main thread (of the main interpreter), which alone runs handlers."""
+        try:
+            before = signal.set_wakeup_fd(self.wsock.fileno(), warn_on_full_buffer=False)
+        except ValueError:  # not the main thread
+            return False
+        if before != -1:
+            signal.set_wakeup_fd(before)
+            return False
+        self.loop.add_reader(self.rsock.fileno(), self.drain)
+        return True
+
+    def uninstall(self) -> None:
+        current = signal.set_wakeup_fd(-1)
+        if current != self.wsock.fileno():  # replaced since (add_signal_handler): keep it
+            signal.set_wakeup_fd(current)
+        self.loop.remove_reader(self.rsock.fileno())  # (a no-op on a closed loop)
+
     def drain(self) -> None:
         try:
             while self.rsock.recv(4096):
                 pass
-        except OSError:  # nothing left (BlockingIOError), or closed meanwhile
+        except BlockingIOError:  # nothing left
             pass
 
     def close(self) -> None:
@@ -53,40 +72,27 @@ class _SignalWakeup:
 _wakeups: dict[asyncio.AbstractEventLoop, _SignalWakeup] = {}
 
 
-def _hold_signal_wakeup(loop: asyncio.AbstractEventLoop) -> Callable[[], None] | None:
-    """Set a signal wake-up fd read by ``loop`` unless one is set (see :class:`_SignalWakeup`);
-    the function that lets it go, or None when there was nothing to set."""
-    if threading.current_thread() is not threading.main_thread():
-        return None  # signals are handled on the main thread only; its loop's business
+@contextlib.contextmanager
+def _signal_wakeup(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """Within: a signal wake-up fd read by ``loop``, unless somebody else set one (see
+    :class:`_SignalWakeup`); the pumps of one loop share it, the last one out lets it go."""
     held = _wakeups.get(loop)
     if held is None:
         held = _SignalWakeup(loop)
-        try:
-            before = signal.set_wakeup_fd(held.wsock.fileno(), warn_on_full_buffer=False)
-        except ValueError:  # not the main interpreter
+        if not held.install():
             held.close()
-            return None
-        if before != -1:  # somebody's own: theirs stays
-            signal.set_wakeup_fd(before)
-            held.close()
-            return None
-        loop.add_reader(held.rsock.fileno(), held.drain)
+            yield
+            return
         _wakeups[loop] = held
     held.users += 1
-    return lambda: _release_signal_wakeup(held)
-
-
-def _release_signal_wakeup(held: _SignalWakeup) -> None:
-    held.users -= 1
-    if held.users:
-        return
-    del _wakeups[held.loop]
-    current = signal.set_wakeup_fd(-1)
-    if current != held.wsock.fileno():  # replaced since (asyncio's signal handlers): keep it
-        signal.set_wakeup_fd(current)
-    if not held.loop.is_closed():
-        held.loop.remove_reader(held.rsock.fileno())
-    held.close()
+    try:
+        yield
+    finally:
+        held.users -= 1
+        if not held.users:
+            del _wakeups[loop]
+            held.uninstall()
+            held.close()
 
 
 async def run_pump(
@@ -137,16 +143,13 @@ async def run_pump(
             awake = loop.call_soon(keep_awake)
 
     fd = source.fd
-    release_wakeup: Callable[[], None] | None = None
     loop.add_reader(fd, on_readable)
     try:
-        release_wakeup = _hold_signal_wakeup(loop)
-        # First the batch a previous pump parked, else a fetch (records may be waiting).
-        later = loop.call_soon(step)
-        await loop.create_future()  # until cancelled
+        with _signal_wakeup(loop):
+            # First the batch a previous pump parked, else a fetch (records may be waiting).
+            later = loop.call_soon(step)
+            await loop.create_future()  # until cancelled
     finally:
-        if release_wakeup is not None:
-            release_wakeup()
         loop.remove_reader(fd)
         if later is not None:
             later.cancel()
