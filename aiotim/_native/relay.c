@@ -42,13 +42,21 @@ typedef struct relay {
  * spent most of its time waiting for that lock (futex waits, context switches). Instead the
  * consumer hands finished records back (aiotim_relay_recycle): a lock-free stack that SDK
  * threads take whole and reuse, record by record, from a list of their own. Bounded: at most
- * RECYCLE_MAX records wait in the stack and each thread keeps what it took (freed at its exit);
- * a record larger than RECYCLE_MAX_SIZE, or one beyond the bound, is freed at once. */
+ * RECYCLE_MAX records and RECYCLE_MAX_BYTES wait in the stack, and each thread keeps what it
+ * took (freed at its exit); a record larger than RECYCLE_MAX_SIZE, or one beyond the bounds, is
+ * freed at once.
+ * Large records are recycled too: a callback of 100 or 1,000 messages (offline messages, a
+ * sync) is a 100 KB - 1 MB record, and freeing each one gave its pages back to the system
+ * (glibc trims a thread arena's heap, or unmaps a chunk that large), for the SDK thread to fault
+ * them in, zeroed, for the next (a sixth of the SDK thread's time at 100 per callback) while the
+ * event loop's thread paid for the unmapping. */
 #define RECYCLE_MAX 512
-#define RECYCLE_MAX_SIZE (16u << 10)
+#define RECYCLE_MAX_SIZE (4u << 20)
+#define RECYCLE_MAX_BYTES (8u << 20)
 
 static aiotim_rec *recycled;  /* atomic: pushed one by one, taken whole (no ABA) */
 static int recycled_n;        /* atomic, approximate: records in `recycled` */
+static size_t recycled_bytes; /* atomic, approximate: their usable sizes */
 static __thread aiotim_rec *spare; /* this SDK thread's records to reuse */
 static pthread_key_t spare_key;
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
@@ -74,12 +82,14 @@ static size_t rec_size(aiotim_rec *rec) {
 }
 
 void aiotim_relay_recycle(aiotim_rec *rec) {
-    if (rec_size(rec) > RECYCLE_MAX_SIZE ||
-        __atomic_load_n(&recycled_n, __ATOMIC_RELAXED) >= RECYCLE_MAX) {
+    size_t size = rec_size(rec);
+    if (size > RECYCLE_MAX_SIZE || __atomic_load_n(&recycled_n, __ATOMIC_RELAXED) >= RECYCLE_MAX ||
+        __atomic_load_n(&recycled_bytes, __ATOMIC_RELAXED) + size > RECYCLE_MAX_BYTES) {
         free(rec);
         return;
     }
     __atomic_fetch_add(&recycled_n, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&recycled_bytes, size, __ATOMIC_RELAXED);
     aiotim_rec *head = __atomic_load_n(&recycled, __ATOMIC_RELAXED);
     do {
         rec->next = head;
@@ -92,8 +102,13 @@ static aiotim_rec *rec_alloc(size_t total) {
     if (!spare && __atomic_load_n(&recycled, __ATOMIC_RELAXED)) {
         aiotim_rec *got = __atomic_exchange_n(&recycled, NULL, __ATOMIC_ACQUIRE);
         int n = 0;
-        for (aiotim_rec *r = got; r; r = r->next) n++;
+        size_t bytes = 0;
+        for (aiotim_rec *r = got; r; r = r->next) {
+            n++;
+            bytes += rec_size(r);
+        }
         __atomic_fetch_sub(&recycled_n, n, __ATOMIC_RELAXED);
+        __atomic_fetch_sub(&recycled_bytes, bytes, __ATOMIC_RELAXED);
         if (got) {
             pthread_once(&spare_once, spare_init);
             (void)pthread_setspecific(spare_key, (void *)1); /* frees `spare` at thread exit */
